@@ -1,0 +1,108 @@
+"""Metadata: entities and their fields, custom fields, picklists; and the OpenAPI document."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from core.api import api
+from core.api.records import body
+from core.db import session
+from core.entities import custom_fields, picklists
+from core.entities.query import standard_fields
+from core.errors import Forbidden
+from core.runtime import runtime
+from core.security.auth import current_user_or_none
+
+
+def require_admin():
+    user = current_user_or_none()
+    if user is None or not user.is_admin:
+        raise Forbidden(_("Only administrators may change this."))
+
+
+def field_json(f) -> dict:
+    out = {"name": f.name, "type": f.type, "label": f.display_label(), "required": f.required,
+           "custom": f.custom, "readonly": f.readonly, "searchable": f.search, "sortable": f.sortable,
+           "operators": list(f.kind.operators)}
+    if f.picklist:
+        out["picklist"] = f.picklist
+        out["values"] = [picklists.value_to_json(v) for v in picklists.values(f.picklist) if v.active]
+    if f.target:
+        out["target"] = f.target
+    if f.max_length:
+        out["max_length"] = f.max_length
+    if f.block:
+        out["block"] = f.block
+    return out
+
+
+def entity_json(entity, detail: bool) -> dict:
+    out = {"name": entity.name, "label": str(entity.label),
+           "label_singular": str(entity.label_singular or entity.label), "plugin": entity.plugin,
+           "title_field": entity.title_field, "numbering": entity.numbering, "sharing": entity.sharing,
+           "list_columns": entity.default_columns, "icon": entity.icon}
+    if detail:
+        out["fields"] = [field_json(f) for f in standard_fields(entity) + runtime().registry.fields(entity)]
+        out["related"] = [{"entity": r.entity, "field": r.field, "label": str(r.label or r.entity)}
+                          for r in runtime().registry.related.get(entity.name, [])]
+    return out
+
+
+@api.get("/meta/entities")
+def meta_entities():
+    detail = request.args.get("fields") in ("1", "true")
+    return jsonify({"data": [entity_json(e, detail) for e in runtime().registry.entities.values()]})
+
+
+@api.get("/meta/entities/<entity_name>")
+def meta_entity(entity_name):
+    return jsonify(entity_json(runtime().registry.get(entity_name), True))
+
+
+@api.post("/meta/entities/<entity_name>/fields")
+def add_custom_field(entity_name):
+    require_admin()
+    entity = runtime().registry.get(entity_name)
+    row = custom_fields.add_field(entity, body())
+    session().commit()
+    field = next(f for f in runtime().registry.fields(entity) if f.name == row.name)
+    return jsonify(field_json(field)), 201
+
+
+@api.patch("/meta/entities/<entity_name>/fields/<field_name>")
+def update_custom_field(entity_name, field_name):
+    require_admin()
+    entity = runtime().registry.get(entity_name)
+    custom_fields.update_field(entity, field_name, body())
+    session().commit()
+    return jsonify(entity_json(entity, True))
+
+
+@api.get("/meta/picklists/<name>/values")
+def picklist_values(name):
+    include_inactive = request.args.get("all") in ("1", "true")
+    return jsonify({"data": [picklists.value_to_json(v) for v in picklists.values(name)
+                             if include_inactive or v.active]})
+
+
+@api.post("/meta/picklists/<name>/values")
+def add_picklist_value(name):
+    require_admin()
+    row = picklists.add_value(name, body())
+    session().commit()
+    return jsonify(picklists.value_to_json(row)), 201
+
+
+@api.patch("/meta/picklists/<name>/values/<value>")
+def update_picklist_value(name, value):
+    require_admin()
+    row = picklists.update_value(name, value, body())
+    session().commit()
+    return jsonify(picklists.value_to_json(row))
+
+
+@api.get("/openapi.json")
+def openapi():
+    from core.api.openapi import openapi_document
+
+    return jsonify(openapi_document())

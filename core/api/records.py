@@ -1,0 +1,111 @@
+"""Generic CRUD, list and restore endpoints for every entity."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from core.api import api
+from core.audit import history
+from core.db import session
+from core.entities import records
+from core.entities.display import display_values
+from core.entities.query import (apply_params, capped_count, order_by, parse_list_args,
+                                 visible_select)
+from core.errors import BadRequest
+from core.runtime import runtime
+from core.security.auth import current_user_or_none
+from core.security.permissions import require_right
+
+
+def entity_or_404(name: str):
+    return runtime().registry.get(name)
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest(_("Send a JSON object with Content-Type: application/json."))
+    return data
+
+
+def list_page(entity, user, args) -> dict:
+    """One page of records plus meta; the count is capped so huge tables stay fast."""
+    params = parse_list_args(entity, args)
+    require_right(user, entity, "view")
+    sess = session()
+    stmt = apply_params(entity, visible_select(entity, user), params)
+    page_stmt = order_by(entity, stmt, params.sort).limit(params.per_page).offset(
+        (params.page - 1) * params.per_page)
+    fields = runtime().registry.fields(entity)
+    rows = [records.row_to_record(entity, row, fields) for row in sess.execute(page_stmt)]
+    total, exact = capped_count(sess, stmt, runtime().settings.list_count_cap)
+    data = [records.to_json(entity, r, fields) for r in rows]
+    for item, display in zip(data, display_values(entity, rows, user)):
+        item["_display"] = display
+    return {"data": data, "meta": {"page": params.page, "per_page": params.per_page, "total": total,
+                                   "total_exact": exact}}
+
+
+@api.get("/<entity_name>")
+def list_records(entity_name):
+    entity = entity_or_404(entity_name)
+    return jsonify(list_page(entity, current_user_or_none(), request.args))
+
+
+@api.post("/<entity_name>")
+def create_record(entity_name):
+    entity = entity_or_404(entity_name)
+    record = records.create(entity, body(), current_user_or_none())
+    session().commit()
+    return detail_response(entity, record, 201)
+
+
+@api.get("/<entity_name>/<int:record_id>")
+def get_record(entity_name, record_id):
+    entity = entity_or_404(entity_name)
+    user = current_user_or_none()
+    require_right(user, entity, "view")
+    return detail_response(entity, records.get(entity, record_id, user))
+
+
+@api.patch("/<entity_name>/<int:record_id>")
+def update_record(entity_name, record_id):
+    entity = entity_or_404(entity_name)
+    if_match = request.headers.get("If-Match")
+    expected = records.parse_version(if_match) if if_match else None
+    record = records.update(entity, record_id, body(), current_user_or_none(), expected_version=expected)
+    session().commit()
+    return detail_response(entity, record)
+
+
+@api.delete("/<entity_name>/<int:record_id>")
+def delete_record(entity_name, record_id):
+    entity = entity_or_404(entity_name)
+    records.delete(entity, record_id, current_user_or_none())
+    session().commit()
+    return "", 204
+
+
+@api.post("/<entity_name>/<int:record_id>/restore")
+def restore_record(entity_name, record_id):
+    entity = entity_or_404(entity_name)
+    record = records.restore(entity, record_id, current_user_or_none())
+    session().commit()
+    return detail_response(entity, record)
+
+
+@api.get("/<entity_name>/<int:record_id>/history")
+def record_history(entity_name, record_id):
+    entity = entity_or_404(entity_name)
+    records.get(entity, record_id, current_user_or_none(), include_deleted=True)
+    return jsonify({"data": history(entity.name, record_id)})
+
+
+def detail_response(entity, record, status=200):
+    user = current_user_or_none()
+    out = records.to_json(entity, record)
+    out["_display"] = display_values(entity, [record], user)[0]
+    response = jsonify(out)
+    response.status_code = status
+    response.headers["ETag"] = f'"{record["version"]}"'
+    return response

@@ -1,0 +1,164 @@
+"""The Flask application factory: settings, plugins, database, blueprints."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from core.config import Settings, load_settings
+from core.db import close_session, make_engine, make_sessionmaker
+from core.entities.registry import EntityRegistry
+from core.errors import CRMError, PluginError
+from core.plugins import discover, enabled_names, load_plugins, stored_state
+from core.runtime import Runtime
+
+log = logging.getLogger("plugcrm")
+csrf = CSRFProtect()
+babel = Babel()
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def create_app(settings: Settings | None = None, **overrides) -> Flask:
+    settings = settings or load_settings(**overrides)
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    installed = discover(settings.plugins_dir)
+    plugin_set = load_plugins(installed, enabled_names(installed, settings.plugins, stored_state(engine)))
+    registry = EntityRegistry.from_plugins(plugin_set.pm)
+
+    app = Flask("core", instance_path=str(settings.instance_path), static_folder=None)
+    configure(app, settings)
+    app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
+
+    from core.security.auth import login_manager
+    from core.i18n import select_locale
+    from core.translations import translation_dirs
+
+    login_manager.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
+    csrf.init_app(app)
+    app.teardown_appcontext(close_session)
+    register_blueprints(app, plugin_set)
+    register_error_handlers(app)
+    app.before_request(protect_state_changes)
+    return app
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    if not settings.secret_key:
+        if not settings.testing:
+            raise PluginError(f"no secret key: run `plugcrm init` (instance folder {settings.instance_path})")
+        settings.secret_key = "testing-only-secret"
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        PLUGCRM_LANGUAGE=settings.language,
+        PLUGCRM_TIMEZONE=settings.timezone,
+        PLUGCRM_CURRENCY=settings.currency,
+        PLUGCRM_PHONE_REGION=settings.phone_region,
+        BABEL_DEFAULT_LOCALE=settings.language,
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.extra.get("secure_cookies", False)),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in protect_state_changes, token-authenticated API calls excepted
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=max(settings.attachment_max_bytes, 50 * 1024 * 1024),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+
+def register_blueprints(app: Flask, plugin_set) -> None:
+    from core.api import api
+    from core.ui import ui
+
+    app.register_blueprint(api)
+    app.register_blueprint(ui)
+    for impl in plugin_set.pm.hook.crm_blueprints.get_hookimpls():
+        for bp in impl.function() or []:
+            check_blueprint(impl.plugin_name, bp)
+            app.register_blueprint(bp)
+
+
+def check_blueprint(plugin: str, bp) -> None:
+    prefix = (bp.url_prefix or "").rstrip("/")
+    allowed = (f"/{plugin}", f"/api/v1/{plugin}")
+    if prefix not in allowed:
+        raise PluginError(f"plugin {plugin!r}: blueprint {bp.name!r} has url_prefix {bp.url_prefix!r}; "
+                          f"use {allowed[0]!r} or {allowed[1]!r}")
+
+
+def protect_state_changes():
+    """CSRF for every state-changing request made with the browser session.
+
+    API calls authenticated by a bearer token carry no ambient credentials and
+    are exempt; public plugin endpoints (web forms) use their own defences.
+    """
+    if request.method not in STATE_CHANGING:
+        return None
+    view = app_view()
+    if view is not None and getattr(view, "plugcrm_public", False):
+        return None
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return None
+    csrf.protect()
+    return None
+
+
+def app_view():
+    from flask import current_app
+
+    return current_app.view_functions.get(request.endpoint) if request.endpoint else None
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    from core.api import error_response
+
+    @app.errorhandler(CRMError)
+    def crm_error(exc: CRMError):
+        from core.db import session
+
+        session().rollback()
+        if wants_json():
+            return error_response(exc)
+        from core.ui.errors import error_page
+        return error_page(exc)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        from flask_babel import gettext as _
+        from core.errors import BadRequest
+
+        error = BadRequest(_("The form expired or was sent from another site; reload the page and try again."))
+        error.code = "csrf_failed"
+        return crm_error(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if not wants_json():
+            return exc
+        response = jsonify({"error": {"code": exc.name.lower().replace(" ", "_"), "message": exc.description}})
+        response.status_code = exc.code or 500
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        from core.db import session
+
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        session().rollback()
+        response = jsonify({"error": {"code": "internal_error", "message": "internal error"}})
+        response.status_code = 500
+        return response

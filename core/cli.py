@@ -1,0 +1,276 @@
+"""The ``plugcrm`` command."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from core.errors import PluginError
+
+
+def fail(message: str):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def make_app(**overrides):
+    from core.app import create_app
+    from core.config import load_settings
+
+    try:
+        return create_app(load_settings(**overrides))
+    except PluginError as exc:
+        fail(str(exc))
+
+
+@click.group()
+@click.option("--instance", envvar="PLUGCRM_INSTANCE", default="instance", show_default=True,
+              help="Instance folder (config, SQLite database, attachments).")
+@click.option("--plugins-dir", envvar="PLUGCRM_PLUGINS_DIR", default=None,
+              help="A folder of the deployment's own loose plugins.")
+@click.pass_context
+def main(ctx, instance, plugins_dir):
+    """plugcrm: a plugin-based CRM."""
+    os.environ["PLUGCRM_INSTANCE"] = str(Path(instance).resolve())
+    if plugins_dir:
+        os.environ["PLUGCRM_PLUGINS_DIR"] = str(Path(plugins_dir).resolve())
+    ctx.ensure_object(dict)
+
+
+@main.command()
+@click.option("--admin-email", default="admin@example.com", show_default=True)
+@click.option("--admin-password", default=None, help="Prompted for when not given.")
+@click.option("--admin-name", default="관리자", show_default=True)
+@click.option("--language", type=click.Choice(["ko", "zh_Hans", "en"]), default="ko", show_default=True)
+def init(admin_email, admin_password, admin_name, language):
+    """Create the instance folder, config, database and the administrator."""
+    from core.config import write_config
+    from core.migrate import upgrade
+
+    instance = Path(os.environ["PLUGCRM_INSTANCE"])
+    if admin_password is None:
+        admin_password = click.prompt("Administrator password", hide_input=True, confirmation_prompt=True)
+    if len(admin_password) < 8:
+        fail("the administrator password needs at least 8 characters")
+    write_config(instance, language=language)
+    app = make_app()
+    with app.app_context():
+        from core.runtime import runtime
+
+        upgrade(runtime())
+        user, created = ensure_user(admin_email, admin_password, admin_name, admin=True, language=language)
+    click.echo(f"Instance ready in {instance}")
+    click.echo(f"Administrator: {admin_email}" + ("" if created else " (already existed, unchanged)"))
+
+
+def ensure_user(email, password, name, *, admin=False, language=None):
+    from core.db import session
+    from core.security.models import User
+
+    email = email.strip().lower()
+    user = session().scalar(sa.select(User).where(User.email == email))
+    if user is not None:
+        return user, False
+    user = User(email=email, name=name or email.split("@")[0], is_admin=admin, language=language)
+    user.set_password(password)
+    session().add(user)
+    session().commit()
+    return user, True
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not run the embedded job worker.")
+def serve(host, port, no_worker):
+    """Run the web UI and API (with an embedded job worker)."""
+    app = make_app()
+    if not no_worker:
+        from core.jobs.worker import start_embedded_worker
+        start_embedded_worker(app)
+    click.echo(f"plugcrm on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.group()
+def db():
+    """Database schema (Alembic)."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Bring the core and every enabled plugin up to date."""
+    from core.migrate import upgrade
+
+    app = make_app()
+    with app.app_context():
+        from core.runtime import runtime
+
+        branches = upgrade(runtime())
+    click.echo("Up to date: " + ", ".join(branches))
+
+
+@db.command("revision")
+@click.argument("plugin")
+@click.option("-m", "--message", required=True)
+def db_revision(plugin, message):
+    """Autogenerate a migration for PLUGIN's tables (or 'core')."""
+    from core.migrate import new_revision
+
+    app = make_app()
+    with app.app_context():
+        from core.runtime import runtime
+
+        click.echo(new_revision(runtime(), plugin, message))
+
+
+@main.group()
+def plugins():
+    """List, enable and disable plugins."""
+
+
+def plugin_state():
+    from core.config import load_settings
+    from core.db import make_engine
+    from core.plugins import discover, enabled_names, stored_state
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        installed = discover(settings.plugins_dir)
+    except PluginError as exc:
+        fail(str(exc))
+    return settings, engine, installed, enabled_names(installed, settings.plugins, stored_state(engine))
+
+
+@plugins.command("list")
+def plugins_list():
+    """Installed plugins, whether enabled, and what they depend on."""
+    _settings, _engine, installed, enabled = plugin_state()
+    for name in sorted(installed):
+        m = installed[name].manifest
+        mark = "on " if name in enabled else "off"
+        deps = f"  (needs {', '.join(m.depends)})" if m.depends else ""
+        click.echo(f"[{mark}] {name:<18} {m.version:<8} {m.label}{deps}")
+
+
+def save_state(engine, name: str, enabled: bool):
+    from core.db import make_sessionmaker
+    from core.models import PluginState
+
+    with make_sessionmaker(engine)() as sess:
+        row = sess.get(PluginState, name) or PluginState(name=name, enabled=enabled)
+        row.enabled = enabled
+        sess.add(row)
+        sess.commit()
+
+
+@plugins.command("enable")
+@click.argument("name")
+def plugins_enable(name):
+    """Enable NAME and migrate its tables."""
+    from core.migrate import upgrade
+    from core.plugins import check_enable
+
+    settings, engine, installed, enabled = plugin_state()
+    if settings.plugins is not None:
+        fail("PLUGCRM_PLUGINS fixes the plugin list for this deployment; change it there")
+    try:
+        check_enable(installed, enabled, name)
+    except PluginError as exc:
+        fail(str(exc))
+    save_state(engine, name, True)
+    app = make_app()
+    with app.app_context():
+        from core.runtime import runtime
+
+        upgrade(runtime())
+    click.echo(f"Enabled {name}. Restart `plugcrm serve` to load it.")
+
+
+@plugins.command("disable")
+@click.argument("name")
+def plugins_disable(name):
+    """Disable NAME (its data stays in the database)."""
+    from core.plugins import check_disable
+
+    settings, engine, installed, enabled = plugin_state()
+    if settings.plugins is not None:
+        fail("PLUGCRM_PLUGINS fixes the plugin list for this deployment; change it there")
+    try:
+        check_disable(installed, enabled, name)
+    except PluginError as exc:
+        fail(str(exc))
+    save_state(engine, name, False)
+    click.echo(f"Disabled {name}. Its data is kept. Restart `plugcrm serve` to unload it.")
+
+
+@main.group()
+def users():
+    """Users and API tokens."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--password", required=True)
+@click.option("--name", default=None)
+@click.option("--admin", is_flag=True)
+@click.option("--role", default=None, help="Role name (see the roles API).")
+def users_create(email, password, name, admin, role):
+    """Create a user."""
+    if len(password) < 8:
+        fail("the password needs at least 8 characters")
+    app = make_app()
+    with app.app_context():
+        user, created = ensure_user(email, password, name, admin=admin)
+        if not created:
+            fail(f"a user with the email {email} already exists")
+        if role:
+            from core.db import session
+            from core.security.models import Role
+
+            role_row = session().scalar(sa.select(Role).where(Role.name == role))
+            if role_row is None:
+                fail(f"no role named {role!r}")
+            user.role_id = role_row.id
+            session().commit()
+    click.echo(f"Created {email}")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="cli")
+def users_token(email, name):
+    """Print a new API token for EMAIL (and nothing else)."""
+    from core.db import session
+    from core.security.models import ApiToken, User
+
+    app = make_app()
+    with app.app_context():
+        user = session().scalar(sa.select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            fail(f"no user with the email {email}")
+        token = ApiToken.issue(session(), user, name)
+        session().commit()
+    click.echo(token)
+
+
+def add_plugin_commands():
+    """Plugins' commands appear as ``plugcrm <command>`` (collected lazily, without a database)."""
+    from core.plugins import discover
+
+    try:
+        installed = discover(os.environ.get("PLUGCRM_PLUGINS_DIR"))
+    except PluginError:
+        return
+    for info in installed.values():
+        hook = getattr(info.module, "crm_cli_commands", None)
+        for command in (hook() if hook else None) or []:
+            if command.name not in main.commands:
+                main.add_command(command)
+
+
+add_plugin_commands()

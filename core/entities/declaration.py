@@ -1,0 +1,152 @@
+"""What a plugin declares: entities, picklists, related lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.db import UTCDateTime, json_type, metadata
+from core.entities.fields import Field
+
+RESERVED_NAMES = {"meta", "jobs", "recycle-bin", "openapi.json", "users", "roles", "audit", "auth",
+                  "me", "imports", "exports", "search", "notes", "attachments"}
+STANDARD_COLUMNS = ("id", "number", "owner_id", "created_at", "updated_at", "created_by_id",
+                    "updated_by_id", "version", "deleted_at", "custom", "search_text")
+SHARING_MODELS = ("private", "public_read", "public_rw")
+
+
+@dataclass
+class Entity:
+    """An entity declared once by a plugin.
+
+    ``name`` is the plural API name (``accounts``).  ``numbering`` is a format
+    such as ``ACC-{YYYY}-{#####}``; the number is stored in the ``number``
+    field.  ``indexes`` lists extra composite indexes for common filter + sort
+    pairs.  ``sharing`` is the default sharing model (administrators can
+    change it): ``private``, ``public_read`` or ``public_rw``.
+    """
+
+    name: str
+    label: Any
+    fields: list[Field]
+    label_singular: Any = None
+    title_field: str = "name"
+    numbering: str | None = None
+    list_columns: list[str] | None = None
+    default_sort: str = "-id"
+    sharing: str = "private"
+    owned: bool = True
+    icon: str = "file"
+    indexes: list[tuple[str, ...]] = dc_field(default_factory=list)
+    description: Any = None
+    plugin: str = ""
+
+    def __post_init__(self):
+        names = [f.name for f in self.fields]
+        duplicates = {n for n in names if names.count(n) > 1}
+        if duplicates:
+            raise ValueError(f"entity {self.name}: duplicate fields {sorted(duplicates)}")
+        clash = set(names) & set(STANDARD_COLUMNS)
+        if clash:
+            raise ValueError(f"entity {self.name}: {sorted(clash)} are standard columns")
+        if self.sharing not in SHARING_MODELS:
+            raise ValueError(f"entity {self.name}: sharing must be one of {SHARING_MODELS}")
+
+    @property
+    def table_name(self) -> str:
+        return f"{self.plugin}_{self.name}"
+
+    @property
+    def field_map(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    @property
+    def search_fields(self) -> list[str]:
+        return [f.name for f in self.fields if f.search]
+
+    @property
+    def default_columns(self) -> list[str]:
+        return self.list_columns or [f.name for f in self.fields if f.list] or [self.title_field]
+
+    @property
+    def table(self) -> sa.Table:
+        return entity_table(self)
+
+
+@dataclass
+class PicklistValue:
+    value: str
+    labels: dict[str, str]
+    colour: str | None = None
+    extra: dict = dc_field(default_factory=dict)
+    active: bool = True
+
+
+@dataclass
+class Picklist:
+    """Default values for a picklist; after the first install the database owns them."""
+
+    name: str
+    values: list[PicklistValue]
+    label: Any = None
+
+
+@dataclass
+class RelatedList:
+    """Child records of ``entity`` pointing at the parent through ``field``."""
+
+    entity: str
+    field: str
+    label: Any = None
+    order: int = 100
+
+
+def entity_table(entity: Entity) -> sa.Table:
+    """The table for ``entity`` in the shared metadata (built once per process)."""
+    name = entity.table_name
+    if name in metadata.tables:
+        return metadata.tables[name]
+    columns: list[Any] = [sa.Column("id", sa.Integer, primary_key=True)]
+    if entity.numbering:
+        columns.append(sa.Column("number", sa.String(40), unique=True))
+    if entity.owned:
+        columns.append(sa.Column("owner_id", sa.Integer, sa.ForeignKey("core_users.id"), index=True))
+    for f in entity.fields:
+        columns.extend(field_columns(entity, f))
+    columns += [
+        sa.Column("custom", json_type(), nullable=False, server_default=sa.text("'{}'")),
+        sa.Column("search_text", sa.Text, nullable=True),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("created_at", UTCDateTime, nullable=False, index=True),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("created_by_id", sa.Integer, sa.ForeignKey("core_users.id"), nullable=True),
+        sa.Column("updated_by_id", sa.Integer, sa.ForeignKey("core_users.id"), nullable=True),
+        sa.Column("deleted_at", UTCDateTime, nullable=True, index=True),
+    ]
+    table = sa.Table(name, metadata, *columns)
+    for cols in entity.indexes:
+        sa.Index(f"ix_{name}_{'_'.join(cols)}", *[table.c[c] for c in cols])
+    return table
+
+
+def field_columns(entity: Entity, f: Field) -> list[sa.Column]:
+    kind = f.kind
+    args: list[Any] = [kind.column_type(f)]
+    index = f.index or f.type in ("picklist", "reference", "user")
+    if f.type == "reference":
+        args.append(sa.ForeignKey(f"{target_table_name(entity, f)}.id", ondelete="SET NULL"))
+    elif f.type == "user":
+        args.append(sa.ForeignKey("core_users.id"))
+    columns = [sa.Column(f.name, *args, index=index and not f.unique, unique=f.unique or None)]
+    if f.type == "phone":
+        columns.append(sa.Column(f"{f.name}_norm", sa.String(40), index=True))
+    return columns
+
+
+def target_table_name(entity: Entity, f: Field) -> str:
+    """The referenced entity's table, resolved by the registry (entity names are global)."""
+    try:
+        return f.extra["target_table"]
+    except KeyError:
+        raise ValueError(f"{entity.name}.{f.name}: reference target {f.target!r} is not a known entity") from None

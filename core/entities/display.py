@@ -1,0 +1,44 @@
+"""Human-readable companions of ids and codes: reference titles, user names, picklist labels."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.db import session
+from core.entities import picklists
+from core.entities.query import visible_select
+from core.runtime import runtime
+
+
+def display_values(entity, records: list[dict], user) -> list[dict]:
+    """``{field: label}`` per record, with one query per reference field for the whole page."""
+    from core.security.models import User
+
+    fields = runtime().registry.fields(entity)
+    result = [{} for _ in records]
+    user_fields = [f.name for f in fields if f.type == "user"] + (["owner_id"] if entity.owned else [])
+    user_ids = {r.get(n) for r in records for n in user_fields} - {None}
+    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    for f in fields:
+        if f.type == "reference":
+            ids = {r.get(f.name) for r in records} - {None}
+            if not ids:
+                continue
+            target = runtime().registry.get(f.target)
+            table = target.table
+            title = table.c[target.title_field]
+            titles = dict(session().execute(visible_select(target, user, table.c.id, title)
+                                            .where(table.c.id.in_(ids))).all())
+            for out, r in zip(result, records):
+                if r.get(f.name) is not None:
+                    out[f.name] = titles.get(r[f.name])
+        elif f.type in ("picklist", "multipicklist"):
+            for out, r in zip(result, records):
+                value = r.get(f.name)
+                if value:
+                    out[f.name] = (picklists.label_for(f.picklist, value) if f.type == "picklist"
+                                   else [picklists.label_for(f.picklist, v) for v in value])
+    for out, r in zip(result, records):
+        for name in user_fields:
+            if r.get(name) is not None:
+                out[name] = names.get(r[name])
+    return result

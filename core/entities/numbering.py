@@ -1,0 +1,66 @@
+"""Record numbers such as ``OPP-202611-0042``.
+
+The counter is per *resolved prefix*, so ``{YYYY}`` restarts it every year.  It
+is advanced with a single ``UPDATE ... RETURNING`` inside the record's own
+transaction: the row lock serialises concurrent creates (no duplicates), and a
+rolled-back create rolls the counter back too (no gaps).
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from core.i18n import local_today
+from core.models import NumberCounter, NumberingFormat
+
+TOKEN_RE = re.compile(r"\{(YYYY|YY|MM|DD|#+)\}")
+
+
+def validate_format(fmt: str) -> str | None:
+    """An error message, or None when ``fmt`` is usable."""
+    counters = re.findall(r"\{#+\}", fmt)
+    if len(counters) != 1:
+        return "needs exactly one counter such as {####}"
+    if re.sub(TOKEN_RE, "", fmt).count("{"):
+        return "unknown token; use {YYYY} {YY} {MM} {DD} {####}"
+    if len(fmt) > 60:
+        return "at most 60 characters"
+    return None
+
+
+def format_for(sess, entity) -> str | None:
+    override = sess.get(NumberingFormat, entity.name)
+    return override.format if override else entity.numbering
+
+
+def next_number(sess, entity) -> str | None:
+    fmt = format_for(sess, entity)
+    if not fmt:
+        return None
+    today = local_today()
+    parts = {"YYYY": f"{today.year:04d}", "YY": f"{today.year % 100:02d}",
+             "MM": f"{today.month:02d}", "DD": f"{today.day:02d}"}
+    key = entity.name + ":" + TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
+    value = advance(sess, key)
+    return TOKEN_RE.sub(lambda m: parts.get(m.group(1)) or str(value).zfill(len(m.group(1))), fmt)
+
+
+def advance(sess, key: str) -> int:
+    table = NumberCounter.__table__
+    value = sess.execute(sa.update(table).where(table.c.key == key)
+                         .values(value=table.c.value + 1).returning(table.c.value)).scalar()
+    if value is None:
+        insert = _insert_ignore(sess, table).values(key=key, value=0)
+        sess.execute(insert)
+        value = sess.execute(sa.update(table).where(table.c.key == key)
+                             .values(value=table.c.value + 1).returning(table.c.value)).scalar()
+    return value
+
+
+def _insert_ignore(sess, table):
+    if sess.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=["key"])

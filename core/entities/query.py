@@ -1,0 +1,239 @@
+"""Reading records: the permission-filtered base query, filters, search, sort, paging.
+
+:func:`visible_select` is the one place where "which rows may this user see"
+becomes SQL; every read path (list, detail, search, related lists, reports,
+exports, plugin queries) starts from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from core.entities.declaration import Entity
+from core.entities.fields import Field, FieldValueError
+from core.errors import BadRequest
+from core.phones import normalise_phone
+from core.search import search_terms
+
+CONTROL_PARAMS = {"q", "sort", "page", "per_page", "lang", "fields", "format"}
+MAX_PER_PAGE = 200
+
+
+def standard_fields(entity: Entity) -> list[Field]:
+    """Columns every record has, exposed as read-only fields for filtering and sorting."""
+    fields = [Field("id", "integer", label="ID", readonly=True)]
+    if entity.numbering:
+        fields.append(Field("number", "text", label="No.", readonly=True, search=True, max_length=40))
+    if entity.owned:
+        fields.append(Field("owner_id", "user", label="Owner"))
+    fields += [Field("created_at", "datetime", label="Created", readonly=True),
+               Field("updated_at", "datetime", label="Updated", readonly=True),
+               Field("created_by_id", "user", label="Created by", readonly=True),
+               Field("version", "integer", label="Version", readonly=True, sortable=False)]
+    return fields
+
+
+def all_fields(entity: Entity) -> dict[str, Field]:
+    from core.runtime import runtime
+
+    fields = {f.name: f for f in standard_fields(entity)}
+    fields.update(runtime().registry.field_map(entity))
+    return fields
+
+
+def column_for(entity: Entity, f: Field):
+    table = entity.table
+    if f.custom:
+        return f.kind.json_expr(table.c.custom[f.name])
+    return table.c[f.name]
+
+
+def visible_select(entity: Entity, user, *columns, include_deleted: bool = False) -> sa.Select:
+    """``SELECT`` over ``entity`` restricted to what ``user`` may see (and not deleted)."""
+    from core.security.permissions import visibility_condition
+
+    table = entity.table
+    stmt = sa.select(*(columns or (table,))).select_from(table)
+    if not include_deleted:
+        stmt = stmt.where(table.c.deleted_at.is_(None))
+    condition = visibility_condition(entity, user)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return stmt
+
+
+@dataclass
+class ListParams:
+    filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
+    q: str = ""
+    sort: list[tuple[Field, bool]] = dc_field(default_factory=list)
+    page: int = 1
+    per_page: int = 20
+
+
+def parse_list_args(entity: Entity, args) -> ListParams:
+    """Turn query-string arguments into :class:`ListParams`; anything unknown is a 400."""
+    fields = all_fields(entity)
+    params = ListParams(q=(args.get("q") or "").strip())
+    errors: dict[str, str] = {}
+    for key in args.keys():
+        if key in CONTROL_PARAMS:
+            continue
+        name, _sep, op = key.partition("__")
+        op = op or "eq"
+        f = fields.get(name)
+        if f is None:
+            errors[key] = _("Unknown field.")
+            continue
+        if op not in f.kind.operators:
+            errors[key] = _("Unknown operator %(op)s for this field; use one of: %(ops)s.",
+                            op=op, ops=", ".join(f.kind.operators))
+            continue
+        for raw in args.getlist(key):
+            try:
+                params.filters.append((f, op, parse_filter_value(f, op, raw)))
+            except FieldValueError as exc:
+                errors[key] = str(exc)
+    params.sort = parse_sort(fields, args.get("sort") or entity.default_sort, errors)
+    params.page = parse_positive(args.get("page"), 1, "page", errors)
+    params.per_page = parse_positive(args.get("per_page"), 20, "per_page", errors)
+    if params.per_page > MAX_PER_PAGE:
+        errors["per_page"] = _("At most %(n)s.", n=MAX_PER_PAGE)
+    if errors:
+        raise BadRequest(_("Invalid list parameters."), errors)
+    return params
+
+
+def parse_filter_value(f: Field, op: str, raw: str):
+    if op == "isnull":
+        return raw.strip().lower() in ("1", "true", "yes", "")
+    if op == "in":
+        return [f.kind.parse_filter(f, part) for part in raw.split(",") if part.strip()]
+    if op in ("contains", "startswith"):
+        return raw
+    return f.kind.parse_filter(f, raw)
+
+
+def parse_sort(fields: dict[str, Field], raw: str, errors: dict) -> list[tuple[Field, bool]]:
+    result = []
+    for part in [p.strip() for p in raw.split(",") if p.strip()]:
+        desc = part.startswith("-")
+        f = fields.get(part.lstrip("-+"))
+        if f is None or not f.sortable or f.type == "multipicklist":
+            errors["sort"] = _("Cannot sort by %(name)s.", name=part.lstrip("-+"))
+            continue
+        result.append((f, desc))
+    return result
+
+
+def parse_positive(raw, default: int, name: str, errors: dict) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+        if value < 1:
+            raise ValueError
+        return value
+    except ValueError:
+        errors[name] = _("Must be a whole number of at least 1.")
+        return default
+
+
+def filter_condition(entity: Entity, f: Field, op: str, value):
+    col = column_for(entity, f)
+    if f.custom and f.type in ("date", "datetime") and op not in ("isnull", "contains", "startswith"):
+        # stored as ISO text in the JSON column, which sorts and compares like the date itself
+        value = [f.kind.to_json(v) for v in value] if op == "in" else f.kind.to_json(value)
+    if f.type == "phone" and op in ("eq", "ne", "in") and not f.custom:
+        col = entity.table.c[f"{f.name}_norm"]
+        region = current_app.config["PLUGCRM_PHONE_REGION"]
+        value = [normalise_phone(v, region) for v in value] if op == "in" else normalise_phone(value, region)
+    if f.type == "multipicklist":
+        if op == "isnull":
+            return _multipicklist_empty(entity, f) if value else sa.not_(_multipicklist_empty(entity, f))
+        return _json_array_contains(entity, f, value)
+    if op == "eq":
+        return col == value
+    if op == "ne":
+        return sa.or_(col != value, col.is_(None))
+    if op == "gt":
+        return col > value
+    if op == "gte":
+        return col >= value
+    if op == "lt":
+        return col < value
+    if op == "lte":
+        return col <= value
+    if op == "in":
+        return col.in_(value)
+    if op == "isnull":
+        if f.kind.name in ("text", "longtext", "email", "url", "phone"):
+            empty = sa.or_(col.is_(None), col == "")
+            return empty if value else sa.not_(empty)
+        return col.is_(None) if value else col.is_not(None)
+    if op == "contains":
+        return col.ilike(f"%{escape_like(value)}%", escape="\\")
+    if op == "startswith":
+        return col.ilike(f"{escape_like(value)}%", escape="\\")
+    raise BadRequest(_("Unknown operator %(op)s.", op=op))
+
+
+def _multipicklist_column(entity: Entity, f: Field):
+    table = entity.table
+    return table.c.custom[f.name] if f.custom else table.c[f.name]
+
+
+def _json_array_contains(entity: Entity, f: Field, value: str):
+    # A portable test: the JSON text of the array contains the quoted value.
+    col = sa.cast(_multipicklist_column(entity, f), sa.Text)
+    return col.like(f'%"{escape_like(value)}"%', escape="\\")
+
+
+def _multipicklist_empty(entity: Entity, f: Field):
+    col = sa.cast(_multipicklist_column(entity, f), sa.Text)
+    return sa.or_(col.is_(None), col.in_(["[]", "null"]))
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_condition(entity: Entity, q: str):
+    table = entity.table
+    terms = search_terms(q)
+    if not terms:
+        return None
+    return sa.and_(*[table.c.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms])
+
+
+def apply_params(entity: Entity, stmt: sa.Select, params: ListParams) -> sa.Select:
+    for f, op, value in params.filters:
+        stmt = stmt.where(filter_condition(entity, f, op, value))
+    if params.q:
+        condition = search_condition(entity, params.q)
+        if condition is not None:
+            stmt = stmt.where(condition)
+    return stmt
+
+
+def order_by(entity: Entity, stmt: sa.Select, sort: list[tuple[Field, bool]]) -> sa.Select:
+    clauses = []
+    for f, desc in sort:
+        col = column_for(entity, f)
+        clauses.append(col.desc() if desc else col.asc())
+    tiebreak = entity.table.c.id
+    if not any(f.name == "id" for f, _desc in sort):
+        last_desc = sort[-1][1] if sort else True
+        clauses.append(tiebreak.desc() if last_desc else tiebreak.asc())
+    return stmt.order_by(*clauses)
+
+
+def capped_count(sess, stmt: sa.Select, cap: int) -> tuple[int, bool]:
+    """Count matching rows, stopping at ``cap``: a list over a million rows must not wait for COUNT(*)."""
+    inner = stmt.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1).subquery()
+    total = sess.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
+    return (cap, False) if total > cap else (total, True)

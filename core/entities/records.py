@@ -1,0 +1,350 @@
+"""The one service every record write goes through (API, UI, import, workflows).
+
+It validates (schema, picklists, references the user can see, uniqueness),
+lets plugins compute and refuse (``crm_before_save``), numbers new records,
+keeps the search text and normalised phones, writes, lets plugins write
+related rows (``crm_after_save``), audits and sends the signal, all in the
+caller's transaction.  Callers commit.
+
+Records travel as plain dicts in Python form (``Decimal``, ``date``);
+:func:`to_json` turns one into its API form.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from core import signals
+from core.db import session, utcnow
+from core.entities.declaration import Entity
+from core.entities.fields import Field, FieldValueError
+from core.entities.numbering import next_number
+from core.entities.query import all_fields, visible_select
+from core.errors import Conflict, NotFound, ValidationError
+from core.phones import normalise_phone
+from core.runtime import runtime
+from core.search import search_text
+
+STANDARD_IN_BODY = {"id", "number", "version", "created_at", "updated_at", "created_by_id",
+                    "updated_by_id", "deleted_at", "_display"}
+
+
+# --- reading ---------------------------------------------------------------
+
+def row_to_record(entity: Entity, row, fields: list[Field]) -> dict:
+    """A database row as a record dict in Python form (custom fields flattened)."""
+    data = row._mapping
+    record: dict[str, Any] = {"id": data["id"]}
+    if entity.numbering:
+        record["number"] = data["number"]
+    if entity.owned:
+        record["owner_id"] = data["owner_id"]
+    custom = data["custom"] or {}
+    for f in fields:
+        if f.custom:
+            stored = custom.get(f.name)
+            record[f.name] = custom_from_storage(f, stored)
+        else:
+            record[f.name] = data[f.name]
+    for name in ("version", "created_at", "updated_at", "created_by_id", "updated_by_id", "deleted_at"):
+        record[name] = data[name]
+    return record
+
+
+def custom_from_storage(f: Field, stored):
+    if stored is None or stored == "" or stored == []:
+        return [] if f.type == "multipicklist" else None
+    try:
+        return f.kind.coerce(f, stored)
+    except FieldValueError:
+        return None  # a value written before the field's type was changed; shown as empty
+
+
+def to_json(entity: Entity, record: dict, fields: list[Field] | None = None) -> dict:
+    fields = fields if fields is not None else entity_fields(entity)
+    out: dict[str, Any] = {"id": record["id"]}
+    if entity.numbering:
+        out["number"] = record.get("number")
+    if entity.owned:
+        out["owner_id"] = record.get("owner_id")
+    for f in fields:
+        value = record.get(f.name)
+        out[f.name] = None if value is None else f.kind.to_json(value)
+    for name in ("version", "created_by_id", "updated_by_id"):
+        out[name] = record.get(name)
+    for name in ("created_at", "updated_at", "deleted_at"):
+        value = record.get(name)
+        out[name] = None if value is None else value.isoformat().replace("+00:00", "Z")
+    if out["deleted_at"] is None:
+        del out["deleted_at"]
+    return out
+
+
+def entity_fields(entity: Entity) -> list[Field]:
+    return runtime().registry.fields(entity)
+
+
+def get(entity: Entity, record_id: int, user, *, include_deleted: bool = False) -> dict:
+    """A record the user may see, else 404 (whether or not it exists)."""
+    stmt = visible_select(entity, user, include_deleted=include_deleted).where(entity.table.c.id == record_id)
+    row = session().execute(stmt).first()
+    if row is None:
+        raise NotFound(_("Record not found."))
+    return row_to_record(entity, row, entity_fields(entity))
+
+
+def fetch(entity: Entity, record_id: int, *, for_update: bool = False) -> dict | None:
+    """A record regardless of permissions (for services that already checked)."""
+    stmt = sa.select(entity.table).where(entity.table.c.id == record_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session().execute(stmt).first()
+    return None if row is None else row_to_record(entity, row, entity_fields(entity))
+
+
+# --- validating ------------------------------------------------------------
+
+def load_input(entity: Entity, data: dict, *, partial: bool) -> dict:
+    """Validate a request body against the entity's schema; 422 naming each bad field."""
+    from core.entities.schemas import schema_for
+
+    if not isinstance(data, dict):
+        raise ValidationError(_("The request body must be a JSON object."))
+    fields = entity_fields(entity)
+    body = {k: v for k, v in data.items() if k not in STANDARD_IN_BODY and k != "owner_id"}
+    try:
+        values = schema_for(entity, fields).load(body, partial=partial)
+    except ma.ValidationError as exc:
+        raise ValidationError(_("Some fields are not valid."), translate_errors(exc.messages)) from None
+    if "owner_id" in data and entity.owned:
+        values["owner_id"] = check_user_reference(data["owner_id"], "owner_id")
+    return values
+
+
+def translate_errors(messages: dict) -> dict:
+    unknown = "Unknown field."
+    return {k: (_("Unknown field.") if v == [unknown] else " ".join(map(str, v)) if isinstance(v, list) else v)
+            for k, v in messages.items()}
+
+
+def check_user_reference(value, name: str) -> int:
+    from core.security.models import User
+
+    try:
+        user_id = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Some fields are not valid."), {name: _("Not a valid user.")}) from None
+    user = session().get(User, user_id)
+    if user is None or not user.active:
+        raise ValidationError(_("Some fields are not valid."), {name: _("Not a valid user.")})
+    return user_id
+
+
+def check_values(entity: Entity, values: dict, changed: set[str], user, record_id: int | None) -> None:
+    """Rules that need the database: picklists, references, users, uniqueness."""
+    from core.entities import picklists
+
+    errors: dict[str, str] = {}
+    fields = {f.name: f for f in entity_fields(entity)}
+    for name in changed:
+        f = fields.get(name)
+        value = values.get(name)
+        if f is None or value in (None, "", []):
+            continue
+        if f.type == "picklist" and value not in picklists.active_values(f.picklist):
+            errors[name] = _("%(value)s is not an allowed value.", value=value)
+        elif f.type == "multipicklist":
+            bad = [v for v in value if v not in picklists.active_values(f.picklist)]
+            if bad:
+                errors[name] = _("%(value)s is not an allowed value.", value=", ".join(bad))
+        elif f.type == "reference":
+            target = runtime().registry.get(f.target)
+            found = session().execute(visible_select(target, user, target.table.c.id)
+                                      .where(target.table.c.id == value)).first()
+            if found is None:
+                errors[name] = _("No such record, or you cannot see it.")
+        elif f.type == "user":
+            try:
+                check_user_reference(value, name)
+            except ValidationError as exc:
+                errors.update(exc.fields)
+        if f.unique and name not in errors:
+            duplicate = find_duplicate(entity, f, value, record_id)
+            if duplicate:
+                errors[name] = _("Already used by %(title)s.", title=duplicate)
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), errors)
+
+
+def find_duplicate(entity: Entity, f: Field, value, record_id: int | None) -> str | None:
+    table = entity.table
+    title = table.c[entity.title_field] if entity.title_field in table.c else table.c.id
+    stmt = sa.select(title, table.c.deleted_at).where(table.c[f.name] == value)
+    if record_id is not None:
+        stmt = stmt.where(table.c.id != record_id)
+    row = session().execute(stmt.limit(1)).first()
+    if row is None:
+        return None
+    return f"{row[0]} ({_('in the recycle bin')})" if row[1] else str(row[0])
+
+
+# --- writing ---------------------------------------------------------------
+
+def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> dict:
+    from core.security.permissions import require_right
+
+    if check_rights:
+        require_right(user, entity, "create")
+    values = load_input(entity, data, partial=False)
+    fields = entity_fields(entity)
+    for f in fields:
+        if f.name not in values and f.default is not None:
+            values[f.name] = f.default() if callable(f.default) else f.default
+    if entity.owned:
+        values.setdefault("owner_id", user.id if user is not None else None)
+    runtime().hook.crm_before_save(entity=entity, values=values, old=None, user=user)
+    check_values(entity, values, set(values), user, None)
+    now = utcnow()
+    sess = session()
+    row = columns_for_write(entity, fields, values, {})
+    row.update(created_at=now, updated_at=now, version=1,
+               created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
+    if entity.numbering:
+        row["number"] = next_number(sess, entity)
+    row["search_text"] = build_search_text(entity, fields, {**values, "number": row.get("number")})
+    record_id = sess.execute(sa.insert(entity.table).values(**row).returning(entity.table.c.id)).scalar_one()
+    record = fetch(entity, record_id)
+    after_write(entity, record, None, set(values), user)
+    signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)
+    return record
+
+
+def update(entity: Entity, record_id: int, data: dict, user, *, expected_version: int | None = None,
+           check_rights: bool = True) -> dict:
+    from core.security.permissions import require_right
+
+    old = get(entity, record_id, user)
+    if check_rights:
+        require_right(user, entity, "edit", old)
+    if expected_version is None and isinstance(data, dict) and data.get("version") is not None:
+        expected_version = parse_version(data["version"])
+    if expected_version is not None and expected_version != old["version"]:
+        raise_conflict(entity, old)
+    changes_in = load_input(entity, data, partial=True)
+    values = {**old, **changes_in}
+    runtime().hook.crm_before_save(entity=entity, values=values, old=old, user=user)
+    changed = {k for k, v in values.items() if k in old and old[k] != v}
+    if not changed:
+        return old
+    check_values(entity, values, changed, user, record_id)
+    fields = entity_fields(entity)
+    sess = session()
+    row = columns_for_write(entity, fields, {k: values[k] for k in changed}, old)
+    row.update(updated_at=utcnow(), updated_by_id=getattr(user, "id", None), version=old["version"] + 1,
+               search_text=build_search_text(entity, fields, values))
+    table = entity.table
+    result = sess.execute(sa.update(table).where(table.c.id == record_id, table.c.version == old["version"])
+                          .values(**row))
+    if result.rowcount != 1:
+        raise_conflict(entity, fetch(entity, record_id) or old)
+    record = fetch(entity, record_id)
+    after_write(entity, record, old, changed, user)
+    signals.record_updated.send(entity.name, entity=entity, record=record, old=old, changes=changed,
+                                user=user, session=sess)
+    return record
+
+
+def delete(entity: Entity, record_id: int, user, *, check_rights: bool = True) -> dict:
+    """Move a record to the recycle bin."""
+    from core.security.permissions import require_right
+
+    record = get(entity, record_id, user)
+    if check_rights:
+        require_right(user, entity, "delete", record)
+    table = entity.table
+    now = utcnow()
+    session().execute(sa.update(table).where(table.c.id == record_id)
+                      .values(deleted_at=now, updated_at=now, version=table.c.version + 1,
+                              updated_by_id=getattr(user, "id", None)))
+    record = fetch(entity, record_id)
+    audit("delete", entity, record, user)
+    signals.record_deleted.send(entity.name, entity=entity, record=record, user=user, session=session())
+    return record
+
+
+def restore(entity: Entity, record_id: int, user, *, check_rights: bool = True) -> dict:
+    from core.security.permissions import require_right
+
+    record = get(entity, record_id, user, include_deleted=True)
+    if record["deleted_at"] is None:
+        return record
+    if check_rights:
+        require_right(user, entity, "delete", record)
+    table = entity.table
+    session().execute(sa.update(table).where(table.c.id == record_id)
+                      .values(deleted_at=None, updated_at=utcnow(), version=table.c.version + 1,
+                              updated_by_id=getattr(user, "id", None)))
+    record = fetch(entity, record_id)
+    audit("restore", entity, record, user)
+    signals.record_restored.send(entity.name, entity=entity, record=record, user=user, session=session())
+    return record
+
+
+def parse_version(raw) -> int:
+    try:
+        return int(str(raw).strip().strip('"').removeprefix("W/").strip('"'))
+    except ValueError:
+        raise ValidationError(_("Some fields are not valid."), {"version": _("Not a valid version.")}) from None
+
+
+def raise_conflict(entity: Entity, current: dict):
+    raise Conflict(_("Someone else changed this record. Review their change and save again."),
+                   current=to_json(entity, current))
+
+
+def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict) -> dict:
+    """Column values for an insert/update: built-ins as columns, custom fields merged into JSON."""
+    row: dict[str, Any] = {}
+    custom_changed = False
+    custom = {}
+    for f in fields:
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.custom:
+            custom_changed = True
+            custom[f.name] = f.kind.to_storage(value) if value not in (None, []) else None
+        else:
+            row[f.name] = value
+            if f.type == "phone":
+                row[f"{f.name}_norm"] = normalise_phone(value, current_app.config["PLUGCRM_PHONE_REGION"])
+    if "owner_id" in values and entity.owned:
+        row["owner_id"] = values["owner_id"]
+    if custom_changed or not old:
+        stored = {f.name: f.kind.to_storage(old[f.name]) for f in fields
+                  if f.custom and old.get(f.name) not in (None, [])}
+        stored.update(custom)
+        row["custom"] = {k: v for k, v in stored.items() if v is not None}
+    return row
+
+
+def build_search_text(entity: Entity, fields: list[Field], values: dict) -> str:
+    parts = [values.get("number")] + [values.get(f.name) for f in fields if f.search]
+    return search_text([p for p in parts if p])
+
+
+def after_write(entity: Entity, record: dict, old: dict | None, changed: set[str], user) -> None:
+    runtime().hook.crm_after_save(entity=entity, record=record, old=old, user=user, session=session())
+    audit("create" if old is None else "update", entity, record, user, old=old, changed=changed)
+
+
+def audit(action: str, entity: Entity, record: dict, user, *, old: dict | None = None,
+          changed: set[str] | None = None) -> None:
+    """Write the audit trail (see :mod:`core.audit`)."""
+    from core.audit import log_record_change
+
+    log_record_change(action, entity, record, user, old=old, changed=changed)

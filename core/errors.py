@@ -1,0 +1,49 @@
+"""Errors the API turns into its error body ``{"error": {"code", "message", "fields"}}``."""
+from __future__ import annotations
+
+
+class CRMError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", fields: dict | None = None, **extra):
+        super().__init__(message)
+        self.message = str(message)
+        self.fields = fields or {}
+        self.extra = extra
+
+    def body(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = {k: str(v) if not isinstance(v, (list, dict)) else v
+                               for k, v in self.fields.items()}
+        error.update(self.extra)
+        return {"error": error}
+
+
+class BadRequest(CRMError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(CRMError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(CRMError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(CRMError):
+    status, code = 404, "not_found"
+
+
+class Conflict(CRMError):
+    status, code = 409, "conflict"
+
+
+class ValidationError(CRMError):
+    status, code = 422, "validation_error"
+
+
+class PluginError(Exception):
+    """A plugin set that cannot start: missing or cyclic dependency, duplicate name, bad hook."""

@@ -1,0 +1,93 @@
+"""Schema changes through Alembic: one branch for the core, one per plugin.
+
+The version folders of every *installed* plugin are known to Alembic (so a
+disabled plugin's applied revisions still resolve); only the branches of the
+core and of *enabled* plugins are upgraded.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from core.db import make_sessionmaker
+
+CORE_DIR = Path(__file__).parent / "migrations"
+
+
+def plugin_migration_dirs(plugin_set) -> dict[str, str]:
+    dirs = {}
+    for name, info in plugin_set.installed.items():
+        hook = getattr(info.module, "crm_migrations", None)
+        if hook is not None:
+            path = hook()
+            if path:
+                dirs[name] = str(path)
+    return dirs
+
+
+def alembic_config(runtime, connection=None, table_prefix: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(CORE_DIR))
+    locations = [str(CORE_DIR / "versions")] + list(plugin_migration_dirs(runtime.plugins).values())
+    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
+    cfg.attributes["connection"] = connection
+    cfg.attributes["table_prefix"] = table_prefix
+    return cfg
+
+
+def branches_to_upgrade(runtime) -> list[str]:
+    dirs = plugin_migration_dirs(runtime.plugins)
+    return ["core"] + [name for name in runtime.plugins.enabled_names if name in dirs]
+
+
+def upgrade(runtime) -> list[str]:
+    """Bring the core and every enabled plugin up to date; install picklist defaults."""
+    with runtime.engine.begin() as conn:
+        cfg = alembic_config(runtime, conn)
+        labels = {label for rev in ScriptDirectory.from_config(cfg).walk_revisions()
+                  for label in rev.branch_labels or ()}
+        branches = [b for b in branches_to_upgrade(runtime) if b in labels]
+        for branch in branches:
+            command.upgrade(cfg, f"{branch}@head")
+    install_defaults(runtime)
+    return branches
+
+
+def install_defaults(runtime) -> None:
+    from core.entities import picklists
+
+    with make_sessionmaker(runtime.engine)() as sess:
+        picklists.install_defaults(sess, runtime.registry.picklists)
+        sess.commit()
+
+
+def current_heads(runtime) -> set[str]:
+    with runtime.engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return set()
+        return set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
+
+
+def new_revision(runtime, plugin: str, message: str) -> str:
+    """Autogenerate a revision for ``plugin`` (or ``core``) covering only its own tables."""
+    dirs = plugin_migration_dirs(runtime.plugins)
+    path = str(CORE_DIR / "versions") if plugin == "core" else dirs[plugin]
+    prefix = "core_" if plugin == "core" else f"{plugin}_"
+    with runtime.engine.begin() as conn:
+        cfg = alembic_config(runtime, conn, table_prefix=prefix)
+        script = ScriptDirectory.from_config(cfg)
+        revisions = list(script.walk_revisions())
+        rev_id = f"{prefix}{sum(1 for r in revisions if r.revision.startswith(prefix)) + 1:04d}"
+        if any(plugin in (r.branch_labels or ()) for r in revisions):
+            rev = command.revision(cfg, message, autogenerate=True, head=f"{plugin}@head", rev_id=rev_id)
+        else:
+            core_head = script.get_revisions("core@head")[0].revision if plugin != "core" else None
+            rev = command.revision(cfg, message, autogenerate=True, head="base", branch_label=plugin,
+                                   version_path=path, rev_id=rev_id, depends_on=core_head)
+    return rev.path

@@ -1,0 +1,43 @@
+"""The text a record is found by: its search fields, phone digits and Korean initial consonants."""
+from __future__ import annotations
+
+import re
+
+CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+def hangul_initials(text: str) -> str:
+    """``해동통신`` → ``ㅎㄷㅌㅅ``; other characters are dropped."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if HANGUL_FIRST <= code <= HANGUL_LAST:
+            out.append(CHOSEONG[(code - HANGUL_FIRST) // 588])
+    return "".join(out)
+
+
+def search_text(values: list[str]) -> str:
+    parts = []
+    for value in values:
+        if not value:
+            continue
+        value = str(value).lower()
+        parts.append(value)
+        initials = hangul_initials(value)
+        if initials:
+            parts.append(initials)
+        if re.search(r"\d[\d\s\-().]{5,}", value):
+            parts.append(re.sub(r"\D", "", value))
+    return " | ".join(parts)
+
+
+def search_terms(q: str) -> list[str]:
+    """Space-separated keywords; each must match.  Phone-like terms lose their punctuation."""
+    terms = []
+    for term in q.lower().split():
+        if re.fullmatch(r"[\d\-().+]{4,}", term):
+            term = re.sub(r"\D", "", term)
+        if term:
+            terms.append(term)
+    return terms[:8]

@@ -1,0 +1,128 @@
+"""pytest fixtures for plugcrm and for plugin authors (registered as a pytest plugin).
+
+* ``crm_app_factory(plugins=[...], plugins_dir=None, **settings)`` builds an app
+  with exactly those plugins on a clean database;
+* ``crm_app``: the built-in default plugins;
+* ``crm_admin`` / ``crm_api``: an administrator and an API client with their token.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+``PLUGCRM_TEST_DATABASE_URL`` is set (``.ci/run`` runs the suite both ways).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from core.db import metadata
+
+TEST_DB_ENV = "PLUGCRM_TEST_DATABASE_URL"
+
+
+def is_postgres() -> bool:
+    return os.environ.get(TEST_DB_ENV, "").startswith("postgres")
+
+
+def reset_database(engine: sa.Engine) -> None:
+    """Create missing tables and empty every table, so each test starts from nothing."""
+    metadata.create_all(engine)
+    names = [t.name for t in metadata.sorted_tables]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+        else:
+            for name in reversed(names):
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+
+
+class ApiClient:
+    """A Flask test client that sends a bearer token and speaks JSON."""
+
+    def __init__(self, client, token: str):
+        self.client = client
+        self.token = token
+
+    def _call(self, method, url, json=None, headers=None, **kwargs):
+        all_headers = {"Authorization": f"Bearer {self.token}"}
+        all_headers.update(headers or {})
+        return self.client.open(url, method=method, json=json, headers=all_headers, **kwargs)
+
+    def get(self, url, **kw):
+        return self._call("GET", url, **kw)
+
+    def post(self, url, json=None, **kw):
+        return self._call("POST", url, json=json, **kw)
+
+    def patch(self, url, json=None, **kw):
+        return self._call("PATCH", url, json=json, **kw)
+
+    def delete(self, url, **kw):
+        return self._call("DELETE", url, **kw)
+
+
+def make_user(app, email: str, *, admin: bool = False, role: str | None = None, name: str | None = None,
+              password: str = "password123"):
+    """Create a user (optionally in a role by name) and return ``(user_id, token)``."""
+    from core.db import session
+    from core.security.models import ApiToken, Role, User
+
+    with app.app_context():
+        user = User(email=email, name=name or email.split("@")[0], is_admin=admin)
+        user.set_password(password)
+        if role:
+            user.role_id = session().scalar(sa.select(Role.id).where(Role.name == role))
+            if user.role_id is None:
+                raise ValueError(f"no role {role!r}")
+        session().add(user)
+        session().flush()
+        token = ApiToken.issue(session(), user, "test")
+        session().commit()
+        return user.id, token
+
+
+@pytest.fixture(scope="session")
+def crm_database_url(tmp_path_factory):
+    return os.environ.get(TEST_DB_ENV) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture
+def crm_app_factory(crm_database_url, tmp_path):
+    """Build apps with chosen plugins on a clean test database."""
+    from core.app import create_app
+    from core.config import Settings
+
+    engines = []
+
+    def factory(plugins: list[str] | None = None, **settings):
+        settings.setdefault("instance_path", tmp_path / "instance")
+        app = create_app(Settings(database_url=crm_database_url, testing=True, plugins=plugins,
+                                  embedded_worker=False, **settings))
+        runtime = app.extensions["plugcrm"]
+        engines.append(runtime.engine)
+        if len(engines) == 1:
+            reset_database(runtime.engine)
+        else:
+            metadata.create_all(runtime.engine)
+        from core.migrate import install_defaults
+        install_defaults(runtime)
+        return app
+
+    yield factory
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def crm_app(crm_app_factory):
+    return crm_app_factory()
+
+
+@pytest.fixture
+def crm_admin(crm_app):
+    return make_user(crm_app, "admin@example.com", admin=True, name="관리자")
+
+
+@pytest.fixture
+def crm_api(crm_app, crm_admin) -> ApiClient:
+    return ApiClient(crm_app.test_client(), crm_admin[1])

@@ -1,0 +1,188 @@
+"""The plugcrm hook specifications: the plugin author's reference.
+
+A plugin is a Python module (or package) with a module-level ``manifest``
+(:class:`core.plugins.Manifest`) and functions decorated with ``@hookimpl``
+whose names match the specs below.  The core calls these hooks at start-up to
+*collect* what plugins contribute; runtime events (a record was saved, a phone
+is ringing) are blinker signals in :mod:`core.signals`, not hooks.
+
+Every hook returns data; no hook receives the Flask app.  The core registers
+what is returned and checks it (URL prefixes, table prefixes, names).
+
+Hooks that return a list are called on every enabled plugin and the lists are
+concatenated in plugin load order (dependencies first).
+
+Example::
+
+    from hooks import hookimpl
+    from core.plugins import Manifest
+    from core.entities import Entity, Field
+
+    manifest = Manifest(name="installed_base", version="1.0", label="Installed base",
+                        depends=["customers"])
+
+    @hookimpl
+    def crm_entities():
+        return [Entity(name="installations", ...)]
+"""
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "plugcrm"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- start-up contributions -------------------------------------------------
+
+@hookspec
+def crm_entities():
+    """Return a list of :class:`core.entities.Entity` declarations.
+
+    One declaration drives the entity's table, schema, REST endpoints
+    (``/api/v1/<name>``), metadata, filters, list/detail pages, import/export
+    and workflow conditions.  Table names are ``<plugin>_<entity>``.
+    """
+
+
+@hookspec
+def crm_picklists():
+    """Return a list of :class:`core.entities.Picklist` with default values.
+
+    Defaults are written to the database the first time the plugin is
+    migrated; afterwards administrators own the values (labels, order,
+    colour, active flag, extra data such as a stage's probability).
+    """
+
+
+@hookspec
+def crm_migrations():
+    """Return the path of this plugin's Alembic ``versions`` folder.
+
+    The folder holds one Alembic branch labelled with the plugin's name.  Its
+    first revision has ``down_revision = None``, ``branch_labels =
+    ("<plugin>",)`` and ``depends_on = "core_0001"`` (or the revision of a
+    plugin it depends on).  ``plugcrm db upgrade`` and ``plugcrm plugins enable``
+    upgrade the branch of every enabled plugin.
+    """
+
+
+@hookspec
+def crm_blueprints():
+    """Return a list of Flask blueprints (pages or extra API routes).
+
+    The core registers them.  A blueprint's ``url_prefix`` must be
+    ``/<plugin name>`` (pages) or ``/api/v1/<plugin name>`` (API); anything
+    else is a start-up error.  Views are login-protected unless decorated with
+    :func:`core.security.public_endpoint` (web-form submissions, telephony
+    callbacks), which should also be rate limited.
+    """
+
+
+@hookspec
+def crm_cli_commands():
+    """Return a list of ``click`` commands added under ``plugcrm <plugin> ...``."""
+
+
+@hookspec
+def crm_translation_dirs():
+    """Return a list of folders holding gettext catalogues (``<lang>/LC_MESSAGES/messages.po``)."""
+
+
+@hookspec
+def crm_job_handlers():
+    """Return a ``{job_type: callable(payload: dict, ctx)}`` mapping.
+
+    Handlers run in the worker, outside any request.  Raise to fail the
+    attempt; the queue retries with backoff and ends in ``dead`` with the last
+    error.  Enqueue with :func:`core.jobs.enqueue` inside the transaction that
+    caused the side effect.
+    """
+
+
+# --- questions asked at run time --------------------------------------------
+
+@hookspec
+def crm_before_save(entity, values, old, user):
+    """Adjust or validate ``values`` (a dict) before a record is written.
+
+    ``old`` is the stored record as a dict (``None`` on create).  Compute
+    derived fields here (line-item totals, forecast amount) by assigning into
+    ``values``; raise :class:`core.errors.ValidationError` with a
+    ``{field: message}`` mapping to refuse the save.  Called for every entity:
+    return early when ``entity.name`` is not yours.
+    """
+
+
+@hookspec
+def crm_after_save(entity, record, old, user, session):
+    """Run extra writes in the same transaction after a record was saved.
+
+    ``record`` and ``old`` are dicts (``old`` is ``None`` on create).  Use
+    ``session`` for related tables (stage history, revenue schedules).  Do not
+    send email here: enqueue a job instead.
+    """
+
+
+@hookspec
+def crm_visibility_condition(entity, user):
+    """Return an extra SQLAlchemy condition ANDed to every read of ``entity``.
+
+    The core's own ownership/sharing rule is always applied; use this to narrow
+    further (e.g. cost columns, territories).  Return ``None`` to add nothing.
+    """
+
+
+@hookspec
+def crm_related_lists(entity):
+    """Return :class:`core.entities.RelatedList` items shown on ``entity``'s record.
+
+    Each names a child entity and the reference field pointing back, e.g.
+    contacts on accounts through ``account_id``.  They appear as tabs with
+    counts on the detail page and in the customer 360° call.
+    """
+
+
+@hookspec
+def crm_record_panels(entity):
+    """Return extra panels for a record page of ``entity``.
+
+    Each panel is a ``dict(title=..., template=..., order=...)``; the template
+    is rendered with ``record`` and ``entity`` in its context.
+    """
+
+
+@hookspec
+def crm_menu_items(user):
+    """Return ``dict(label=..., endpoint=..., icon=..., order=...)`` menu entries for ``user``."""
+
+
+@hookspec
+def crm_dashboard_widgets(user):
+    """Return dashboard widgets ``dict(title=..., template=..., order=...)`` for the workbench."""
+
+
+@hookspec
+def crm_workflow_task_types():
+    """Return workflow task types ``{name: TaskType}`` (send SMS, create invoice, ...)."""
+
+
+@hookspec
+def crm_workflow_functions():
+    """Return ``{name: callable}`` functions usable in workflow expressions."""
+
+
+@hookspec
+def crm_default_workflows():
+    """Return workflow definitions (dicts) installed when the workflows plugin is enabled."""
+
+
+@hookspec
+def crm_sms_providers():
+    """Return ``{name: provider_class}`` SMS gateway adapters."""
+
+
+@hookspec(firstresult=True)
+def crm_contract_added(opportunity_id, contract, user):
+    """A contract (or order) was signed for an opportunity; the owner of opportunities decides what follows."""
