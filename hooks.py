@@ -186,3 +186,14 @@ def crm_sms_providers():
 @hookspec(firstresult=True)
 def crm_contract_added(opportunity_id, contract, user):
     """A contract (or order) was signed for an opportunity; the owner of opportunities decides what follows."""
+
+
+@hookspec
+def crm_demo_data(demo):
+    """Fill a fresh instance with realistic Korean demo data (``plugcrm demo``).
+
+    ``demo`` is a :class:`core.demo.DemoContext`: ``demo.users`` maps a role
+    name to the demo users in it, ``demo.admin`` is the administrator, and
+    ``demo.create(entity_name, values, user)`` writes through the records
+    service.  Called in dependency order, so customers exist before deals.
+    """

@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
     csrf.init_app(app)
+    from flask_babel import get_locale
+    app.jinja_env.globals["get_locale"] = get_locale
     app.teardown_appcontext(close_session)
     register_blueprints(app, plugin_set)
     register_error_handlers(app)

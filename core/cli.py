@@ -82,15 +82,30 @@ def ensure_user(email, password, name, *, admin=False, language=None):
 
 
 @main.command()
+@click.option("--language", type=click.Choice(["ko", "zh_Hans", "en"]), default="ko", show_default=True)
+@click.pass_context
+def demo(ctx, language):
+    """Create an instance with realistic Korean demo data (admin@example.com / demo1234!)."""
+    from core.demo import DEMO_PASSWORD, fill
+    from core.security.models import User
+
+    ctx.invoke(init, admin_email="admin@example.com", admin_password=DEMO_PASSWORD, admin_name="관리자",
+               language=language)
+    app = make_app()
+    with app.app_context():
+        from core.db import session
+
+        admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
+        fill(admin)
+    click.echo(f"Demo data loaded. Log in as admin@example.com / {DEMO_PASSWORD}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--no-worker", is_flag=True, help="Do not run the embedded job worker.")
-def serve(host, port, no_worker):
+def serve(host, port):
     """Run the web UI and API (with an embedded job worker)."""
     app = make_app()
-    if not no_worker:
-        from core.jobs.worker import start_embedded_worker
-        start_embedded_worker(app)
     click.echo(f"plugcrm on http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
