@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
@@ -71,13 +72,14 @@ class Field:
         return str(self.label) if self.label is not None else self.name
 
 
-class FieldType:
+class FieldType(ABC):
     name = ""
     operators: tuple[str, ...] = CHOICE_OPS
     json_schema: dict = {"type": "string"}
 
+    @abstractmethod
     def column_type(self, f: Field):
-        raise NotImplementedError
+        """The SQLAlchemy column type for a built-in field of this type."""
 
     def coerce(self, f: Field, value):
         """Validate and convert an input value (JSON) to its Python form."""
