@@ -34,7 +34,7 @@ def alembic_config(runtime, connection=None, table_prefix: str | None = None) ->
     cfg = Config()
     cfg.set_main_option("script_location", str(CORE_DIR))
     locations = [str(CORE_DIR / "versions")] + list(plugin_migration_dirs(runtime.plugins).values())
-    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", os.pathsep.join(locations))
     cfg.attributes["connection"] = connection
     cfg.attributes["table_prefix"] = table_prefix
