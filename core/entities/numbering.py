@@ -7,6 +7,7 @@ rolled-back create rolls the counter back too (no gaps).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -38,10 +39,17 @@ def next_number(sess, entity) -> str | None:
     fmt = format_for(sess, entity)
     if not fmt:
         return None
-    today = local_today()
-    parts = {"YYYY": f"{today.year:04d}", "YY": f"{today.year % 100:02d}",
-             "MM": f"{today.month:02d}", "DD": f"{today.day:02d}"}
-    key = entity.name + ":" + TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
+    return issue_number(sess, entity.name, fmt, local_today())
+
+
+def issue_number(sess, scope: str, fmt: str, day: dt.date) -> str:
+    """The next number of ``fmt`` dated ``day`` (a customer code from its registration date).
+
+    The counter is kept per ``scope`` and resolved prefix, like :func:`next_number`.
+    """
+    parts = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}",
+             "MM": f"{day.month:02d}", "DD": f"{day.day:02d}"}
+    key = scope + ":" + TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
     value = advance(sess, key)
     return TOKEN_RE.sub(lambda m: parts.get(m.group(1)) or str(value).zfill(len(m.group(1))), fmt)
 
