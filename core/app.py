@@ -84,10 +84,38 @@ def register_blueprints(app: Flask, plugin_set) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(ui)
+    plugin_blueprints: set[str] = set()
     for impl in plugin_set.pm.hook.crm_blueprints.get_hookimpls():
         for bp in impl.function() or []:
             check_blueprint(impl.plugin_name, bp)
             app.register_blueprint(bp)
+            plugin_blueprints.add(bp.name)
+    app.before_request(plugin_login_check(plugin_blueprints))
+
+
+def plugin_login_check(blueprint_names: set[str]):
+    """Plugin views need a logged-in user or an API token unless marked ``public_endpoint``.
+
+    Plugins' blueprints sit outside the core's API blueprint, so the core guards
+    them here instead of trusting every plugin to remember.
+    """
+    def check():
+        if not blueprint_names.intersection(request.blueprints):
+            return None
+        view = app_view()
+        if view is None or getattr(view, "plugcrm_public", False):
+            return None
+        from core.security.auth import current_user_or_none, login_manager
+
+        if current_user_or_none() is not None:
+            return None
+        if wants_json():
+            from flask_babel import gettext as _
+            from core.errors import Unauthorized
+
+            raise Unauthorized(_("Log in or send an API token (Authorization: Bearer ...)."))
+        return login_manager.unauthorized()
+    return check
 
 
 def check_blueprint(plugin: str, bp) -> None:

@@ -87,7 +87,21 @@ def new_revision(runtime, plugin: str, message: str) -> str:
         if any(plugin in (r.branch_labels or ()) for r in revisions):
             rev = command.revision(cfg, message, autogenerate=True, head=f"{plugin}@head", rev_id=rev_id)
         else:
-            core_head = script.get_revisions("core@head")[0].revision if plugin != "core" else None
             rev = command.revision(cfg, message, autogenerate=True, head="base", branch_label=plugin,
-                                   version_path=path, rev_id=rev_id, depends_on=core_head)
+                                   version_path=path, rev_id=rev_id,
+                                   depends_on=branch_dependencies(runtime, script, plugin))
     return rev.path
+
+
+def branch_dependencies(runtime, script, plugin: str) -> list[str] | None:
+    """Heads a new plugin branch must follow: the core's and those of the plugins it ``depends`` on.
+
+    A plugin's tables reference its dependencies' tables (installations -> accounts),
+    so its first revision must run after theirs.
+    """
+    if plugin == "core":
+        return None
+    labels = {label for rev in script.walk_revisions() for label in rev.branch_labels or ()}
+    manifest = runtime.plugins.installed[plugin].manifest
+    branches = ["core"] + [dep for dep in manifest.depends if dep in labels]
+    return [script.get_revisions(f"{branch}@head")[0].revision for branch in branches]
