@@ -103,11 +103,27 @@ def demo(ctx, language):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host, port):
+@click.option("--no-worker", is_flag=True, help="Do not run the embedded job worker (run `plugcrm worker` instead).")
+def serve(host, port, no_worker):
     """Run the web UI and API (with an embedded job worker)."""
     app = make_app()
+    if not no_worker and app.extensions["plugcrm"].settings.embedded_worker:
+        from core.jobs.worker import start_embedded_worker
+
+        start_embedded_worker(app, app.extensions["plugcrm"].settings.job_poll_seconds)
     click.echo(f"plugcrm on http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--poll", default=None, type=float, help="Seconds between polls when the queue is empty.")
+@click.option("--exit-when-idle", is_flag=True, help="Stop once no job is due (for cron and scripts).")
+def worker(poll, exit_when_idle):
+    """Run due jobs until stopped (SIGTERM/Ctrl+C finish the current job, then exit)."""
+    from core.jobs.worker import run_worker_process
+
+    app = make_app()
+    run_worker_process(app, poll or app.extensions["plugcrm"].settings.job_poll_seconds, exit_when_idle)
 
 
 @main.group()

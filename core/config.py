@@ -23,6 +23,9 @@ class Settings:
     embedded_worker: bool = True
     list_count_cap: int = 10000
     attachment_max_bytes: int = 20 * 1024 * 1024
+    attachment_extensions: list[str] | None = None  # None: core.attachments.DEFAULT_EXTENSIONS
+    job_lease_seconds: int = 900  # a running job whose worker is silent this long is run again
+    job_poll_seconds: float = 1.0
     smtp: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 

@@ -79,3 +79,7 @@ class NumberCounter(Base):
 
     key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+from core.jobs.models import Job  # noqa: E402,F401
+from core.settings_store import SettingRow  # noqa: E402,F401

@@ -126,3 +126,85 @@ def crm_admin(crm_app):
 @pytest.fixture
 def crm_api(crm_app, crm_admin) -> ApiClient:
     return ApiClient(crm_app.test_client(), crm_admin[1])
+
+
+@pytest.fixture
+def crm_clock():
+    """The application clock (:mod:`core.clock`) frozen at a fixed moment; ``crm_clock.advance(hours=1)``.
+
+    Reset to the real time after the test.
+    """
+    import datetime as dt
+
+    from core import clock
+
+    clock.set_now(dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.timezone.utc))
+    yield clock
+    clock.reset()
+
+
+class SmtpTestServer:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives.
+
+    ``messages`` holds parsed :class:`email.message.EmailMessage` objects,
+    ``envelopes`` the raw envelopes; ``stop()`` / ``start()`` take it down and
+    bring it back on the same port; ``settings()`` is the ``smtp`` settings dict
+    that points plugcrm at it.  With ``username``/``password`` it requires AUTH.
+    """
+
+    def __init__(self, username: str | None = None, password: str | None = None):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.host = "127.0.0.1"
+        self.username, self.password = username, password
+        self.messages: list = []
+        self.envelopes: list = []
+        self.controller = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == self.username
+              and auth_data.password.decode() == self.password)
+        return AuthResult(success=ok, handled=False)
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+    def start(self) -> "SmtpTestServer":
+        from aiosmtpd.controller import Controller
+
+        kwargs = {"enable_SMTPUTF8": True}
+        if self.username:
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
+        self.controller = Controller(self, hostname=self.host, port=self.port, **kwargs)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def settings(self) -> dict:
+        smtp = {"host": self.host, "port": self.port, "security": "none", "from_address": "crm@example.com"}
+        if self.username:
+            smtp.update(username=self.username, password=self.password)
+        return smtp
+
+
+@pytest.fixture
+def smtp_server():
+    """A running :class:`SmtpTestServer`; build the app with ``crm_app_factory(smtp=smtp_server.settings())``."""
+    server = SmtpTestServer().start()
+    yield server
+    server.stop()

@@ -1,0 +1,102 @@
+"""Durable jobs: side effects written in the same transaction as the change that caused them.
+
+Enqueue with :func:`enqueue` inside the caller's transaction (the caller
+commits; a rollback drops the job with the data).  Handlers come from the
+``crm_job_handlers`` hook (plus the core's own, such as ``core.email``); the
+worker (:mod:`core.jobs.worker`) runs due jobs with retries and exponential
+backoff until they are ``done`` or ``dead``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Callable
+
+from core import clock
+from core.db import session
+from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
+
+__all__ = ["enqueue", "Job", "JobContext", "handlers", "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD",
+           "STATUSES"]
+
+Handler = Callable[[dict, "JobContext"], object]
+
+
+def enqueue(job_type: str, payload: dict, *, run_at: dt.datetime | None = None, max_attempts: int = 5,
+            dedupe_key: str | None = None) -> int:
+    """Add a job to the current session's transaction and return its id.
+
+    ``run_at`` (aware, or naive UTC) schedules it; by default it is due now.
+    With ``dedupe_key``, an unfinished job with the same key is reused and its
+    id returned instead of adding a second one.
+    """
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    try:
+        payload = json.loads(json.dumps(payload))
+    except TypeError as exc:
+        raise ValueError(f"job payload for {job_type!r} must be JSON-serialisable: {exc}") from exc
+    sess = session()
+    if dedupe_key is not None:
+        existing = existing_job(dedupe_key)
+        if existing is not None:
+            return existing
+    now = clock.now()
+    job = Job(type=job_type, payload=payload, status=QUEUED, attempts=0, max_attempts=max_attempts,
+              run_at=run_at or now, dedupe_key=dedupe_key, created_at=now)
+    if dedupe_key is None:
+        sess.add(job)
+        sess.flush()
+    else:
+        add_unless_duplicate(job)
+        if job.id is None:
+            return existing_job(dedupe_key)
+    sess.info["crm_jobs_enqueued"] = True
+    return job.id
+
+
+def existing_job(dedupe_key: str) -> int | None:
+    import sqlalchemy as sa
+
+    return session().scalar(sa.select(Job.id).where(Job.dedupe_key == dedupe_key))
+
+
+def add_unless_duplicate(job: Job) -> None:
+    """Insert inside a savepoint so a concurrent enqueue of the same key loses quietly."""
+    from sqlalchemy.exc import IntegrityError
+
+    sess = session()
+    try:
+        with sess.begin_nested():
+            sess.add(job)
+            sess.flush()
+    except IntegrityError:
+        sess.expunge(job) if job in sess else None
+        job.id = None
+
+
+class JobContext:
+    """What a handler gets besides its payload: which job and attempt, and a progress reporter."""
+
+    def __init__(self, job_id: int, attempt: int, report: Callable[[int, int | None], None]):
+        self.job_id = job_id
+        self.attempt = attempt
+        self._report = report
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Record how far the job is (shown in ``/api/v1/jobs``; may be throttled)."""
+        self._report(done, total)
+
+
+def handlers(runtime) -> dict[str, Handler]:
+    """Every job type this process can run: the core's and the enabled plugins'."""
+    from core.mail import CORE_MAIL_HANDLERS
+
+    table: dict[str, Handler] = dict(CORE_MAIL_HANDLERS)
+    for impl in runtime.plugins.pm.hook.crm_job_handlers.get_hookimpls():
+        for job_type, handler in (impl.function() or {}).items():
+            if job_type in table:
+                from core.errors import PluginError
+                raise PluginError(f"plugin {impl.plugin_name!r}: job type {job_type!r} is already registered")
+            table[job_type] = handler
+    return table

@@ -1,0 +1,175 @@
+"""Claiming and running one job: the part every worker (thread, process, test) shares.
+
+Claiming is a short transaction of its own: on PostgreSQL the due row is
+selected ``FOR UPDATE SKIP LOCKED`` so concurrent workers never take the same
+job; on SQLite every transaction begins ``IMMEDIATE`` (see :mod:`core.db`),
+which is the lock.  A job stays ``running`` under the worker's name with a
+lease (``locked_at``); if the worker dies, the job is claimed again once the
+lease has expired.
+
+The handler then runs in a fresh app context, and the job is marked ``done``
+in the handler's own transaction, so the handler's database writes and the
+``done`` mark commit together (a worker that lost its lease rolls back).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from core import clock
+from core.jobs.models import DEAD, DONE, FAILED, RUNNING, WAITING, Job
+
+log = logging.getLogger("plugcrm.jobs")
+
+RETRY_BASE_SECONDS = 10
+RETRY_MAX_SECONDS = 3600
+PROGRESS_EVERY_SECONDS = 0.5
+ERROR_MAX_CHARS = 4000
+
+
+class PermanentJobError(Exception):
+    """Raise from a handler when retrying cannot help (bad address, missing record): the job goes dead now."""
+
+
+@dataclass
+class Claimed:
+    id: int
+    type: str
+    payload: dict
+    attempt: int
+    max_attempts: int
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Exponential backoff after failed attempt number ``attempt``: 10 s, 20 s, 40 s ... capped at 1 h."""
+    return dt.timedelta(seconds=min(RETRY_BASE_SECONDS * 2 ** (attempt - 1), RETRY_MAX_SECONDS))
+
+
+def due_condition(cutoff: dt.datetime, lease_seconds: int):
+    stale = cutoff - dt.timedelta(seconds=lease_seconds)
+    return sa.or_(sa.and_(Job.status.in_(WAITING), Job.run_at <= cutoff),
+                  sa.and_(Job.status == RUNNING, Job.locked_at < stale))
+
+
+def claim(Session, worker_id: str, cutoff: dt.datetime, lease_seconds: int) -> Claimed | None:
+    """Take the next due job (or one whose worker's lease expired) and mark it running."""
+    while True:
+        with Session() as sess, sess.begin():
+            stmt = sa.select(Job).where(due_condition(cutoff, lease_seconds)).order_by(Job.run_at, Job.id).limit(1)
+            if sess.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            job = sess.scalars(stmt).first()
+            if job is None:
+                return None
+            if job.status == RUNNING and job.attempts >= job.max_attempts:
+                end_dead(job, f"the worker {job.locked_by} stopped while running it (lease expired)")
+                continue
+            if job.status == RUNNING:
+                log.warning("job %s: lease of %s expired, running it again", job.id, job.locked_by)
+            now = clock.now()
+            job.status, job.locked_by, job.locked_at = RUNNING, worker_id, now
+            job.attempts += 1
+            job.started_at = now
+            return Claimed(job.id, job.type, dict(job.payload or {}), job.attempts, job.max_attempts)
+
+
+def end_dead(job: Job, error: str) -> None:
+    job.status, job.last_error, job.finished_at = DEAD, error[:ERROR_MAX_CHARS], clock.now()
+    job.locked_by = job.locked_at = job.dedupe_key = None
+
+
+def execute(app, claimed: Claimed, table: dict, worker_id: str) -> str:
+    """Run a claimed job's handler and record the outcome; returns the job's new status."""
+    from core.db import session
+    from core.jobs import JobContext
+
+    with app.app_context():
+        sess = session()
+        reporter = ProgressReporter(app, claimed.id, worker_id)
+        try:
+            handler = table.get(claimed.type)
+            if handler is None:
+                raise PermanentJobError(f"no handler for job type {claimed.type!r} (is its plugin enabled?)")
+            handler(claimed.payload, JobContext(claimed.id, claimed.attempt, reporter))
+            reporter.flush()
+            if not mark_done(sess, claimed.id, worker_id):
+                sess.rollback()
+                log.warning("job %s: lease lost while running; its work was rolled back", claimed.id)
+                return RUNNING
+            sess.commit()
+            return DONE
+        except Exception as exc:  # the handler's failure is data: record it, never crash the worker
+            sess.rollback()
+            log.warning("job %s (%s) attempt %s failed: %s", claimed.id, claimed.type, claimed.attempt, exc)
+            status = record_failure(sess, claimed, exc, worker_id)
+            sess.commit()
+            return status
+
+
+def owned(job_id: int, worker_id: str):
+    return sa.update(Job).where(Job.id == job_id, Job.locked_by == worker_id, Job.status == RUNNING)
+
+
+def mark_done(sess, job_id: int, worker_id: str) -> bool:
+    result = sess.execute(owned(job_id, worker_id).values(
+        status=DONE, finished_at=clock.now(), locked_by=None, locked_at=None, dedupe_key=None, last_error=None))
+    return result.rowcount == 1
+
+
+def describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    tail = "".join(traceback.format_exception(exc)[-3:])
+    return (text + "\n\n" + tail)[:ERROR_MAX_CHARS]
+
+
+def record_failure(sess, claimed: Claimed, exc: BaseException, worker_id: str) -> str:
+    """Schedule the retry with backoff, or end the job dead with its last error."""
+    now = clock.now()
+    final = isinstance(exc, PermanentJobError) or claimed.attempt >= claimed.max_attempts
+    values = dict(last_error=describe(exc), locked_by=None, locked_at=None)
+    if final:
+        values.update(status=DEAD, finished_at=now, dedupe_key=None)
+    else:
+        values.update(status=FAILED, run_at=now + retry_delay(claimed.attempt))
+    sess.execute(owned(claimed.id, worker_id).values(**values))
+    return DEAD if final else FAILED
+
+
+class ProgressReporter:
+    """Writes ``ctx.progress`` to the job row, at most twice a second.
+
+    On PostgreSQL it commits on a connection of its own, so the progress is
+    visible while the handler's transaction is still open (and it renews the
+    lease).  On SQLite a second writer would wait for the handler's write lock,
+    so progress is written in the handler's transaction instead.
+    """
+
+    def __init__(self, app, job_id: int, worker_id: str):
+        self.app, self.job_id, self.worker_id = app, job_id, worker_id
+        self.pending: tuple[int, int | None] | None = None
+        self.last_write = 0.0
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.pending = (int(done), None if total is None else int(total))
+        finished = total is not None and done >= total
+        if finished or time.monotonic() - self.last_write >= PROGRESS_EVERY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending is None:
+            return
+        done, total = self.pending
+        self.pending, self.last_write = None, time.monotonic()
+        stmt = owned(self.job_id, self.worker_id).values(progress_done=done, progress_total=total)
+        engine = self.app.extensions["plugcrm"].engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(stmt.values(locked_at=clock.now()))
+        else:
+            from core.db import session
+            session().execute(stmt)

@@ -1,0 +1,221 @@
+"""Outgoing email: enqueued as a durable job, sent by SMTP or written to the outbox folder.
+
+:func:`enqueue_email` adds a ``core.email`` job in the caller's transaction.
+The handler builds a UTF-8 MIME message (Korean/Chinese subjects and names
+are RFC 2047-encoded by :mod:`email.policy`) and sends it through the SMTP
+server in the settings, or, when no host is configured, writes an ``.eml``
+file into ``<instance>/outbox/`` so a fresh install loses nothing.
+
+SMTP settings: ``config.toml`` ``[smtp]`` (host, port, security
+``none|starttls|ssl``, username, password, from_address, timeout), overridden
+key by key by what an administrator saved through ``/api/v1/mail/settings``.
+"""
+from __future__ import annotations
+
+import email.policy
+import re
+import smtplib
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from core import clock, settings_store
+from core.errors import ValidationError
+from core.runtime import runtime
+
+JOB_TYPE = "core.email"
+SETTINGS_KEY = "smtp"
+SECURITY_MODES = ("none", "starttls", "ssl")
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+SMTP_FIELDS = ("host", "port", "security", "username", "password", "from_address", "timeout")
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+DEFAULT_FROM = "plugcrm@localhost"
+
+
+# --- settings ----------------------------------------------------------------
+
+def smtp_settings() -> dict:
+    """The effective SMTP settings: config file values overridden by the stored ones."""
+    merged = {"host": "", "port": None, "security": "none", "username": "", "password": "",
+              "from_address": "", "timeout": 30}
+    merged.update({k: v for k, v in (runtime().settings.smtp or {}).items() if k in SMTP_FIELDS})
+    merged.update({k: v for k, v in (settings_store.get(SETTINGS_KEY) or {}).items() if k in SMTP_FIELDS})
+    if not merged["port"]:
+        merged["port"] = DEFAULT_PORTS.get(merged["security"], 25)
+    return merged
+
+
+def public_settings(settings: dict) -> dict:
+    """The settings as an administrator may read them: the password only as "is set"."""
+    out = {k: settings[k] for k in SMTP_FIELDS if k != "password"}
+    out["password_set"] = bool(settings.get("password"))
+    out["delivery"] = "smtp" if settings.get("host") else "outbox"
+    return out
+
+
+def validate_settings(data: dict) -> dict:
+    """Check an administrator's SMTP change; returns the cleaned values (only the keys given)."""
+    errors: dict[str, str] = {}
+    unknown = sorted(set(data) - set(SMTP_FIELDS))
+    for name in unknown:
+        errors[name] = _("Unknown setting.")
+    clean: dict = {}
+    for name in ("host", "username", "password", "from_address"):
+        if name in data:
+            value = data[name]
+            if value is None:
+                value = ""
+            if not isinstance(value, str) or len(value) > 300 or "\n" in value or "\r" in value:
+                errors[name] = _("Enter a single line of text.")
+            else:
+                clean[name] = value.strip() if name != "password" else value
+    if "security" in data:
+        if data["security"] not in SECURITY_MODES:
+            errors["security"] = _("Choose one of: %(choices)s.", choices=", ".join(SECURITY_MODES))
+        else:
+            clean["security"] = data["security"]
+    for name, low, high in (("port", 1, 65535), ("timeout", 1, 300)):
+        if name in data and data[name] is not None:
+            value = data[name]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                errors[name] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+            else:
+                clean[name] = value
+        elif name in data:
+            clean[name] = None
+    if clean.get("from_address") and not valid_address(clean["from_address"]):
+        errors["from_address"] = _("Enter a valid email address.")
+    if errors:
+        raise ValidationError(_("Some mail settings are not valid."), fields=errors)
+    return clean
+
+
+def save_settings(data: dict, user) -> dict:
+    """Merge an administrator's change into the stored settings (a missing password keeps the old one)."""
+    clean = validate_settings(data)
+    stored = dict(settings_store.get(SETTINGS_KEY) or {})
+    stored.update(clean)
+    settings_store.put(SETTINGS_KEY, stored, user)
+    return smtp_settings()
+
+
+# --- enqueueing --------------------------------------------------------------
+
+def valid_address(address: str) -> bool:
+    return isinstance(address, str) and len(address) <= 254 and bool(EMAIL_PATTERN.match(address.strip()))
+
+
+def check_recipients(to) -> list[str]:
+    if isinstance(to, str) or not isinstance(to, (list, tuple)) or not to:
+        raise ValidationError(_("Give at least one recipient."), fields={"to": _("Give at least one recipient.")})
+    bad = [addr for addr in to if not valid_address(addr)]
+    if bad:
+        raise ValidationError(_("Not a valid email address: %(addresses)s", addresses=", ".join(map(str, bad))),
+                              fields={"to": _("Enter valid email addresses.")})
+    return [addr.strip() for addr in to]
+
+
+def enqueue_email(to: list[str], subject: str, text: str, html: str | None = None, *,
+                  run_at=None, dedupe_key: str | None = None) -> int:
+    """Queue an email in the caller's transaction; returns the job id."""
+    from core.jobs import enqueue
+
+    recipients = check_recipients(to)
+    if "\n" in subject or "\r" in subject:
+        raise ValidationError(_("The subject must be a single line."), fields={"subject": _("Single line only.")})
+    payload = {"to": recipients, "subject": subject, "text": text, "html": html}
+    return enqueue(JOB_TYPE, payload, run_at=run_at, dedupe_key=dedupe_key)
+
+
+# --- building and sending ---------------------------------------------------
+
+def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str) -> EmailMessage:
+    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = from_address
+    msg["To"] = ", ".join(to)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(clock.now().timestamp(), localtime=False)
+    msg["Message-ID"] = make_msgid(domain=sender_domain(from_address))
+    msg.set_content(text or "", charset="utf-8")
+    if html:
+        msg.add_alternative(html, subtype="html", charset="utf-8")
+    return msg
+
+
+def sender_domain(from_address: str) -> str:
+    try:
+        return Address(addr_spec=from_address.rsplit("<", 1)[-1].rstrip(">").strip()).domain or "localhost"
+    except (ValueError, IndexError):
+        return "localhost"
+
+
+def smtp_connection(settings: dict) -> smtplib.SMTP:
+    """An open, authenticated SMTP connection according to ``security``."""
+    host, port, timeout = settings["host"], int(settings["port"]), float(settings.get("timeout") or 30)
+    context = ssl.create_default_context()
+    if settings["security"] == "ssl":
+        conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        conn = smtplib.SMTP(host, port, timeout=timeout)
+        if settings["security"] == "starttls":
+            conn.starttls(context=context)
+    try:
+        if settings.get("username"):
+            login(conn, settings["username"], settings.get("password") or "")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def login(conn: smtplib.SMTP, username: str, password: str) -> None:
+    """``SMTP.login``, except that non-ASCII credentials go as UTF-8 AUTH PLAIN (smtplib only does ASCII)."""
+    if (username + password).isascii():
+        conn.login(username, password)
+        return
+    import base64
+
+    conn.ehlo_or_helo_if_needed()
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = conn.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def deliver(msg: EmailMessage, settings: dict) -> str:
+    """Send ``msg`` by SMTP, or write it to the outbox when no host is set; returns where it went."""
+    if not settings.get("host"):
+        return str(write_outbox(msg))
+    with smtp_connection(settings) as conn:
+        conn.send_message(msg)
+    return f"smtp://{settings['host']}:{settings['port']}"
+
+
+def write_outbox(msg: EmailMessage) -> Path:
+    outbox = runtime().settings.instance_path / "outbox"
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S")
+    path = outbox / f"{stamp}-{make_msgid().strip('<>').split('@')[0]}.eml"
+    path.write_bytes(msg.as_bytes(policy=email.policy.SMTP))
+    return path
+
+
+def send_now(to: list[str], subject: str, text: str, html: str | None = None) -> str:
+    """Build and deliver at once with the current settings (the handler, and the admin's test email)."""
+    settings = smtp_settings()
+    msg = build_message(check_recipients(to), subject, text, html,
+                        settings.get("from_address") or DEFAULT_FROM)
+    return deliver(msg, settings)
+
+
+def email_job(payload: dict, ctx) -> None:
+    """Handler of ``core.email`` jobs: an SMTP error raises, so the queue retries with backoff."""
+    send_now(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"))
+
+
+CORE_MAIL_HANDLERS = {JOB_TYPE: email_job}
