@@ -83,3 +83,4 @@ class NumberCounter(Base):
 
 from core.jobs.models import Job  # noqa: E402,F401
 from core.settings_store import SettingRow  # noqa: E402,F401
+from core.ui.models import ListPreference, SavedFilter  # noqa: E402,F401

@@ -1,42 +1,90 @@
-"""Login, logout and the home page."""
+"""Login, logout, the workbench (home), language choice and password change."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, refresh
+from flask_login import login_user, logout_user
 
-from core.db import session, utcnow
+from core.db import session
+from core.errors import CRMError, ValidationError
+from core.i18n import LANGUAGES
+from core.security.auth import current_user_or_none
 from core.ui import ui
+from core.ui.widgets import workbench_widgets
+
+MIN_PASSWORD = 8
 
 
 @ui.get("/")
-@login_required
 def home():
-    from core.runtime import runtime
+    user = current_user_or_none()
+    return render_template("ui/home.html", widgets=workbench_widgets(user))
 
-    return render_template("home.html", entities=runtime().registry.entities.values())
+
+def authenticate(email: str, password: str):
+    """The active user with this email and password, else None (the security service logs and rate-limits)."""
+    from core.security.login import authenticate as check_login
+
+    return check_login(email, password)
 
 
 @ui.route("/login", methods=["GET", "POST"])
 def login():
-    from core.security.models import User
-
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         email = (request.form.get("email") or "").strip().lower()
-        user = session().scalar(sa.select(User).where(User.email == email))
-        if user is not None and user.active and user.check_password(request.form.get("password") or ""):
-            user.last_login_at = utcnow()
+        try:
+            user = authenticate(email, request.form.get("password") or "")
+        except CRMError as exc:  # e.g. too many attempts: the security service's own message
+            session().rollback()
+            return render_template("login.html", error=exc.message, email=email), exc.status
+        if user is not None:
             session().commit()
             login_user(user)
             target = request.args.get("next") or ""
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("ui.home"))
-        error = _("Wrong email or password.")
-    return render_template("login.html", error=error), 401 if error else 200
+        session().commit()
+        error, status = _("Wrong email or password."), 401
+        return render_template("login.html", error=error, email=email), status
+    return render_template("login.html", error=error, email=""), status
 
 
 @ui.post("/logout")
 def logout():
     logout_user()
     return redirect(url_for("ui.login"))
+
+
+@ui.post("/me/language")
+def set_language():
+    user = current_user_or_none()
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        raise ValidationError(_("Choose one of the offered languages."), {"language": _("Not a valid choice.")})
+    user.language = language
+    session().commit()
+    refresh()
+    back = request.form.get("back") or ""
+    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("ui.home"))
+
+
+@ui.route("/me/password", methods=["GET", "POST"])
+def change_password():
+    user = current_user_or_none()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        current = request.form.get("current_password") or ""
+        new = request.form.get("new_password") or ""
+        if not user.check_password(current):
+            errors["current_password"] = _("The current password is wrong.")
+        if len(new) < MIN_PASSWORD:
+            errors["new_password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
+        elif new != request.form.get("confirm_password"):
+            errors["confirm_password"] = _("The two passwords differ.")
+        if not errors:
+            user.set_password(new)
+            session().commit()
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("ui.home"))
+    return render_template("ui/password.html", errors=errors), 422 if errors else 200

@@ -1,0 +1,386 @@
+"""Administration pages: custom fields, picklists, plugins, users, roles and rights, sharing,
+numbering formats, jobs, audit log.  Each page is a thin form over the core service that the
+JSON API uses too, so both behave the same."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.db import session
+from core.entities import custom_fields, picklists
+from core.entities.fields import FIELD_TYPES
+from core.errors import CRMError, Forbidden, PluginError, ValidationError
+from core.models import CustomFieldRow, NumberingFormat, PicklistRow, PluginState
+from core.runtime import runtime
+from core.security.auth import current_user_or_none
+from core.ui import ui
+
+PAGE = 50
+
+
+@ui.before_request
+def _admins_only():
+    if request.endpoint and request.endpoint.startswith("ui.admin"):
+        user = current_user_or_none()
+        if user is not None and not user.is_admin:
+            raise Forbidden(_("Only administrators may change this."))
+
+
+def done(message: str, endpoint: str, **args):
+    session().commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **args))
+
+
+def failed(exc: CRMError, endpoint: str, **args):
+    session().rollback()
+    detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    flash(f"{exc.message} {detail}".strip(), "error")
+    return redirect(url_for(endpoint, **args))
+
+
+@ui.get("/admin")
+def admin_index():
+    return render_template("admin/index.html", entities=runtime().registry.entities.values())
+
+
+# --- custom fields ----------------------------------------------------------
+
+@ui.get("/admin/fields/<entity_name>")
+def admin_fields(entity_name):
+    entity = runtime().registry.get(entity_name)
+    rows = session().scalars(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name)
+                             .order_by(CustomFieldRow.position, CustomFieldRow.id)).all()
+    return render_template("admin/fields.html", entity=entity, rows=rows, types=list(FIELD_TYPES),
+                           entities=runtime().registry.entities.values())
+
+
+@ui.post("/admin/fields/<entity_name>")
+def admin_add_field(entity_name):
+    entity = runtime().registry.get(entity_name)
+    form = request.form
+    data = {"name": form.get("name", ""), "label": form.get("label", ""), "type": form.get("type", "text"),
+            "required": form.get("required") == "1", "target": form.get("target") or None,
+            "values": [v.strip() for v in (form.get("values") or "").splitlines() if v.strip()]}
+    try:
+        row = custom_fields.add_field(entity, data)
+    except CRMError as exc:
+        return failed(exc, "ui.admin_fields", entity_name=entity.name)
+    return done(_("The field %(name)s was added.", name=row.label), "ui.admin_fields", entity_name=entity.name)
+
+
+@ui.post("/admin/fields/<entity_name>/<field_name>")
+def admin_update_field(entity_name, field_name):
+    entity = runtime().registry.get(entity_name)
+    form = request.form
+    data = {"label": form.get("label", ""), "required": form.get("required") == "1",
+            "active": form.get("active") == "1"}
+    if form.get("position", "").lstrip("-").isdigit():
+        data["position"] = int(form["position"])
+    try:
+        custom_fields.update_field(entity, field_name, data)
+    except CRMError as exc:
+        return failed(exc, "ui.admin_fields", entity_name=entity.name)
+    return done(_("Saved."), "ui.admin_fields", entity_name=entity.name)
+
+
+# --- picklists ------------------------------------------------------------------
+
+@ui.get("/admin/picklists")
+def admin_picklists():
+    names = session().scalars(sa.select(PicklistRow.name).order_by(PicklistRow.name)).all()
+    return render_template("admin/picklists.html", names=names)
+
+
+@ui.get("/admin/picklists/<name>")
+def admin_picklist(name):
+    return render_template("admin/picklist.html", name=name, values=picklists.values(name))
+
+
+@ui.post("/admin/picklists/<name>")
+def admin_save_picklist(name):
+    """Save every value's labels, colour, active flag and order (the order of the submitted rows)."""
+    form = request.form
+    try:
+        for position, value in enumerate(form.getlist("value")):
+            labels = {lang: form.get(f"label_{lang}_{value}", "").strip() for lang in ("ko", "zh_Hans", "en")}
+            picklists.update_value(name, value, {
+                "labels": {k: v for k, v in labels.items() if v}, "order": position,
+                "active": form.get(f"active_{value}") == "1",
+                "colour": form.get(f"colour_{value}") or None})
+        new_value = (form.get("new_value") or "").strip()
+        if new_value:
+            label = (form.get("new_label") or new_value).strip()
+            picklists.add_value(name, {"value": new_value, "labels": {"ko": label, "zh_Hans": label, "en": label}})
+    except CRMError as exc:
+        return failed(exc, "ui.admin_picklist", name=name)
+    return done(_("Saved."), "ui.admin_picklist", name=name)
+
+
+# --- plugins ----------------------------------------------------------------
+
+@ui.get("/admin/plugins")
+def admin_plugins():
+    rt = runtime()
+    stored = dict(session().execute(sa.select(PluginState.name, PluginState.enabled)).all())
+    return render_template("admin/plugins.html", installed=sorted(rt.plugins.installed.values(), key=lambda p: p.name),
+                           loaded=set(rt.plugins.enabled_names), stored=stored,
+                           fixed=rt.settings.plugins is not None)
+
+
+def configured_enabled() -> list[str]:
+    from core.plugins import enabled_names, stored_state
+
+    rt = runtime()
+    return enabled_names(rt.plugins.installed, rt.settings.plugins, stored_state(rt.engine))
+
+
+@ui.post("/admin/plugins/<name>")
+def admin_toggle_plugin(name):
+    """Switch a plugin on or off for the next start (dependencies checked); a restart applies it."""
+    from core.plugins import check_disable, check_enable
+
+    rt = runtime()
+    if rt.settings.plugins is not None:
+        flash(_("The plugin list is fixed by the deployment's configuration (PLUGCRM_PLUGINS)."), "error")
+        return redirect(url_for("ui.admin_plugins"))
+    enable = request.form.get("enable") == "1"
+    try:
+        (check_enable if enable else check_disable)(rt.plugins.installed, configured_enabled(), name)
+    except PluginError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("ui.admin_plugins"))
+    row = session().get(PluginState, name) or PluginState(name=name, enabled=enable)
+    row.enabled = enable
+    session().add(row)
+    message = (_("%(name)s will be enabled. Restart the server to apply.", name=name) if enable
+               else _("%(name)s will be disabled; its data is kept. Restart the server to apply.", name=name))
+    return done(message, "ui.admin_plugins")
+
+
+# --- users ------------------------------------------------------------------
+
+@ui.get("/admin/users")
+def admin_users():
+    from core.security.models import Role, User
+
+    users = session().scalars(sa.select(User).order_by(User.name)).all()
+    roles = sorted(session().scalars(sa.select(Role)).all(), key=lambda r: (getattr(r, "position", 0), r.id))
+    return render_template("admin/users.html", users=users, roles=roles, role_names={r.id: role_label(r) for r in roles})
+
+
+def role_label(role) -> str:
+    from core.i18n import pick_label
+
+    return pick_label(getattr(role, "labels", None) or {}, role.label)
+
+
+@ui.post("/admin/users")
+def admin_create_user():
+    from core.security.models import User
+
+    form = request.form
+    email = (form.get("email") or "").strip().lower()
+    errors = {}
+    if "@" not in email:
+        errors["email"] = _("Not a valid email address.")
+    elif session().scalar(sa.select(User.id).where(User.email == email)):
+        errors["email"] = _("Already used by %(title)s.", title=email)
+    if len(form.get("password") or "") < 8:
+        errors["password"] = _("At least %(n)s characters.", n=8)
+    if not (form.get("name") or "").strip():
+        errors["name"] = _("This field is required.")
+    if errors:
+        return failed(ValidationError(_("Some fields are not valid."), errors), "ui.admin_users")
+    user = User(email=email, name=form["name"].strip(), is_admin=form.get("is_admin") == "1",
+                role_id=form.get("role_id", type=int) or None, language=form.get("language") or None)
+    user.set_password(form["password"])
+    session().add(user)
+    return done(_("Saved."), "ui.admin_users")
+
+
+@ui.post("/admin/users/<int:user_id>")
+def admin_update_user(user_id):
+    from core.security.models import User
+
+    user = session().get(User, user_id)
+    if user is None:
+        from core.errors import NotFound
+        raise NotFound(_("Record not found."))
+    if "role_id" in request.form:
+        user.role_id = request.form.get("role_id", type=int) or None
+    if "active" in request.form:
+        if user.id == current_user_or_none().id and request.form["active"] != "1":
+            return failed(ValidationError(_("You cannot deactivate yourself.")), "ui.admin_users")
+        user.active = request.form["active"] == "1"
+    _forget_security_cache()
+    return done(_("Saved."), "ui.admin_users")
+
+
+def _forget_security_cache():
+    try:
+        from core.security.rights import clear_cache
+    except ImportError:  # pragma: no cover - older security module
+        return
+    clear_cache()
+
+
+# --- roles, rights and sharing -----------------------------------------------------------
+
+def role_tree(roles) -> list[tuple[int, object]]:
+    """``(depth, role)`` in tree order for an indented display."""
+    children: dict = {}
+    for r in roles:
+        children.setdefault(r.parent_id, []).append(r)
+    out = []
+
+    def walk(parent, depth):
+        for r in sorted(children.get(parent, []), key=lambda r: (getattr(r, "position", 0), r.id)):
+            out.append((depth, r))
+            walk(r.id, depth + 1)
+    walk(None, 0)
+    return out
+
+
+@ui.get("/admin/roles")
+def admin_roles():
+    from core.security.models import Role
+    from core.security.rights import effective_sharing, role_rights
+    from core.security.models import ACTIONS
+
+    roles = session().scalars(sa.select(Role)).all()
+    selected = request.args.get("role", type=int) or (roles[0].id if roles else None)
+    entities = list(runtime().registry.entities.values())
+    rights = {e.name: role_rights(selected, e.name) for e in entities} if selected else {}
+    return render_template("admin/roles.html", tree=role_tree(roles), selected=selected, entities=entities,
+                           rights=rights, actions=ACTIONS, role_label=role_label,
+                           sharing={e.name: effective_sharing(e) for e in entities})
+
+
+@ui.post("/admin/roles/<int:role_id>/rights")
+def admin_save_rights(role_id):
+    from core.security.models import ACTIONS
+    from core.security.rights import set_role_rights
+    from core.security.roles import get_role
+
+    role = get_role(role_id)
+    try:
+        for entity in runtime().registry.entities.values():
+            set_role_rights(role, entity.name, {a: request.form.get(f"{entity.name}:{a}") == "1" for a in ACTIONS})
+    except CRMError as exc:
+        return failed(exc, "ui.admin_roles", role=role_id)
+    return done(_("Saved."), "ui.admin_roles", role=role_id)
+
+
+@ui.post("/admin/roles")
+def admin_create_role():
+    from core.security.roles import create_role
+
+    form = request.form
+    label = (form.get("label") or "").strip()
+    data = {"name": (form.get("name") or "").strip(), "parent_id": form.get("parent_id", type=int) or None}
+    if label:
+        data["labels"] = {"ko": label, "zh_Hans": label, "en": label}
+    try:
+        role = create_role(data)
+    except CRMError as exc:
+        return failed(exc, "ui.admin_roles")
+    return done(_("Saved."), "ui.admin_roles", role=role.id)
+
+
+@ui.post("/admin/sharing")
+def admin_save_sharing():
+    from core.security.rights import set_sharing
+
+    try:
+        for entity in runtime().registry.entities.values():
+            if entity.owned and request.form.get(entity.name):
+                set_sharing(entity, request.form[entity.name])
+    except CRMError as exc:
+        return failed(exc, "ui.admin_roles")
+    return done(_("Saved."), "ui.admin_roles")
+
+
+# --- numbering --------------------------------------------------------------
+
+@ui.get("/admin/numbering")
+def admin_numbering():
+    from core.entities.numbering import format_for
+
+    entities = [e for e in runtime().registry.entities.values() if e.numbering]
+    return render_template("admin/numbering.html", entities=entities,
+                           formats={e.name: format_for(session(), e) for e in entities})
+
+
+@ui.post("/admin/numbering")
+def admin_save_numbering():
+    from core.entities.numbering import validate_format
+
+    errors = {}
+    for entity in (e for e in runtime().registry.entities.values() if e.numbering):
+        fmt = (request.form.get(entity.name) or "").strip()
+        if not fmt:
+            continue
+        problem = validate_format(fmt)
+        if problem:
+            errors[entity.name] = problem
+            continue
+        row = session().get(NumberingFormat, entity.name) or NumberingFormat(entity=entity.name, format=fmt)
+        row.format = fmt
+        session().add(row)
+    if errors:
+        return failed(ValidationError(_("Some fields are not valid."), errors), "ui.admin_numbering")
+    return done(_("Saved."), "ui.admin_numbering")
+
+
+# --- jobs and logs ----------------------------------------------------------------
+
+@ui.get("/admin/jobs")
+def admin_jobs():
+    from core.jobs.models import STATUSES, Job
+
+    status = request.args.get("status") or ""
+    stmt = sa.select(Job).order_by(Job.id.desc()).limit(PAGE)
+    if status in STATUSES:
+        stmt = stmt.where(Job.status == status)
+    counts = dict(session().execute(sa.select(Job.status, sa.func.count()).group_by(Job.status)).all())
+    return render_template("admin/jobs.html", jobs=session().scalars(stmt).all(), statuses=STATUSES,
+                           status=status, counts=counts)
+
+
+@ui.post("/admin/jobs/<int:job_id>/retry")
+def admin_retry_job(job_id):
+    from core.jobs.models import DEAD, QUEUED, Job
+    from core.clock import now
+
+    job = session().get(Job, job_id)
+    if job is None or job.status != DEAD:
+        return failed(ValidationError(_("Only dead jobs can be retried.")), "ui.admin_jobs")
+    job.status, job.attempts, job.run_at, job.last_error = QUEUED, 0, now(), None
+    return done(_("The job will run again."), "ui.admin_jobs")
+
+
+@ui.get("/admin/audit")
+def admin_audit():
+    from core.audit import AuditEntry
+    from core.security.models import User
+
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = sa.select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.user_id)
+    entity = request.args.get("entity") or ""
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    rows = session().execute(stmt.order_by(AuditEntry.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
+    entries = [{"entry": e, "user": name, "changes": json.loads(e.changes) if e.changes else {}} for e, name in rows]
+    return render_template("admin/audit.html", entries=entries, page=page, entity=entity,
+                           entities=runtime().registry.entities.values(), logins=login_log())
+
+
+def login_log() -> list:
+    """The newest login attempts (browser and token), successful or not."""
+    from core.audit import LoginEvent
+
+    return session().scalars(sa.select(LoginEvent).order_by(LoginEvent.id.desc()).limit(PAGE)).all()

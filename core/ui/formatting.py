@@ -1,0 +1,103 @@
+"""Jinja filters: numbers, money, dates and field values in the user's locale and time zone.
+
+Money follows the deployment's currency (KRW without minor unit, CNY with two
+decimals, as CLDR defines them); datetimes are stored in UTC and shown in the
+deployment's time zone (Asia/Seoul by default).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+
+def money(value, currency: str | None = None) -> str:
+    if value in (None, ""):
+        return ""
+    return format_currency(Decimal(value), currency or current_app.config["PLUGCRM_CURRENCY"])
+
+
+def number(value) -> str:
+    if value in (None, ""):
+        return ""
+    return format_decimal(value)
+
+
+def date(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_date(value, "medium")
+
+
+def datetime(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return format_datetime(value, "short")
+
+
+def field_value(f, value, display: dict | None = None):
+    """A record's value as shown in lists and detail pages (HTML-safe)."""
+    display = display or {}
+    if value in (None, "", []):
+        return ""
+    if f.name in display and display[f.name] is not None:
+        shown = display[f.name]
+        if isinstance(shown, list):
+            return ", ".join(map(str, shown))
+        if f.type == "picklist":
+            return Markup('<span class="badge">{}</span>').format(shown)
+        return shown
+    kind = f.type
+    if kind == "money":
+        return money(value)
+    if kind in ("integer", "decimal"):
+        return number(value)
+    if kind == "percent":
+        return f"{number(value)}%"
+    if kind == "date":
+        return date(value)
+    if kind == "datetime":
+        return datetime(value)
+    if kind == "boolean":
+        return _("Yes") if value else _("No")
+    if kind == "email":
+        return Markup('<a href="mailto:{0}">{0}</a>').format(value)
+    if kind == "url":
+        return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
+    if kind == "phone":
+        return Markup('<a href="tel:{0}">{0}</a>').format(value)
+    if kind == "longtext":
+        return Markup("<br>").join(escape(value).split("\n"))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return value
+
+
+def input_value(f, value) -> str:
+    """A value as it goes back into a form input."""
+    if value in (None, []):
+        return ""
+    if f.type == "datetime" and isinstance(value, dt.datetime):
+        from core.i18n import deployment_tz
+        return value.astimezone(deployment_tz()).strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
+                                 field_value=field_value, input_value=input_value)

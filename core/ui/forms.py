@@ -1,0 +1,77 @@
+"""Create and edit forms generated from the entity's fields (custom fields included).
+
+Form input is turned into the same dict the API accepts and goes through
+``records.create`` / ``records.update``; a ``ValidationError``'s ``fields`` are
+shown next to each input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from core.db import session
+from core.entities import picklists
+from core.runtime import runtime
+
+
+@dataclass
+class FormField:
+    field: object
+    widget: str
+    options: list
+    block: str
+
+
+WIDGETS = {"longtext": "textarea", "boolean": "checkbox", "picklist": "select", "multipicklist": "multiselect",
+           "reference": "reference", "user": "select", "date": "date", "datetime": "datetime-local",
+           "integer": "number", "decimal": "decimal", "money": "decimal", "percent": "decimal",
+           "email": "email", "url": "url", "phone": "tel"}
+
+
+def form_value(f, form, key: str | None = None):
+    """One field's submitted value in API form (strings; the schema coerces them)."""
+    key = key or f.name
+    if f.type == "boolean":
+        return form.get(key) in ("1", "true", "on")
+    if f.type == "multipicklist":
+        return [v for v in form.getlist(key) if v]
+    raw = form.get(key, "")
+    return raw.strip() if raw.strip() else None
+
+
+def submitted(fields, form) -> dict:
+    data = {f.name: form_value(f, form) for f in fields if not f.readonly}
+    if "owner_id" in form:
+        data["owner_id"] = form.get("owner_id") or None
+    return {k: v for k, v in data.items() if not (k == "owner_id" and v is None)}
+
+
+def user_choices() -> list[tuple[int, str]]:
+    from core.security.models import User
+
+    return session().execute(sa.select(User.id, User.name).where(User.active).order_by(User.name)).all()
+
+
+def form_fields(entity) -> list[FormField]:
+    out = []
+    users = None
+    for f in runtime().registry.fields(entity):
+        if f.readonly:
+            continue
+        options: list = []
+        if f.type in ("picklist", "multipicklist"):
+            options = [(v.value, picklists.label_for(f.picklist, v.value)) for v in picklists.values(f.picklist)
+                       if v.active]
+        elif f.type == "user":
+            users = users if users is not None else user_choices()
+            options = users
+        out.append(FormField(f, WIDGETS.get(f.type, "text"), options, f.block or ("custom" if f.custom else "main")))
+    return out
+
+
+def reference_titles(entity, record: dict, user) -> dict:
+    """Titles of the referenced records the form shows beside their ids."""
+    from core.entities.display import display_values
+
+    return display_values(entity, [record], user)[0] if record else {}

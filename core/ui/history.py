@@ -1,0 +1,24 @@
+"""The audit trail of one record, with field labels and user names for the history tab."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.audit import history
+from core.db import session
+from core.runtime import runtime
+from flask_babel import gettext as _
+
+
+def history_rows(entity, record_id: int) -> list[dict]:
+    from core.security.models import User
+
+    entries = history(entity.name, record_id)
+    user_ids = {e["user_id"] for e in entries} - {None}
+    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    labels = {f.name: f.display_label() for f in runtime().registry.fields(entity)}
+    labels["owner_id"] = _("Owner")
+    rows = []
+    for e in reversed(entries):
+        changes = [(labels.get(k, k), old, new) for k, (old, new) in e["changes"].items()]
+        rows.append({"at": e["at"], "user": names.get(e["user_id"], ""), "action": e["action"], "changes": changes})
+    return rows

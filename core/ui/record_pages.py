@@ -1,0 +1,180 @@
+"""Detail, create and edit pages for any entity, plus the reference type-ahead lookup."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from core.db import session
+from core.entities import records
+from core.entities.display import display_values
+from core.entities.query import capped_count, search_condition, visible_select, escape_like
+from core.errors import Conflict, ValidationError
+from core.runtime import runtime
+from core.security.auth import current_user_or_none
+from core.security.permissions import can, require_right
+from core.ui import ui
+from core.ui.forms import form_fields, reference_titles, submitted, user_choices
+from core.ui.history import history_rows
+
+RELATED_ROWS = 20
+LOOKUP_LIMIT = 15
+
+
+def field_blocks(entity, fields) -> list[tuple[str, list]]:
+    """Fields grouped by their ``block`` (built-ins first, custom fields in their own block)."""
+    labels = {"main": _("Details"), "address": _("Address"), "description": _("Description"),
+              "custom": _("Additional fields")}
+    blocks: dict[str, list] = {}
+    for f in fields:
+        blocks.setdefault(f.block or ("custom" if f.custom else "main"), []).append(f)
+    return [(labels.get(name, name), items) for name, items in blocks.items()]
+
+
+def related_tabs(entity, record_id: int, user) -> list[dict]:
+    tabs = []
+    cap = runtime().settings.list_count_cap
+    for rel in runtime().registry.related.get(entity.name, []):
+        child = runtime().registry.get(rel.entity)
+        if not can(user, child, "view"):
+            continue
+        stmt = visible_select(child, user).where(child.table.c[rel.field] == record_id)
+        count, _exact = capped_count(session(), stmt, cap)
+        fields = runtime().registry.fields(child)
+        rows = [records.row_to_record(child, r, fields)
+                for r in session().execute(stmt.order_by(child.table.c.id.desc()).limit(RELATED_ROWS))]
+        field_map = {f.name: f for f in fields}
+        columns = [field_map[n] for n in child.default_columns if n in field_map and n != rel.field]
+        tabs.append({"key": f"rel-{rel.entity}-{rel.field}", "label": str(rel.label or child.label),
+                     "entity": child, "count": count, "rows": rows, "columns": columns,
+                     "display": display_values(child, rows, user),
+                     "more_url": url_for("ui.list_view", entity_name=child.name, **{rel.field: record_id}),
+                     "new_url": url_for("ui.new_record", entity_name=child.name, **{rel.field: record_id})})
+    return tabs
+
+
+def record_panels(entity) -> list[dict]:
+    panels = [p for group in runtime().hook.crm_record_panels(entity=entity) for p in group or []]
+    return sorted(panels, key=lambda p: p.get("order", 100))
+
+
+def has_api(path_end: str) -> bool:
+    from flask import current_app
+
+    return any(r.rule == f"/api/v1/<entity_name>/<int:record_id>/{path_end}" for r in current_app.url_map.iter_rules())
+
+
+@ui.get("/records/<entity_name>/<int:record_id>")
+def detail(entity_name, record_id):
+    entity = runtime().registry.get(entity_name)
+    user = current_user_or_none()
+    require_right(user, entity, "view")
+    record = records.get(entity, record_id, user)
+    fields = runtime().registry.fields(entity)
+    history = history_rows(entity, record_id)
+    return render_template("ui/detail.html", entity=entity, record=record, blocks=field_blocks(entity, fields),
+                           display=display_values(entity, [record], user)[0], tabs=related_tabs(entity, record_id, user),
+                           panels=record_panels(entity), history=history,
+                           notes_api=has_api("notes"), attachments_api=has_api("attachments"),
+                           can_edit=can(user, entity, "edit", record), can_delete=can(user, entity, "delete", record))
+
+
+def render_form(entity, record, values, errors=None, conflict=None, status=200):
+    user = current_user_or_none()
+    fields = form_fields(entity)
+    return render_template("ui/form.html", entity=entity, record=record, values=values, errors=errors or {},
+                           form_fields=fields, conflict=conflict, users=user_choices() if entity.owned else [],
+                           titles=reference_titles(entity, values, user)), status
+
+
+@ui.route("/records/<entity_name>/new", methods=["GET", "POST"])
+def new_record(entity_name):
+    entity = runtime().registry.get(entity_name)
+    user = current_user_or_none()
+    require_right(user, entity, "create")
+    fields = runtime().registry.fields(entity)
+    if request.method == "GET":
+        values = {f.name: request.args.get(f.name) for f in fields if request.args.get(f.name)}
+        for f in fields:
+            if f.name not in values and f.default is not None and not callable(f.default):
+                values[f.name] = f.default
+        values.setdefault("owner_id", user.id)
+        return render_form(entity, None, values)
+    data = submitted(fields, request.form)
+    try:
+        record = records.create(entity, data, user)
+    except ValidationError as exc:
+        session().rollback()
+        flash(exc.message, "error")
+        return render_form(entity, None, data, exc.fields, status=422)
+    session().commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("ui.detail", entity_name=entity.name, record_id=record["id"]))
+
+
+@ui.route("/records/<entity_name>/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_record(entity_name, record_id):
+    entity = runtime().registry.get(entity_name)
+    user = current_user_or_none()
+    record = records.get(entity, record_id, user)
+    require_right(user, entity, "edit", record)
+    if request.method == "GET":
+        return render_form(entity, record, record)
+    data = submitted(runtime().registry.fields(entity), request.form)
+    try:
+        updated = records.update(entity, record_id, data, user,
+                                 expected_version=records.parse_version(request.form.get("version") or record["version"]))
+    except ValidationError as exc:
+        session().rollback()
+        flash(exc.message, "error")
+        return render_form(entity, record, {**record, **data}, exc.fields, status=422)
+    except Conflict as exc:
+        session().rollback()
+        current = records.get(entity, record_id, user)
+        return render_form(entity, current, {**current, **data},
+                           conflict=conflict_rows(entity, record, current, data), status=409)
+    session().commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("ui.detail", entity_name=entity.name, record_id=updated["id"]))
+
+
+def conflict_rows(entity, seen: dict, current: dict, mine: dict) -> list[dict]:
+    """What the other person changed since this form was opened, beside what this user typed."""
+    from core.audit import history
+
+    changes = [h for h in history(entity.name, current["id"]) if h["action"] == "update"]
+    fields = runtime().registry.field_map(entity)
+    rows = []
+    for name, f in fields.items():
+        if seen.get(name) != current.get(name):
+            rows.append({"field": f, "before": seen.get(name), "theirs": current.get(name), "mine": mine.get(name)})
+    return rows if rows else [{"field": None, "changes": changes[-1:] if changes else []}]
+
+
+@ui.post("/records/<entity_name>/<int:record_id>/delete")
+def delete_record(entity_name, record_id):
+    entity = runtime().registry.get(entity_name)
+    records.delete(entity, record_id, current_user_or_none())
+    session().commit()
+    flash(_("Moved to the recycle bin."), "success")
+    return redirect(url_for("ui.list_view", entity_name=entity.name))
+
+
+@ui.get("/records/<entity_name>/lookup")
+def lookup(entity_name):
+    """Type-ahead for reference fields: records of ``entity`` the user can see, matching ``q``."""
+    entity = runtime().registry.get(entity_name)
+    user = current_user_or_none()
+    require_right(user, entity, "view")
+    table = entity.table
+    title = table.c[entity.title_field]
+    columns = [table.c.id, title] + ([table.c.number] if entity.numbering else [])
+    stmt = visible_select(entity, user, *columns)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        condition = search_condition(entity, q) if entity.search_fields else None
+        stmt = stmt.where(condition if condition is not None
+                          else title.ilike(f"%{escape_like(q)}%", escape="\\"))
+    rows = session().execute(stmt.order_by(title).limit(LOOKUP_LIMIT)).all()
+    return jsonify({"data": [{"id": r[0], "title": r[1], "number": r[2] if entity.numbering else None}
+                             for r in rows]})

@@ -1,0 +1,70 @@
+"""Workbench widgets: the core's own (recent changes, new records chart) plus ``crm_dashboard_widgets``.
+
+A widget is ``dict(title=..., template=..., order=..., context=callable)``; the
+template is rendered inside its own box with ``user`` and whatever the optional
+``context(user)`` callable returns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import format_date, lazy_gettext as _l
+
+from core.db import session, utcnow
+from core.entities.query import visible_select
+from core.runtime import runtime
+from core.ui.shell import visible_entities
+
+RECENT = 10
+WEEKS = 8
+CHART_SERIES = 5
+
+
+def recent_changes(user) -> dict:
+    items = []
+    for entity in visible_entities(user):
+        table = entity.table
+        stmt = (visible_select(entity, user, table.c.id, table.c[entity.title_field], table.c.updated_at)
+                .order_by(table.c.updated_at.desc()).limit(RECENT))
+        items += [{"entity": entity, "id": r[0], "title": r[1], "at": r[2]} for r in session().execute(stmt)]
+    items.sort(key=lambda i: i["at"], reverse=True)
+    return {"items": items[:RECENT]}
+
+
+def new_records_chart(user) -> dict:
+    """Records created per week over the last eight weeks, one series per entity."""
+    end = utcnow()
+    starts = [end - dt.timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
+    labels = [format_date(s + dt.timedelta(days=1), "MM/dd") for s in starts]
+    series = []
+    for entity in visible_entities(user):
+        table = entity.table
+        counts = []
+        for start in starts:
+            stmt = visible_select(entity, user, sa.func.count()).where(
+                table.c.created_at > start, table.c.created_at <= start + dt.timedelta(weeks=1))
+            counts.append(session().execute(stmt.order_by(None)).scalar_one())
+        series.append({"label": str(entity.label), "data": counts})
+    busy = sorted((s for s in series if sum(s["data"])), key=lambda s: -sum(s["data"]))[:CHART_SERIES]
+    return {"chart": {"type": "bar", "data": {"labels": labels, "datasets": busy or series[:1]}}}
+
+
+CORE_WIDGETS = [
+    {"title": _l("Recently changed records"), "template": "ui/widgets/recent.html", "order": 50,
+     "context": recent_changes},
+    {"title": _l("New records per week"), "template": "ui/widgets/chart.html", "order": 60,
+     "context": new_records_chart},
+]
+
+
+def workbench_widgets(user) -> list[dict]:
+    widgets = list(CORE_WIDGETS)
+    for group in runtime().hook.crm_dashboard_widgets(user=user):
+        widgets.extend(group or [])
+    out = []
+    for w in sorted(widgets, key=lambda w: w.get("order", 100)):
+        context = w["context"](user) if callable(w.get("context")) else {}
+        out.append({"title": str(w["title"]), "template": w["template"], "context": context,
+                    "wide": w.get("wide", False)})
+    return out
