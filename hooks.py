@@ -131,6 +131,24 @@ def crm_visibility_condition(entity, user):
 
     The core's own ownership/sharing rule is always applied; use this to narrow
     further (e.g. cost columns, territories).  Return ``None`` to add nothing.
+    Called for every entity: return ``None`` when ``entity.name`` is not yours.
+
+    For a plugin's *own* tables (not entities), apply the same rule with
+    :func:`core.security.permissions.owner_condition` (``owner_column`` is the
+    user or a subordinate) or start from
+    :func:`core.entities.query.visible_select` of the entity the rows belong to.
+    """
+
+
+@hookspec
+def crm_default_rights():
+    """Return default rights per role and entity: ``{role: {entity: ["view", "create", ...]}}``.
+
+    Actions are ``view create edit delete import export``.  These replace the
+    core default (everything for owner/director/manager/sales; view, create and
+    edit for service/warehouse/purchasing) for the entities named, until an
+    administrator stores other rights through ``/api/v1/roles/<id>/rights``.
+    Example: ``{"warehouse": {"stock_movements": ["view", "create", "edit", "delete"]}}``.
     """
 
 

@@ -46,7 +46,10 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.teardown_appcontext(close_session)
     register_blueprints(app, plugin_set)
     register_error_handlers(app)
+    from core.security.auth import log_token_failure, require_api_login
+    app.before_request(require_api_login)
     app.before_request(protect_state_changes)
+    app.after_request(log_token_failure)
     return app
 
 

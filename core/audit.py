@@ -29,6 +29,23 @@ class AuditEntry(Base):
     changes: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {field: [old, new]}
 
 
+class LoginEvent(Base):
+    """One login attempt (browser form or API token), successful or not; also feeds rate limiting."""
+
+    __tablename__ = "core_login_log"
+    __table_args__ = (sa.Index("ix_core_login_log_ip_email", "ip", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_users.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    method: Mapped[str] = mapped_column(sa.String(20), default="password")  # password | token
+    success: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(sa.String(40))  # wrong_password, inactive, rate_limited, bad_token
+    ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
 def jsonable(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -38,14 +55,50 @@ def jsonable(value):
 
 
 def log_record_change(action, entity, record, user, *, old=None, changed=None) -> None:
+    session().add(AuditEntry(**change_row(action, entity, record, user, old=old, changed=changed)))
+
+
+def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
+    """The audit row's columns for one change (the importer inserts many of these at once)."""
     changes = None
     if action == "update" and old is not None:
         changes = {k: [jsonable(old.get(k)), jsonable(record.get(k))] for k in sorted(changed or ()) if k not in SKIP}
     elif action == "create":
         changes = {k: [None, jsonable(v)] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
-    session().add(AuditEntry(user_id=getattr(user, "id", None), action=action, entity=entity.name,
-                             record_id=record["id"],
-                             changes=json.dumps(changes, ensure_ascii=False) if changes else None))
+    return dict(user_id=getattr(user, "id", None), action=action, entity=entity.name, record_id=record["id"],
+                changes=json.dumps(changes, ensure_ascii=False) if changes else None)
+
+
+def log_transfer(entity, record_ids: list[int], from_user_id: int, to_user_id: int, user) -> None:
+    """One ``transfer`` entry per record whose owner changed (so the record's history shows it)."""
+    if not record_ids:
+        return
+    changes = json.dumps({"owner_id": [from_user_id, to_user_id]})
+    at = utcnow()
+    session().execute(sa.insert(AuditEntry), [
+        {"at": at, "user_id": getattr(user, "id", None), "action": "transfer", "entity": entity.name,
+         "record_id": rid, "changes": changes} for rid in record_ids])
+
+
+def log_purge(entity, record_ids: list[int], user) -> None:
+    if not record_ids:
+        return
+    at = utcnow()
+    session().execute(sa.insert(AuditEntry), [
+        {"at": at, "user_id": getattr(user, "id", None), "action": "purge", "entity": entity.name,
+         "record_id": rid, "changes": None} for rid in record_ids])
+
+
+def entry_json(r: AuditEntry) -> dict:
+    return {"id": r.id, "at": r.at.isoformat().replace("+00:00", "Z"), "user_id": r.user_id,
+            "action": r.action, "entity": r.entity, "record_id": r.record_id,
+            "changes": json.loads(r.changes) if r.changes else {}}
+
+
+def login_json(r: LoginEvent) -> dict:
+    return {"id": r.id, "at": r.at.isoformat().replace("+00:00", "Z"), "user_id": r.user_id,
+            "email": r.email, "method": r.method, "success": r.success, "reason": r.reason,
+            "ip": r.ip, "user_agent": r.user_agent}
 
 
 def history(entity_name: str, record_id: int) -> list[dict]:

@@ -45,5 +45,11 @@ class ValidationError(CRMError):
     status, code = 422, "validation_error"
 
 
+class TooManyRequests(CRMError):
+    """Rate limited (logins, public form submissions); the message says when to try again."""
+
+    status, code = 429, "too_many_requests"
+
+
 class PluginError(Exception):
     """A plugin set that cannot start: missing or cyclic dependency, duplicate name, bad hook."""

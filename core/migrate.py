@@ -61,9 +61,11 @@ def upgrade(runtime) -> list[str]:
 
 def install_defaults(runtime) -> None:
     from core.entities import picklists
+    from core.security.roles import install_default_roles
 
     with make_sessionmaker(runtime.engine)() as sess:
         picklists.install_defaults(sess, runtime.registry.picklists)
+        install_default_roles(sess)
         sess.commit()
 
 

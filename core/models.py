@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, json_type, utcnow
-from core.security.models import ApiToken, Role, User  # noqa: F401  (one import for all core tables)
+from core.security.models import ApiToken, EntitySharing, Role, RoleRight, User  # noqa: F401  (one import for all core tables)
+from core.audit import AuditEntry, LoginEvent  # noqa: F401
 
 
 class PluginState(Base):

@@ -17,16 +17,18 @@ def hangul_initials(text: str) -> str:
     return "".join(out)
 
 
-def search_text(values: list[str]) -> str:
+def search_text(values: list[str], expanders=()) -> str:
+    """The searchable text of a record; ``expanders`` (``crm_search_expanders``) add more forms of each value."""
     parts = []
     for value in values:
         if not value:
             continue
         value = str(value).lower()
         parts.append(value)
-        initials = hangul_initials(value)
-        if initials:
-            parts.append(initials)
+        for expand in (hangul_initials, *expanders):
+            extra = expand(value)
+            if extra:
+                parts.append(extra.lower())
         if re.search(r"\d[\d\s\-().]{5,}", value):
             parts.append(re.sub(r"\D", "", value))
     return " | ".join(parts)

@@ -12,6 +12,7 @@ from core.entities.query import standard_fields
 from core.errors import Forbidden
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.rights import effective_sharing
 
 
 def require_admin():
@@ -39,7 +40,7 @@ def field_json(f) -> dict:
 def entity_json(entity, detail: bool) -> dict:
     out = {"name": entity.name, "label": str(entity.label),
            "label_singular": str(entity.label_singular or entity.label), "plugin": entity.plugin,
-           "title_field": entity.title_field, "numbering": entity.numbering, "sharing": entity.sharing,
+           "title_field": entity.title_field, "numbering": entity.numbering, "sharing": effective_sharing(entity),
            "list_columns": entity.default_columns, "icon": entity.icon}
     if detail:
         out["fields"] = [field_json(f) for f in standard_fields(entity) + runtime().registry.fields(entity)]
@@ -56,7 +57,13 @@ def meta_entities():
 
 @api.get("/meta/entities/<entity_name>")
 def meta_entity(entity_name):
-    return jsonify(entity_json(runtime().registry.get(entity_name), True))
+    """The entity's fields plus what the current user may do with it (``rights``)."""
+    from core.security.permissions import rights
+
+    entity = runtime().registry.get(entity_name)
+    out = entity_json(entity, True)
+    out["rights"] = rights(current_user_or_none(), entity)
+    return jsonify(out)
 
 
 @api.post("/meta/entities/<entity_name>/fields")

@@ -10,7 +10,8 @@ from core.db import UTCDateTime, json_type, metadata
 from core.entities.fields import Field
 
 RESERVED_NAMES = {"meta", "jobs", "recycle-bin", "openapi.json", "users", "roles", "audit", "auth",
-                  "me", "imports", "exports", "search", "notes", "attachments"}
+                  "me", "imports", "exports", "search", "notes", "attachments",
+                  "login-log", "sharing"}
 STANDARD_COLUMNS = ("id", "number", "owner_id", "created_at", "updated_at", "created_by_id",
                     "updated_by_id", "version", "deleted_at", "custom", "search_text")
 SHARING_MODELS = ("private", "public_read", "public_rw")

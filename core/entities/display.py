@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
 from core.entities.query import visible_select
 from core.runtime import runtime
+
+
+def reference_title(title, deleted_at) -> str:
+    """A referenced record's title; one in the recycle bin says so rather than vanishing."""
+    return f"{title} ({_('in the recycle bin')})" if deleted_at is not None else str(title)
 
 
 def display_values(entity, records: list[dict], user) -> list[dict]:
@@ -26,8 +32,9 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
             target = runtime().registry.get(f.target)
             table = target.table
             title = table.c[target.title_field]
-            titles = dict(session().execute(visible_select(target, user, table.c.id, title)
-                                            .where(table.c.id.in_(ids))).all())
+            titles = {rid: reference_title(name, deleted_at) for rid, name, deleted_at in session().execute(
+                visible_select(target, user, table.c.id, title, table.c.deleted_at, include_deleted=True)
+                .where(table.c.id.in_(ids)))}
             for out, r in zip(result, records):
                 if r.get(f.name) is not None:
                     out[f.name] = titles.get(r[f.name])

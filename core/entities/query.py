@@ -69,6 +69,7 @@ def visible_select(entity: Entity, user, *columns, include_deleted: bool = False
 @dataclass
 class ListParams:
     filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
+    conditions: list = dc_field(default_factory=list)  # from plugins' list filters (crm_list_filters)
     q: str = ""
     sort: list[tuple[Field, bool]] = dc_field(default_factory=list)
     page: int = 1
@@ -80,8 +81,15 @@ def parse_list_args(entity: Entity, args) -> ListParams:
     fields = all_fields(entity)
     params = ListParams(q=(args.get("q") or "").strip())
     errors: dict[str, str] = {}
+    extra_filters = plugin_list_filters(entity)
     for key in args.keys():
         if key in CONTROL_PARAMS:
+            continue
+        if key in extra_filters and key not in fields:
+            try:
+                params.conditions += [extra_filters[key](raw) for raw in args.getlist(key)]
+            except FieldValueError as exc:
+                errors[key] = str(exc)
             continue
         name, _sep, op = key.partition("__")
         op = op or "eq"
@@ -106,6 +114,16 @@ def parse_list_args(entity: Entity, args) -> ListParams:
     if errors:
         raise BadRequest(_("Invalid list parameters."), errors)
     return params
+
+
+def plugin_list_filters(entity: Entity) -> dict:
+    """``{param: callable(raw) -> condition}`` that plugins add to ``entity``'s list (``crm_list_filters``)."""
+    from core.runtime import runtime
+
+    found: dict = {}
+    for group in runtime().hook.crm_list_filters(entity=entity):
+        found.update(group or {})
+    return found
 
 
 def parse_filter_value(f: Field, op: str, raw: str):
@@ -213,6 +231,8 @@ def search_condition(entity: Entity, q: str):
 def apply_params(entity: Entity, stmt: sa.Select, params: ListParams) -> sa.Select:
     for f, op, value in params.filters:
         stmt = stmt.where(filter_condition(entity, f, op, value))
+    for condition in params.conditions:
+        stmt = stmt.where(condition)
     if params.q:
         condition = search_condition(entity, params.q)
         if condition is not None:

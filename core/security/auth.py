@@ -37,6 +37,8 @@ def user_from_token(header: str | None):
         .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None), User.active)
     ).first()
     if row is None:
+        if has_request_context():
+            g.crm_token_failed = True  # logged by log_token_failure once the request is answered
         return None
     token_row, user = row
     token_row.last_used_at = utcnow()
@@ -55,6 +57,38 @@ def current_user_or_none():
         user = current_user._get_current_object()
     g.crm_user = user
     return user
+
+
+def require_api_login():
+    """``before_request``: every ``/api/v1`` route (core or plugin) needs a user, unless public.
+
+    Runs before the CSRF check so an anonymous call is answered 401, whatever its method.
+    """
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    from core.errors import Unauthorized
+
+    if not (request.path + "/").startswith("/api/v1/") or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "plugcrm_public", False) or request.endpoint in PUBLIC_API_ENDPOINTS:
+        return None
+    if current_user_or_none() is None:
+        raise Unauthorized(_("Log in or send an API token (Authorization: Bearer ...)."))
+    return None
+
+
+PUBLIC_API_ENDPOINTS = {"api.openapi"}
+
+
+def log_token_failure(response):
+    """``after_request``: put a bearer token that matched nothing into the login log."""
+    if g.pop("crm_token_failed", False):
+        from core.security.login import record_token_failure
+
+        record_token_failure()
+    return response
 
 
 def public_endpoint(view):

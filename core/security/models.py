@@ -61,6 +61,48 @@ class Role(Base):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_roles.id"), index=True)
 
 
+ACTIONS = ("view", "create", "edit", "delete", "import", "export")
+
+
+class RoleRight(Base):
+    """An administrator's choice of what one role may do with one entity.
+
+    Absent row: the defaults of :mod:`core.security.rights` apply, so an entity
+    added by a newly enabled plugin gets sensible rights without a data migration.
+    """
+
+    __tablename__ = "core_role_rights"
+    __table_args__ = (sa.UniqueConstraint("role_id", "entity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey("core_roles.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(sa.String(64))
+    view: Mapped[bool] = mapped_column(default=False)
+    create: Mapped[bool] = mapped_column(default=False)
+    edit: Mapped[bool] = mapped_column(default=False)
+    delete: Mapped[bool] = mapped_column(default=False)
+    import_: Mapped[bool] = mapped_column("import", default=False)
+    export: Mapped[bool] = mapped_column(default=False)
+
+    def as_dict(self) -> dict[str, bool]:
+        return {a: bool(getattr(self, column_attr(a))) for a in ACTIONS}
+
+
+def column_attr(action: str) -> str:
+    """``import`` is a Python keyword, so its attribute is ``import_``."""
+    return "import_" if action == "import" else action
+
+
+class EntitySharing(Base):
+    """An administrator's override of an entity's sharing default (``private`` / ``public_read`` / ``public_rw``)."""
+
+    __tablename__ = "core_entity_sharing"
+
+    entity: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    sharing: Mapped[str] = mapped_column(sa.String(20))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ApiToken(Base):
     """Per-user API tokens; only a SHA-256 of the token is stored."""
 

@@ -1,9 +1,24 @@
-"""Who may see which records and do what.
+"""Who may see which records and do what: the one permission filter.
 
 :func:`visibility_condition` is applied by :func:`core.entities.query.visible_select`
-to every read, as SQL.  Private records are visible to their owner and to users
-whose role is above the owner's role in the role tree; ``public_read`` and
-``public_rw`` entities are visible to everyone.
+to every read, as SQL, so list, detail, search, related lists, history,
+reports, exports and plugin queries all see the same rows:
+
+* no user, or a user whose role lacks the ``view`` right: nothing;
+* administrators: everything;
+* ``private`` entities (the sharing an administrator chose, else the
+  declaration's): records owned by the user or by anyone in a role below the
+  user's role in the role tree (a manager sees the team's records, a sales
+  rep only their own, another branch none of them);
+* ``public_read`` / ``public_rw`` entities and entities without owners: every
+  record;
+* plus whatever each plugin's ``crm_visibility_condition`` adds (ANDed).
+
+:func:`can` answers whether a user may do an action (``view``, ``create``,
+``edit``, ``delete``, ``import``, ``export``) on an entity, and on one record:
+editing and deleting someone else's record needs ``public_rw`` sharing or a
+role above the owner's.  Callers show a record that exists but is invisible as
+404 and a refused action as 403 (:func:`require_right`).
 """
 from __future__ import annotations
 
@@ -11,60 +26,98 @@ import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
-from core.db import session
 from core.errors import Forbidden
+from core.security.models import ACTIONS
+from core.security.rights import effective_sharing, role_rights
 
 
 def visibility_condition(entity, user):
+    """The SQL condition restricting ``entity``'s rows to what ``user`` may see (None: no restriction)."""
     from core.runtime import runtime
 
-    table = entity.table
-    conditions = []
-    if user is None:
+    if user is None or not getattr(user, "active", False):
         return sa.false()
-    if not user.is_admin and entity.owned and entity.sharing == "private":
-        conditions.append(table.c.owner_id.in_(visible_owner_ids(user)))
+    conditions = []
+    if not user.is_admin:
+        if not role_rights(user.role_id, entity.name)["view"]:
+            return sa.false()
+        if entity.owned and effective_sharing(entity) == "private":
+            conditions.append(owner_condition(entity.table.c.owner_id, user))
     for extra in runtime().hook.crm_visibility_condition(entity=entity, user=user):
         if extra is not None:
             conditions.append(extra)
     return sa.and_(*conditions) if conditions else None
 
 
-def visible_owner_ids(user) -> list[int]:
-    """The user and every user in a role below the user's role (cached per request)."""
-    from core.security.models import Role, User
+def owner_condition(owner_column, user):
+    """``owner_column`` is the user or a user in a role below theirs, as SQL (for plugins' own tables too)."""
+    from core.security.models import User
+    from core.security.roles import roles_below
+
+    below = roles_below(user.role_id) if user.role_id is not None else set()
+    if not below:
+        return owner_column == user.id
+    subordinates = sa.select(User.id).where(User.role_id.in_(sorted(below))).scalar_subquery()
+    return sa.or_(owner_column == user.id, owner_column.in_(subordinates))
+
+
+def visible_owner_ids(user) -> set[int]:
+    """The user and every user in a role below theirs (cached per request)."""
+    from core.db import session
+    from core.security.models import User
+    from core.security.roles import roles_below
 
     cache = g.setdefault("_crm_visible_owners", {})
-    if user.id in cache:
-        return cache[user.id]
-    ids = [user.id]
-    if user.role_id is not None:
-        roles = session().execute(sa.select(Role.id, Role.parent_id)).all()
-        children: dict[int | None, list[int]] = {}
-        for role_id, parent_id in roles:
-            children.setdefault(parent_id, []).append(role_id)
-        below, stack = set(), list(children.get(user.role_id, []))
-        while stack:
-            role_id = stack.pop()
-            if role_id not in below:
-                below.add(role_id)
-                stack.extend(children.get(role_id, []))
+    if user.id not in cache:
+        below = roles_below(user.role_id) if user.role_id is not None else set()
+        ids = {user.id}
         if below:
-            ids += list(session().scalars(sa.select(User.id).where(User.role_id.in_(below))))
-    cache[user.id] = ids
-    return ids
+            ids |= set(session().scalars(sa.select(User.id).where(User.role_id.in_(below))))
+        cache[user.id] = ids
+    return cache[user.id]
+
+
+def rights(user, entity) -> dict[str, bool]:
+    """``{action: allowed}`` on ``entity`` as a whole (for menus, buttons and the metadata call)."""
+    if user is None or not getattr(user, "active", False):
+        return {a: False for a in ACTIONS}
+    if user.is_admin:
+        return {a: True for a in ACTIONS}
+    return dict(role_rights(user.role_id, entity.name))
 
 
 def can(user, entity, action: str, record: dict | None = None) -> bool:
-    if user is None:
+    """May ``user`` do ``action`` on ``entity`` (and on ``record``, a record dict, when given)?"""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not rights(user, entity)[action]:
         return False
-    if user.is_admin:
+    if user.is_admin or record is None or not entity.owned:
         return True
-    if record is not None and action in ("edit", "delete") and entity.owned and entity.sharing != "public_rw":
+    sharing = effective_sharing(entity)
+    if action == "view" and sharing != "private":
+        return True
+    if action in ("view", "edit", "delete") and sharing != "public_rw":
         return record.get("owner_id") in visible_owner_ids(user)
     return True
 
 
+ACTION_MESSAGES = {
+    "view": lambda entity: _("You may not view %(entity)s.", entity=entity),
+    "create": lambda entity: _("You may not create %(entity)s.", entity=entity),
+    "edit": lambda entity: _("You may not edit %(entity)s.", entity=entity),
+    "delete": lambda entity: _("You may not delete %(entity)s.", entity=entity),
+    "import": lambda entity: _("You may not import %(entity)s.", entity=entity),
+    "export": lambda entity: _("You may not export %(entity)s.", entity=entity),
+}
+
+
 def require_right(user, entity, action: str, record: dict | None = None) -> None:
+    """Raise 403 unless :func:`can`; for a record the caller has already shown it exists to this user."""
     if not can(user, entity, action, record):
-        raise Forbidden(_("You may not %(action)s %(entity)s.", action=action, entity=entity.name))
+        raise Forbidden(ACTION_MESSAGES[action](str(entity.label)))
+
+
+def require_admin(user) -> None:
+    if user is None or not user.is_admin:
+        raise Forbidden(_("Only administrators may do this."))

@@ -1,0 +1,62 @@
+"""Paging and simple filters for the administrative list endpoints (audit, login log, recycle bin)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from core.entities.query import MAX_PER_PAGE, parse_positive
+from core.errors import BadRequest
+
+
+def page_args(args, errors: dict) -> tuple[int, int]:
+    page = parse_positive(args.get("page"), 1, "page", errors)
+    per_page = parse_positive(args.get("per_page"), 50, "per_page", errors)
+    if per_page > MAX_PER_PAGE:
+        errors["per_page"] = _("At most %(n)s.", n=MAX_PER_PAGE)
+    return page, per_page
+
+
+def int_arg(args, name: str, errors: dict) -> int | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        errors[name] = _("Must be a whole number.")
+        return None
+
+
+def bool_arg(args, name: str, errors: dict) -> bool | None:
+    raw = (args.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    errors[name] = _("Must be true or false.")
+    return None
+
+
+def datetime_arg(args, name: str, errors: dict) -> dt.datetime | None:
+    """An ISO date or date-time; naive values are UTC."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        errors[name] = _("Use an ISO date such as 2026-11-22 or 2026-11-22T09:00:00Z.")
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def raise_if(errors: dict) -> None:
+    if errors:
+        raise BadRequest(_("Invalid list parameters."), errors)
+
+
+def page_json(data: list, page: int, per_page: int, total: int) -> dict:
+    return {"data": data, "meta": {"page": page, "per_page": per_page, "total": total}}

@@ -1,0 +1,106 @@
+"""Logging in: password check, the login log, and rate limiting by IP address + email.
+
+The login log (:class:`core.audit.LoginEvent`) is also the rate limiter's
+memory, so the limit holds across threads, processes and restarts: after
+:data:`MAX_FAILURES` failed attempts for one email from one address within
+:data:`WINDOW` (counted since that pair's last success), further attempts are
+refused without checking the password until the window has passed.  A looser
+per-address limit stops one machine trying many emails.
+
+Check, password verification and log write happen under a lock striped by
+(IP, email), so concurrent threads of one process cannot slip extra guesses
+between the count and the write.  The attempt is committed here, whatever its
+outcome, because a failed login must stay logged even though the request fails.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import zlib
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_babel import ngettext
+
+from core import clock, signals
+from core.audit import LoginEvent
+from core.db import session
+from core.errors import TooManyRequests
+
+WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES = 5
+MAX_FAILURES_PER_IP = 50
+_locks = [threading.Lock() for _ in range(64)]
+
+
+def client_ip() -> str:
+    return (request.remote_addr or "")[:64] if has_request_context() else ""
+
+
+def client_agent() -> str:
+    return (request.user_agent.string or "")[:300] if has_request_context() else ""
+
+
+def authenticate(email: str, password: str):
+    """The active user with this email and password, or None; raises 429 when rate limited."""
+    from core.security.models import User
+
+    email = (email or "").strip().lower()[:254]
+    ip = client_ip()
+    with _locks[zlib.crc32(f"{ip}|{email}".encode()) % len(_locks)]:
+        wait = seconds_blocked(ip, email)
+        if wait:
+            record_attempt(email, None, False, "rate_limited")
+            minutes = max(1, math.ceil(wait / 60))
+            raise TooManyRequests(ngettext("Too many failed logins. Try again in %(num)d minute.",
+                                           "Too many failed logins. Try again in %(num)d minutes.", minutes))
+        user = session().scalar(sa.select(User).where(User.email == email)) if email else None
+        if user is None or not user.check_password(password or ""):
+            record_attempt(email, user, False, "wrong_password")
+            return None
+        if not user.active:
+            record_attempt(email, user, False, "inactive")
+            return None
+        user.last_login_at = clock.now()
+        record_attempt(email, user, True, None)
+        return user
+
+
+def seconds_blocked(ip: str, email: str) -> float:
+    """Seconds until ``(ip, email)`` may try again (0: now)."""
+    now = clock.now()
+    since = now - WINDOW
+    failures = sa.and_(LoginEvent.success.is_(False), LoginEvent.method == "password",
+                       LoginEvent.reason != "rate_limited", LoginEvent.ip == ip, LoginEvent.at > since)
+    last_success = session().scalar(sa.select(sa.func.max(LoginEvent.at)).where(
+        LoginEvent.success.is_(True), LoginEvent.ip == ip, LoginEvent.email == email))
+    pair = failures & (LoginEvent.email == email)
+    if last_success is not None:
+        pair = pair & (LoginEvent.at > last_success)
+    for condition, limit in ((pair, MAX_FAILURES), (failures, MAX_FAILURES_PER_IP)):
+        times = session().scalars(sa.select(LoginEvent.at).where(condition)
+                                  .order_by(LoginEvent.at.desc()).limit(limit)).all()
+        if len(times) >= limit:
+            # blocked until the oldest of the last ``limit`` failures leaves the window
+            return max(0.0, (times[-1] + WINDOW - now).total_seconds()) or 0.0
+    return 0.0
+
+
+def record_attempt(email: str, user, success: bool, reason: str | None, method: str = "password") -> None:
+    """Write and commit one login-log row (see the module docstring for why it commits)."""
+    sess = session()
+    sess.add(LoginEvent(at=clock.now(), user_id=getattr(user, "id", None), email=email, method=method,
+                        success=success, reason=reason, ip=client_ip(), user_agent=client_agent()))
+    sess.commit()
+    signals.user_logged_in.send(None, user=user, email=email, success=success, ip=client_ip(),
+                                user_agent=client_agent())
+
+
+def record_token_failure() -> None:
+    """Log an API call whose bearer token matched no active token (called once per request)."""
+    sess = session()
+    sess.rollback()  # whatever the failed request did is discarded anyway
+    sess.add(LoginEvent(at=clock.now(), user_id=None, email="", method="token", success=False,
+                        reason="bad_token", ip=client_ip(), user_agent=client_agent()))
+    sess.commit()

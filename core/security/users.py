@@ -1,0 +1,142 @@
+"""Administering users: create, change, deactivate, and hand one user's records to another."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from core.db import session, utcnow
+from core.errors import Conflict, NotFound, ValidationError
+from core.i18n import LANGUAGES
+from core.security.models import Role, User
+from core.security.rights import clear_cache
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+EDITABLE = {"email", "name", "password", "role_id", "is_admin", "active", "language"}
+
+
+def user_json(user: User) -> dict:
+    return {"id": user.id, "email": user.email, "name": user.name, "role_id": user.role_id,
+            "is_admin": user.is_admin, "active": user.active, "language": user.language,
+            "created_at": user.created_at.isoformat().replace("+00:00", "Z") if user.created_at else None,
+            "last_login_at": user.last_login_at.isoformat().replace("+00:00", "Z") if user.last_login_at else None}
+
+
+def colleague_json(user: User) -> dict:
+    """What any colleague may know of a user (owner pickers): no email, role or flags."""
+    return {"id": user.id, "name": user.name}
+
+
+def get_user(user_id: int) -> User:
+    user = session().get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
+
+
+def create_user(data) -> User:
+    if not isinstance(data, dict):
+        raise ValidationError(_("The request body must be a JSON object."))
+    errors: dict[str, str] = {}
+    for name in ("email", "name", "password"):
+        if not data.get(name):
+            errors[name] = _("Required.")
+    user = User(email="", name="", password_hash="", is_admin=False, active=True)
+    apply_user_fields(user, data, errors)
+    session().add(user)
+    session().flush()
+    return user
+
+
+def update_user(user: User, data, acting) -> User:
+    if not isinstance(data, dict):
+        raise ValidationError(_("The request body must be a JSON object."))
+    errors: dict[str, str] = {}
+    if user.id == acting.id and (data.get("is_admin") is False or data.get("active") is False):
+        errors["is_admin" if data.get("is_admin") is False else "active"] = _(
+            "You cannot take away your own administrator access.")
+    apply_user_fields(user, data, errors)
+    session().flush()
+    clear_cache()
+    return user
+
+
+def deactivate_user(user: User, acting) -> User:
+    if user.id == acting.id:
+        raise Conflict(_("You cannot deactivate yourself."))
+    user.active = False
+    session().flush()
+    return user
+
+
+def apply_user_fields(user: User, data: dict, errors: dict) -> None:
+    """Set the editable fields present in ``data``; 422 naming every bad one, nothing changed."""
+    errors.update({k: _("Unknown field.") for k in set(data) - EDITABLE - {"id"}})
+    if "email" in data and "email" not in errors:
+        email = data["email"].strip().lower() if isinstance(data["email"], str) else ""
+        taken = session().scalar(sa.select(User.id).where(User.email == email, User.id != (user.id or 0)))
+        if not EMAIL_RE.match(email) or len(email) > 254:
+            errors["email"] = _("Not a valid email address.")
+        elif taken:
+            errors["email"] = _("Already used by %(title)s.", title=email)
+    if "name" in data and "name" not in errors and (not isinstance(data["name"], str) or not data["name"].strip()):
+        errors["name"] = _("Required.")
+    if "password" in data and "password" not in errors and (
+            not isinstance(data["password"], str) or len(data["password"]) < MIN_PASSWORD):
+        errors["password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
+    if "role_id" in data and data["role_id"] is not None and (
+            not isinstance(data["role_id"], int) or session().get(Role, data["role_id"]) is None):
+        errors["role_id"] = _("No such role.")
+    for flag in ("is_admin", "active"):
+        if flag in data and not isinstance(data[flag], bool):
+            errors.setdefault(flag, _("Must be true or false."))
+    if data.get("language") not in (None, *LANGUAGES):
+        errors["language"] = _("Use one of: %(models)s.", models=", ".join(LANGUAGES))
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), errors)
+    if "email" in data:
+        user.email = data["email"].strip().lower()
+    if "name" in data:
+        user.name = data["name"].strip()[:100]
+    if "password" in data:
+        user.set_password(data["password"])
+    for name in ("role_id", "is_admin", "active", "language"):
+        if name in data:
+            setattr(user, name, data[name])
+
+
+def transfer_records(source: User, target_id, acting, entity_names=None) -> dict[str, int]:
+    """Give every record owned by ``source`` (recycle bin included) to ``target``; one audit entry per record.
+
+    Used when someone leaves: one call moves accounts, contacts, deals, ... of
+    every enabled plugin.  ``entity_names`` limits the move to some entities.
+    """
+    from core.audit import log_transfer
+    from core.runtime import runtime
+
+    errors: dict[str, str] = {}
+    target = session().get(User, target_id) if isinstance(target_id, int) and not isinstance(target_id, bool) else None
+    if target is None or not target.active:
+        errors["to_user_id"] = _("Not a valid user.")
+    elif target.id == source.id:
+        errors["to_user_id"] = _("Choose another user than the one whose records move.")
+    owned = {e.name: e for e in runtime().registry.entities.values() if e.owned}
+    if entity_names is not None:
+        if not isinstance(entity_names, list) or not all(n in owned for n in entity_names):
+            errors["entities"] = _("Name entities that have owners, e.g. [\"accounts\"].")
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), errors)
+    moved: dict[str, int] = {}
+    for name in entity_names if entity_names is not None else owned:
+        entity = owned[name]
+        table = entity.table
+        ids = list(session().scalars(sa.select(table.c.id).where(table.c.owner_id == source.id)))
+        if ids:
+            session().execute(sa.update(table).where(table.c.owner_id == source.id).values(
+                owner_id=target.id, version=table.c.version + 1, updated_at=utcnow(),
+                updated_by_id=acting.id))
+            log_transfer(entity, ids, source.id, target.id, acting)
+        moved[name] = len(ids)
+    return moved
