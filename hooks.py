@@ -215,3 +215,60 @@ def crm_demo_data(demo):
     ``demo.create(entity_name, values, user)`` writes through the records
     service.  Called in dependency order, so customers exist before deals.
     """
+
+
+# --- lists, search and duplicates ----------------------------------------------
+
+@hookspec
+def crm_list_filters(entity):
+    """Return ``{param: callable(raw: str) -> SQLAlchemy condition}``: extra list filters for ``entity``.
+
+    For filters that are not a field comparison, e.g. ``GET /api/v1/accounts?not_contacted_days=30``
+    or ``GET /api/v1/contacts?birthday_month=this``.  The callable raises
+    :class:`core.entities.FieldValueError` for a bad value (the list call
+    answers 400 naming the parameter).  Called for every entity: return
+    ``{}`` when ``entity.name`` is not yours.
+    """
+
+
+@hookspec
+def crm_search_expanders():
+    """Return callables ``(text) -> str | None`` adding searchable forms of a value to the search text.
+
+    The core already adds Korean initial consonants (ㅎㄷㅌㅅ) and phone
+    digits; a plugin adds e.g. Chinese pinyin initials (海东通信 → hdtx).
+    """
+
+
+@hookspec
+def crm_duplicate_candidates(entity, values, user):
+    """Return existing records that a new record of ``entity`` probably duplicates.
+
+    Each match is a dict with at least ``id``, ``name`` and ``number``.  When
+    any plugin returns matches, creating the record answers 409
+    ``duplicate_warning`` naming them, unless the request body carries
+    ``"confirm_duplicate": true``.  Called for every entity: return ``[]``
+    when ``entity.name`` is not yours.
+    """
+
+
+# --- customers ------------------------------------------------------------------
+
+@hookspec
+def crm_account_summaries(account, user):
+    """Return extra sections for the customer 360° view of ``account`` (a record dict).
+
+    Each is ``dict(key=..., label=..., count=..., data=[...])`` built with
+    :func:`core.entities.query.visible_select` (receipts, maintenance
+    contracts ...); related lists declared through ``crm_related_lists`` are
+    included without this hook.
+    """
+
+
+@hookspec
+def crm_activity_reminder(activity, users):
+    """An activity reminder is due: ``activity`` (a record dict) and ``users`` (owner and assignees).
+
+    The customers plugin has already queued the email; an SMS plugin queues a
+    text message here (enqueue a job, do not send inline).
+    """

@@ -45,6 +45,12 @@ class ValidationError(CRMError):
     status, code = 422, "validation_error"
 
 
+class DuplicateWarning(Conflict):
+    """A new record probably duplicates existing ones (``matches``); the client confirms to go ahead."""
+
+    code = "duplicate_warning"
+
+
 class TooManyRequests(CRMError):
     """Rate limited (logins, public form submissions); the message says when to try again."""
 
