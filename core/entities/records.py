@@ -24,13 +24,13 @@ from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
 from core.entities.numbering import next_number
 from core.entities.query import all_fields, visible_select
-from core.errors import Conflict, NotFound, ValidationError
+from core.errors import Conflict, DuplicateWarning, NotFound, ValidationError
 from core.phones import normalise_phone
 from core.runtime import runtime
 from core.search import search_text
 
 STANDARD_IN_BODY = {"id", "number", "version", "created_at", "updated_at", "created_by_id",
-                    "updated_by_id", "deleted_at", "_display"}
+                    "updated_by_id", "deleted_at", "_display", "confirm_duplicate"}
 
 
 # --- reading ---------------------------------------------------------------
@@ -208,6 +208,8 @@ def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> di
         values.setdefault("owner_id", user.id if user is not None else None)
     runtime().hook.crm_before_save(entity=entity, values=values, old=None, user=user)
     check_values(entity, values, set(values), user, None)
+    if not (isinstance(data, dict) and data.get("confirm_duplicate") is True):
+        check_duplicates(entity, values, user)
     now = utcnow()
     sess = session()
     row = columns_for_write(entity, fields, values, {})
@@ -294,6 +296,19 @@ def restore(entity: Entity, record_id: int, user, *, check_rights: bool = True) 
     return record
 
 
+def check_duplicates(entity: Entity, values: dict, user) -> None:
+    """409 ``duplicate_warning`` naming the probable duplicates plugins find (``crm_duplicate_candidates``).
+
+    The client shows the matches and repeats the call with ``"confirm_duplicate": true``.
+    """
+    matches = [m for group in runtime().hook.crm_duplicate_candidates(entity=entity, values=values, user=user)
+               for m in group or []]
+    if matches:
+        names = ", ".join(f"{m['name']} ({m['number']})" if m.get("number") else str(m["name"]) for m in matches)
+        raise DuplicateWarning(_("Already registered: %(names)s. Send confirm_duplicate to create it anyway.",
+                                 names=names), matches=matches)
+
+
 def parse_version(raw) -> int:
     try:
         return int(str(raw).strip().strip('"').removeprefix("W/").strip('"'))
@@ -334,7 +349,8 @@ def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: di
 
 def build_search_text(entity: Entity, fields: list[Field], values: dict) -> str:
     parts = [values.get("number")] + [values.get(f.name) for f in fields if f.search]
-    return search_text([p for p in parts if p])
+    expanders = [e for group in runtime().hook.crm_search_expanders() for e in group or []]
+    return search_text([p for p in parts if p], expanders)
 
 
 def after_write(entity: Entity, record: dict, old: dict | None, changed: set[str], user) -> None:
