@@ -1,19 +1,25 @@
-"""customers: accounts (고객사) and contacts (담당자 / 명함)."""
+"""customers: accounts (고객사), contacts (담당자 / 명함), activities (영업 활동), visit logs (방문일지), 360°."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from core import signals
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.customers import entities
 
-manifest = Manifest(name="customers", version="0.1.0", label="Customers", default_enabled=True,
-                    description="Accounts, contacts, activities and the customer 360° view.")
+HERE = Path(__file__).parent
+
+manifest = Manifest(name="customers", version="0.2.0", label="Customers", default_enabled=True,
+                    description="Accounts, contacts, activities, visit logs and the customer 360° view.")
 
 
 @hookimpl
 def crm_entities():
-    return [entities.accounts, entities.contacts]
+    from plugins.customers.models import assignees_table
+
+    assignees_table()
+    return entities.ENTITIES
 
 
 @hookimpl
@@ -28,4 +34,100 @@ def crm_related_lists(entity):
 
 @hookimpl
 def crm_migrations():
-    return Path(__file__).parent / "migrations" / "versions"
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def crm_translation_dirs():
+    return [HERE / "translations"]
+
+
+@hookimpl
+def crm_blueprints():
+    from plugins.customers.api import api
+    from plugins.customers.views import pages
+
+    return [api, pages]
+
+
+@hookimpl
+def crm_before_save(entity, values, old, user):
+    from plugins.customers import accounts, activities, visitlogs
+
+    if entity.name == "accounts":
+        accounts.before_save(values, old)
+    elif entity.name == "activities":
+        activities.before_save(values, old, user)
+    elif entity.name == "visit_logs":
+        visitlogs.before_save(values, old, user)
+    elif entity.name == "visit_templates":
+        visitlogs.check_template(values)
+
+
+@hookimpl
+def crm_after_save(entity, record, old, user, session):
+    if entity.name == "activities":
+        from plugins.customers import activities
+
+        activities.after_save(record, old)
+
+
+@hookimpl
+def crm_duplicate_candidates(entity, values, user):
+    if entity.name != "accounts":
+        return []
+    from plugins.customers.accounts import duplicate_matches
+
+    return duplicate_matches(values.get("name"), None)
+
+
+@hookimpl
+def crm_list_filters(entity):
+    from plugins.customers.filters import FILTERS
+
+    return FILTERS.get(entity.name, {})
+
+
+@hookimpl
+def crm_search_expanders():
+    from plugins.customers.search import pinyin_initials
+
+    return [pinyin_initials]
+
+
+@hookimpl
+def crm_job_handlers():
+    from plugins.customers import reminders
+
+    return {reminders.JOB_TYPE: reminders.send_reminder}
+
+
+@hookimpl
+def crm_default_rights():
+    """Visit log templates are the administrators' (view only for every role until they grant more)."""
+    roles = ("owner", "director", "manager", "sales", "service", "warehouse", "purchasing")
+    return {role: {"visit_templates": ["view"]} for role in roles}
+
+
+@hookimpl
+def crm_dashboard_widgets(user):
+    from plugins.customers.widgets import WIDGETS
+
+    return WIDGETS
+
+
+@hookimpl
+def crm_demo_data(demo):
+    from plugins.customers import demo as demo_data
+
+    demo_data.fill(demo)
+
+
+def _on_activity_removed_or_restored(sender, **kwargs):
+    from plugins.customers.activities import on_removed_or_restored
+
+    on_removed_or_restored(sender, **kwargs)
+
+
+signals.record_deleted.connect(_on_activity_removed_or_restored, sender="activities", weak=False)
+signals.record_restored.connect(_on_activity_removed_or_restored, sender="activities", weak=False)

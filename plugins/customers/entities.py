@@ -1,9 +1,10 @@
-"""Accounts (고객사) and contacts (담당자 / 명함)."""
+"""Accounts (고객사), contacts (담당자 / 명함), activities (영업 활동), visit logs (방문일지)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
+from core.entities import Entity, Field, RelatedList
+from plugins.customers.picklists import picklists  # noqa: F401  (re-exported for the hook)
 from plugins.customers.validators import business_number
 
 accounts = Entity(
@@ -16,16 +17,32 @@ accounts = Entity(
     fields=[
         Field("name", "text", label=_l("Account name"), required=True, search=True, list=True, max_length=200,
               index=True),
+        Field("kind", "picklist", label=_l("Account type"), picklist="account_kind", default="company"),
+        Field("alias", "text", label=_l("Alias"), search=True, max_length=200),
+        Field("customer_code", "text", label=_l("Customer code"), search=True, unique=True, list=True,
+              max_length=40, help=_l("Generated from the registration date when left empty.")),
+        Field("registered_on", "date", label=_l("Registration date")),
         Field("business_number", "text", label=_l("Business registration number"), search=True, unique=True,
               max_length=12, validators=(business_number,)),
         Field("representative", "text", label=_l("Representative"), search=True, max_length=100),
         Field("status", "picklist", label=_l("Status"), picklist="account_status", default="prospect", list=True),
         Field("industry", "picklist", label=_l("Industry"), picklist="account_industry", list=True),
+        Field("source", "picklist", label=_l("Source"), picklist="account_source"),
+        Field("region", "picklist", label=_l("Region"), picklist="account_region"),
         Field("phone", "phone", label=_l("Phone"), search=True, list=True),
         Field("fax", "phone", label=_l("Fax")),
         Field("email", "email", label=_l("Email"), search=True),
         Field("website", "url", label=_l("Website")),
         Field("address", "text", label=_l("Address"), max_length=300, block="address"),
+        Field("is_hot", "boolean", label=_l("Hot customer"), default=False, list=True, block="hot"),
+        Field("hot_reason", "text", label=_l("Reason (hot customer)"), max_length=300, block="hot"),
+        Field("heat_level", "integer", label=_l("Heat level"), min_value=1, max_value=5, block="hot",
+              help=_l("1 (warm) to 5 (hottest).")),
+        Field("parent_id", "reference", label=_l("Parent account"), target="accounts"),
+        Field("stopped_on", "date", label=_l("Stopped date"), help=_l("The day business with the customer stopped.")),
+        Field("credit_limit", "money", label=_l("Credit limit"), min_value=0),
+        Field("last_contact_at", "datetime", label=_l("Last contact"), readonly=True, index=True,
+              help=_l("The latest completed call, meeting or visit.")),
         Field("description", "longtext", label=_l("Description"), block="description"),
     ],
     indexes=[("status", "name")],
@@ -41,36 +58,99 @@ contacts = Entity(
         Field("name", "text", label=_l("Name"), required=True, search=True, list=True, max_length=100, index=True),
         Field("account_id", "reference", label=_l("Account"), target="accounts", list=True),
         Field("job_title", "text", label=_l("Job title"), list=True, max_length=100),
-        Field("department", "text", label=_l("Department"), max_length=100),
+        Field("department", "text", label=_l("Department"), search=True, max_length=100),
+        Field("duty", "text", label=_l("Duty"), max_length=200),
+        Field("employment_status", "picklist", label=_l("Employment status"), picklist="contact_employment",
+              default="employed"),
         Field("mobile", "phone", label=_l("Mobile"), search=True, list=True),
         Field("direct_line", "phone", label=_l("Direct line"), search=True),
+        Field("extension", "text", label=_l("Extension"), max_length=10),
+        Field("fax", "phone", label=_l("Fax")),
         Field("email", "email", label=_l("Email"), search=True, list=True),
+        Field("homepage", "url", label=_l("Homepage")),
+        Field("groups", "multipicklist", label=_l("Groups"), picklist="contact_groups"),
+        Field("birthday", "date", label=_l("Birthday")),
+        Field("address", "text", label=_l("Address"), max_length=300, block="address"),
+        Field("description", "longtext", label=_l("Description"), block="description"),
     ],
 )
 
+activities = Entity(
+    name="activities",
+    label=_l("Activities"),
+    label_singular=_l("Activity"),
+    title_field="subject",
+    icon="calendar",
+    default_sort="-start_at",
+    fields=[
+        Field("subject", "text", label=_l("Subject"), required=True, search=True, list=True, max_length=200),
+        Field("type", "picklist", label=_l("Activity type"), picklist="activity_type", default="call", list=True),
+        Field("status", "picklist", label=_l("Status"), picklist="activity_status", default="planned", list=True),
+        Field("account_id", "reference", label=_l("Account"), target="accounts", list=True),
+        Field("contact_id", "reference", label=_l("Contact"), target="contacts"),
+        Field("related_entity", "text", label=_l("Related record type"), max_length=64),
+        Field("related_id", "integer", label=_l("Related record"), min_value=1),
+        Field("start_at", "datetime", label=_l("Start"), list=True, index=True),
+        Field("end_at", "datetime", label=_l("End")),
+        Field("all_day", "boolean", label=_l("All day"), default=False),
+        Field("location", "text", label=_l("Location"), max_length=200),
+        Field("reminder_at", "datetime", label=_l("Reminder")),
+        Field("completed_at", "datetime", label=_l("Completed"), readonly=True),
+        Field("confirmed", "boolean", label=_l("Completion confirmed"), default=False,
+              help=_l("Tasks: the creator confirms the assignee's completion.")),
+        Field("confirmed_at", "datetime", label=_l("Confirmed at"), readonly=True),
+        Field("confirmed_by_id", "user", label=_l("Confirmed by"), readonly=True),
+        Field("description", "longtext", label=_l("Description"), search=True, block="description"),
+    ],
+    indexes=[("account_id", "status", "start_at"), ("related_entity", "related_id")],
+)
 
-def labels(ko: str, zh: str, en: str) -> dict:
-    return {"ko": ko, "zh_Hans": zh, "en": en}
+visit_templates = Entity(
+    name="visit_templates",
+    label=_l("Visit log templates"),
+    label_singular=_l("Visit log template"),
+    title_field="name",
+    icon="file-text",
+    sharing="public_read",
+    default_sort="name",
+    fields=[
+        Field("name", "text", label=_l("Template name"), required=True, unique=True, list=True, max_length=100),
+        Field("body", "longtext", label=_l("HTML template"), required=True,
+              help=_l("HTML with {{ account.name }}, {{ visit.purpose }}, {{ contact.name }}, {{ visitor }} ...")),
+        Field("active", "boolean", label=_l("Active"), default=True, list=True),
+    ],
+)
 
+visit_logs = Entity(
+    name="visit_logs",
+    label=_l("Visit logs"),
+    label_singular=_l("Visit log"),
+    title_field="purpose",
+    numbering="VL-{YYYY}{MM}-{####}",
+    icon="map-pin",
+    default_sort="-visit_date",
+    fields=[
+        Field("account_id", "reference", label=_l("Account"), target="accounts", required=True, list=True),
+        Field("contact_id", "reference", label=_l("Contact"), target="contacts"),
+        Field("written_on", "date", label=_l("Written on")),
+        Field("visit_date", "date", label=_l("Visit date"), required=True, list=True, index=True),
+        Field("visit_time", "text", label=_l("Visit time"), max_length=20),
+        Field("purpose", "text", label=_l("Visit purpose"), required=True, search=True, list=True, max_length=300),
+        Field("status", "picklist", label=_l("Status"), picklist="activity_status", default="planned", list=True),
+        Field("template_id", "reference", label=_l("Document template"), target="visit_templates"),
+        Field("document", "longtext", label=_l("Document"), block="document",
+              help=_l("Written from the chosen template; edit it freely before printing.")),
+    ],
+)
 
-picklists = [
-    Picklist("account_status", [
-        PicklistValue("prospect", labels("잠재고객", "潜在客户", "Prospect"), colour="#90a4ae"),
-        PicklistValue("normal", labels("일반", "普通", "Normal"), colour="#1e88e5"),
-        PicklistValue("vip", labels("VIP", "VIP", "VIP"), colour="#f4511e"),
-        PicklistValue("agent", labels("대리점", "代理商", "Agent"), colour="#8e24aa"),
-        PicklistValue("partner", labels("협력사", "合作伙伴", "Partner"), colour="#43a047"),
-        PicklistValue("invalid", labels("무효", "无效", "Invalid"), colour="#757575"),
-    ]),
-    Picklist("account_industry", [
-        PicklistValue("manufacturing", labels("제조", "制造业", "Manufacturing")),
-        PicklistValue("it", labels("IT·통신", "IT·通信", "IT & telecom")),
-        PicklistValue("distribution", labels("유통", "流通", "Distribution")),
-        PicklistValue("construction", labels("건설", "建筑", "Construction")),
-        PicklistValue("service", labels("서비스", "服务业", "Services")),
-        PicklistValue("public", labels("공공", "公共机构", "Public sector")),
-        PicklistValue("other", labels("기타", "其他", "Other")),
-    ]),
-]
+ENTITIES = [accounts, contacts, activities, visit_templates, visit_logs]
 
-related = {"accounts": [RelatedList("contacts", "account_id", label=_l("Contacts"), order=10)]}
+related = {
+    "accounts": [
+        RelatedList("contacts", "account_id", label=_l("Contacts"), order=10),
+        RelatedList("activities", "account_id", label=_l("Activities"), order=20),
+        RelatedList("visit_logs", "account_id", label=_l("Visit logs"), order=30),
+        RelatedList("accounts", "parent_id", label=_l("Sub-accounts"), order=40),
+    ],
+    "contacts": [RelatedList("activities", "contact_id", label=_l("Activities"), order=20)],
+}

@@ -25,3 +25,17 @@ def business_number(value: str) -> str:
     if not brn_is_valid(digits):
         raise FieldValueError(_l("Not a valid business registration number (10 digits with a valid check digit)."))
     return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
+
+
+def normalise_business_number(raw: str) -> str:
+    """``1234567891`` or ``123-45-67891`` as stored (``123-45-67891``); ``""`` when not ten digits."""
+    digits = re.sub(r"\D", "", raw or "")
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if len(digits) == 10 else ""
+
+
+def with_check_digit(nine_digits: str) -> str:
+    """Complete nine digits to a valid number (demo data, tests): ``123-45-6789`` → ``123-45-67891``."""
+    digits = re.sub(r"\D", "", nine_digits)
+    numbers = [int(c) for c in digits]
+    total = sum(n * w for n, w in zip(numbers, WEIGHTS)) + (numbers[8] * 5) // 10
+    return normalise_business_number(digits + str((10 - total % 10) % 10))

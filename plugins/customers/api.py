@@ -1,0 +1,101 @@
+"""Extra API routes under ``/api/v1/customers``: 360°, duplicate check, vCard, assignees."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+
+from core.db import session
+from core.entities import records
+from core.entities.query import apply_params, order_by, parse_list_args, visible_select
+from core.errors import BadRequest
+from core.security.auth import current_user_or_none
+from core.security.permissions import require_right
+from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
+
+api = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
+
+
+@api.get("/accounts/<int:account_id>/360")
+def account_360(account_id):
+    from plugins.customers.entities import accounts
+
+    user = current_user_or_none()
+    require_right(user, accounts, "view")
+    return jsonify(overview.account_360(account_id, user))
+
+
+@api.get("/accounts/duplicates")
+def account_duplicates():
+    """What creating an account with this name / business number would warn about."""
+    from plugins.customers.validators import normalise_business_number
+
+    name = (request.args.get("name") or "").strip()
+    number = normalise_business_number(request.args.get("business_number") or "")
+    if not name and not number:
+        raise BadRequest(_("Give a name or a business registration number."))
+    matches = account_rules.duplicate_matches(name, number)
+    return jsonify({"data": matches,
+                    "message": (_("Already registered: %(names)s",
+                                  names=", ".join(account_rules.duplicate_label(m) for m in matches))
+                                if matches else "")})
+
+
+@api.get("/contacts.vcf")
+def export_vcards():
+    """The contacts the list call would return (same filters and search), as one .vcf file."""
+    from plugins.customers.entities import contacts
+
+    user = current_user_or_none()
+    require_right(user, contacts, "export")
+    args = request.args.copy()
+    args.pop("page", None), args.pop("per_page", None)
+    params = parse_list_args(contacts, args)
+    stmt = order_by(contacts, apply_params(contacts, visible_select(contacts, user), params), params.sort)
+    buffer = io.BytesIO()
+    vcf_io.write_contacts(stmt, user, buffer)
+    return Response(buffer.getvalue(), mimetype="text/vcard; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=contacts.vcf"})
+
+
+@api.post("/contacts/vcf")
+def import_vcards():
+    """Create the contacts of an uploaded .vcf (multipart ``file`` or a text/vcard body); all or nothing."""
+    from plugins.customers.entities import contacts
+
+    user = current_user_or_none()
+    require_right(user, contacts, "import")
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    if not data.strip():
+        raise BadRequest(_("Send a .vcf file."))
+    created, unlinked = vcf_io.import_contacts(io.BytesIO(data), user)
+    session().commit()
+    return jsonify({"created": len(created), "ids": [c["id"] for c in created],
+                    "accounts_not_found": unlinked}), 201
+
+
+@api.get("/activities/<int:activity_id>/assignees")
+def get_assignees(activity_id):
+    from plugins.customers.entities import activities
+
+    user = current_user_or_none()
+    require_right(user, activities, "view")
+    records.get(activities, activity_id, user)
+    return jsonify({"user_ids": activity_rules.assignee_ids(activity_id)})
+
+
+@api.put("/activities/<int:activity_id>/assignees")
+def put_assignees(activity_id):
+    from plugins.customers.entities import activities
+
+    user = current_user_or_none()
+    activity = records.get(activities, activity_id, user)
+    require_right(user, activities, "edit", activity)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest(_("Send a JSON object with Content-Type: application/json."))
+    user_ids = activity_rules.set_assignees(activity_id, body.get("user_ids"))
+    session().commit()
+    return jsonify({"user_ids": user_ids})

@@ -1,0 +1,91 @@
+"""Visit logs (방문일지): documents written from administrators' HTML templates.
+
+Templates are rendered in Jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment`
+with autoescaping, so a template can only read the values it is given and
+every value is HTML-escaped.  The stored document (which the user may edit)
+is cleaned with ``nh3`` on every save: the print page can show it as HTML
+without letting a script through.
+"""
+from __future__ import annotations
+
+import nh3
+from flask_babel import format_date, gettext as _
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from core.db import session
+from core.entities import records
+from core.entities.display import display_values
+from core.errors import ValidationError
+
+ENV = SandboxedEnvironment(autoescape=True)
+DEFAULT_TEMPLATE_NAME = "방문상담일지"
+ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}
+
+
+def check_template(values: dict) -> None:
+    """A template must compile (who may write templates is a right: by default only administrators)."""
+    try:
+        ENV.from_string(values.get("body") or "")
+    except TemplateError as exc:
+        raise ValidationError(_("Some fields are not valid."),
+                              {"body": _("The template has an error: %(error)s", error=str(exc))}) from None
+
+
+def before_save(values: dict, old: dict | None, user) -> None:
+    """Write the document from the chosen template when it is empty or the template changed."""
+    template_changed = old is not None and values.get("template_id") != old.get("template_id")
+    if values.get("template_id") and (not values.get("document") or template_changed):
+        values["document"] = render(values, user)
+    if values.get("document"):
+        values["document"] = clean(values["document"])
+    if not values.get("written_on"):
+        from plugins.customers.accounts import local_today
+        values["written_on"] = local_today()
+
+
+def clean(html: str) -> str:
+    return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
+
+
+def render(visit: dict, user) -> str:
+    from plugins.customers.entities import accounts, contacts, visit_templates
+
+    template = records.get(visit_templates, visit["template_id"], user)
+    context = {
+        "account": readable(accounts, records.get(accounts, visit["account_id"], user), user),
+        "contact": (readable(contacts, records.get(contacts, visit["contact_id"], user), user)
+                    if visit.get("contact_id") else {}),
+        "visit": {**visit, "visit_date": format_date(visit["visit_date"]) if visit.get("visit_date") else ""},
+        "visitor": owner_name(visit.get("owner_id")),
+    }
+    try:
+        return ENV.from_string(template["body"]).render(**context)
+    except TemplateError as exc:
+        raise ValidationError(_("Some fields are not valid."),
+                              {"template_id": _("The template has an error: %(error)s", error=str(exc))}) from None
+
+
+def readable(entity, record: dict, user) -> dict:
+    """A record with picklist codes and references replaced by what people read."""
+    shown = display_values(entity, [record], user)[0]
+    return {k: ("" if v is None else v) for k, v in {**record, **shown}.items()}
+
+
+def owner_name(user_id: int | None) -> str:
+    from core.security.models import User
+
+    user = session().get(User, user_id) if user_id else None
+    return user.name if user else ""
+
+
+DEFAULT_TEMPLATE = """<h1 style="text-align:center">상 담 일 지</h1>
+<table class="visit-doc">
+<tr><th>방문자</th><td>{{ visitor }}</td><th>방문일자</th><td>{{ visit.visit_date }} {{ visit.visit_time or '' }}</td></tr>
+<tr><th>상호</th><td>{{ account.name }}</td><th>대표자</th><td>{{ account.representative }}</td></tr>
+<tr><th>담당자</th><td>{{ contact.name }}</td><th>연락처</th><td>{{ contact.mobile }}</td></tr>
+<tr><th>전화번호</th><td>{{ account.phone }}</td><th>팩스번호</th><td>{{ account.fax }}</td></tr>
+<tr><th>주소</th><td colspan="3">{{ account.address }}</td></tr>
+<tr><th>방문목적</th><td colspan="3">{{ visit.purpose }}</td></tr>
+<tr><th>상담내용</th><td colspan="3" style="height:12em"></td></tr>
+</table>"""
