@@ -20,7 +20,8 @@ class CRMField(ma.fields.Field):
     def __init__(self, spec: Field, **kwargs):
         self.spec = spec
         super().__init__(
-            required=spec.required, allow_none=True,
+            # a required field refuses null too (marshmallow skips _deserialize for allowed None)
+            required=spec.required, allow_none=not spec.required,
             error_messages={"required": _l("This field is required."),
                             "null": _l("This field is required.")},
             **kwargs)
