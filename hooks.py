@@ -197,6 +197,30 @@ def crm_default_workflows():
 
 
 @hookspec
+def crm_import_formats():
+    """Return ``{".ext": reader}`` file formats the importer can read (e.g. ``.vcf``).
+
+    ``reader(binary_file)`` yields one ``{header: value}`` dict per record;
+    the headers are matched to fields like spreadsheet column names (API
+    names or labels in ko/zh/en), so a vCard reader may yield
+    ``{"name": ..., "mobile": ..., "email": ...}``.  Raise ``ValueError``
+    with a readable message for a damaged file.  Built in: ``.xlsx``,
+    ``.csv``, ``.txt``.
+    """
+
+
+@hookspec
+def crm_export_formats():
+    """Return ``{"ext": writer}`` file formats the exporter can write (e.g. ``vcf``).
+
+    ``writer(entity, records, fileobj)`` writes ``records`` (an iterator of
+    record dicts in Python form, already filtered to what the user may see,
+    each with ``_display``: reference titles, user names, picklist labels)
+    to the binary ``fileobj``.  Built in: ``xlsx`` and ``csv``.
+    """
+
+
+@hookspec
 def crm_sms_providers():
     """Return ``{name: provider_class}`` SMS gateway adapters."""
 

@@ -82,6 +82,9 @@ class NumberCounter(Base):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+from core.importexport.models import ExportFile, ImportBatch, ImportMapping, ImportRow  # noqa: E402,F401
 from core.jobs.models import Job  # noqa: E402,F401
 from core.settings_store import SettingRow  # noqa: E402,F401
+from core.notes import Note  # noqa: E402,F401
+from core.attachments import Attachment  # noqa: E402,F401
 from core.ui.models import ListPreference, SavedFilter  # noqa: E402,F401

@@ -47,22 +47,36 @@ def issue_number(sess, scope: str, fmt: str, day: dt.date) -> str:
 
     The counter is kept per ``scope`` and resolved prefix, like :func:`next_number`.
     """
+    return issue_numbers(sess, scope, fmt, day, 1)[0]
+
+
+def next_numbers(sess, entity, count: int) -> list[str | None]:
+    """``count`` consecutive numbers of today with one counter update (the importer's bulk path)."""
+    fmt = format_for(sess, entity)
+    if not fmt or count < 1:
+        return [None] * max(count, 0)
+    return issue_numbers(sess, entity.name, fmt, local_today(), count)
+
+
+def issue_numbers(sess, scope: str, fmt: str, day: dt.date, count: int) -> list[str]:
     parts = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}",
              "MM": f"{day.month:02d}", "DD": f"{day.day:02d}"}
     key = scope + ":" + TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
-    value = advance(sess, key)
-    return TOKEN_RE.sub(lambda m: parts.get(m.group(1)) or str(value).zfill(len(m.group(1))), fmt)
+    last = advance(sess, key, count)
+    return [TOKEN_RE.sub(lambda m: parts.get(m.group(1)) or str(value).zfill(len(m.group(1))), fmt)
+            for value in range(last - count + 1, last + 1)]
 
 
-def advance(sess, key: str) -> int:
+def advance(sess, key: str, by: int = 1) -> int:
+    """Move the counter ``by`` steps and return its new (last issued) value."""
     table = NumberCounter.__table__
     value = sess.execute(sa.update(table).where(table.c.key == key)
-                         .values(value=table.c.value + 1).returning(table.c.value)).scalar()
+                         .values(value=table.c.value + by).returning(table.c.value)).scalar()
     if value is None:
         insert = _insert_ignore(sess, table).values(key=key, value=0)
         sess.execute(insert)
         value = sess.execute(sa.update(table).where(table.c.key == key)
-                             .values(value=table.c.value + 1).returning(table.c.value)).scalar()
+                             .values(value=table.c.value + by).returning(table.c.value)).scalar()
     return value
 
 

@@ -144,10 +144,28 @@ def check_user_reference(value, name: str) -> int:
     return user_id
 
 
-def check_values(entity: Entity, values: dict, changed: set[str], user, record_id: int | None) -> None:
+class DatabaseChecks:
+    """How :func:`check_values` asks the database about references and uniqueness.
+
+    One query per question; the importer passes a subclass that answers a
+    whole batch from a few prefetched sets.
+    """
+
+    def reference_visible(self, target: Entity, value, user) -> bool:
+        found = session().execute(visible_select(target, user, target.table.c.id)
+                                  .where(target.table.c.id == value)).first()
+        return found is not None
+
+    def duplicate_of(self, entity: Entity, f: Field, value, record_id: int | None) -> str | None:
+        return find_duplicate(entity, f, value, record_id)
+
+
+def check_values(entity: Entity, values: dict, changed: set[str], user, record_id: int | None,
+                 checks: DatabaseChecks | None = None) -> None:
     """Rules that need the database: picklists, references, users, uniqueness."""
     from core.entities import picklists
 
+    checks = checks or DatabaseChecks()
     errors: dict[str, str] = {}
     fields = {f.name: f for f in entity_fields(entity)}
     for name in changed:
@@ -162,10 +180,7 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
             if bad:
                 errors[name] = _("%(value)s is not an allowed value.", value=", ".join(bad))
         elif f.type == "reference":
-            target = runtime().registry.get(f.target)
-            found = session().execute(visible_select(target, user, target.table.c.id)
-                                      .where(target.table.c.id == value)).first()
-            if found is None:
+            if not checks.reference_visible(runtime().registry.get(f.target), value, user):
                 errors[name] = _("No such record, or you cannot see it.")
         elif f.type == "user":
             try:
@@ -173,7 +188,7 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
             except ValidationError as exc:
                 errors.update(exc.fields)
         if f.unique and name not in errors:
-            duplicate = find_duplicate(entity, f, value, record_id)
+            duplicate = checks.duplicate_of(entity, f, value, record_id)
             if duplicate:
                 errors[name] = _("Already used by %(title)s.", title=duplicate)
     if errors:
@@ -199,30 +214,45 @@ def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> di
 
     if check_rights:
         require_right(user, entity, "create")
-    values = load_input(entity, data, partial=False)
     fields = entity_fields(entity)
+    values = prepare_new(entity, data, user, fields)
+    check_values(entity, values, set(values), user, None)
+    if not (isinstance(data, dict) and data.get("confirm_duplicate") is True):
+        check_duplicates(entity, values, user)
+    sess = session()
+    row = new_row(entity, fields, values, user, utcnow(), next_number(sess, entity) if entity.numbering else None)
+    record_id = sess.execute(sa.insert(entity.table).values(**row).returning(entity.table.c.id)).scalar_one()
+    record = fetch(entity, record_id)
+    after_write(entity, record, None, set(values), user)
+    signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)
+    return record
+
+
+def prepare_new(entity: Entity, data: dict, user, fields: list[Field]) -> dict:
+    """Values of a new record: schema-validated, defaults and owner filled in, ``crm_before_save`` applied.
+
+    Shared by :func:`create` and the importer's bulk path, so both validate
+    identically; the database rules follow in :func:`check_values`.
+    """
+    values = load_input(entity, data, partial=False)
     for f in fields:
         if f.name not in values and f.default is not None:
             values[f.name] = f.default() if callable(f.default) else f.default
     if entity.owned:
         values.setdefault("owner_id", user.id if user is not None else None)
     runtime().hook.crm_before_save(entity=entity, values=values, old=None, user=user)
-    check_values(entity, values, set(values), user, None)
-    if not (isinstance(data, dict) and data.get("confirm_duplicate") is True):
-        check_duplicates(entity, values, user)
-    now = utcnow()
-    sess = session()
+    return values
+
+
+def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number: str | None) -> dict:
+    """The column values inserting a new record (standard columns, number, search text)."""
     row = columns_for_write(entity, fields, values, {})
     row.update(created_at=now, updated_at=now, version=1,
                created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
     if entity.numbering:
-        row["number"] = next_number(sess, entity)
+        row["number"] = number
     row["search_text"] = build_search_text(entity, fields, {**values, "number": row.get("number")})
-    record_id = sess.execute(sa.insert(entity.table).values(**row).returning(entity.table.c.id)).scalar_one()
-    record = fetch(entity, record_id)
-    after_write(entity, record, None, set(values), user)
-    signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)
-    return record
+    return row
 
 
 def update(entity: Entity, record_id: int, data: dict, user, *, expected_version: int | None = None,

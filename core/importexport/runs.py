@@ -1,0 +1,187 @@
+"""Starting and running imports: the entry points the API, the CLI and the job worker share.
+
+:func:`start` checks rights and the file (structure, header, mapping) up
+front, stores the upload under ``<instance>/imports/`` and records a
+:class:`~core.importexport.models.ImportBatch`; :func:`run` then imports it,
+inline or as the ``core.import`` job.  :func:`preview` and dry runs validate
+without writing.
+"""
+from __future__ import annotations
+
+import itertools
+import shutil
+import uuid
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from core.db import session
+from core.errors import CRMError, ValidationError
+from core.importexport import mapping as mappings
+from core.importexport.formats import hook_readers
+from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ImportBatch
+from core.importexport.readers import DEFAULT_MAX_ROWS, FileRejected, Sheet, open_sheet
+from core.importexport.service import Importer, Options, Summary, check_options, default_match, mark_finished
+from core.runtime import runtime
+from core.security.permissions import require_right
+
+JOB_TYPE = "core.import"
+INLINE_MAX_BYTES = 256 * 1024  # smaller uploads are imported within the request
+
+
+def upload_dir() -> Path:
+    path = Path(runtime().settings.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(source, file_name: str) -> Path:
+    """Copy an upload (a path or a binary stream) into the instance folder."""
+    suffix = Path(file_name).suffix.lower()[:10]
+    target = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    if isinstance(source, (str, Path)):
+        shutil.copyfile(source, target)
+    else:
+        with open(target, "wb") as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
+    return target
+
+
+def max_rows() -> int:
+    return int(runtime().settings.extra.get("import_max_rows", DEFAULT_MAX_ROWS))
+
+
+def open_file(path: Path, file_name: str, options: dict) -> Sheet:
+    return open_sheet(path, file_name, encoding=options.get("encoding") or None,
+                      delimiter=options.get("delimiter") or None, max_rows=max_rows(),
+                      extra_readers=hook_readers())
+
+
+def resolve_options(entity, sheet: Sheet, raw: dict) -> Options:
+    """Mapping (given, saved by name, or automatic) and duplicate options, checked against the file."""
+    if raw.get("mapping"):
+        mapping = mappings.check_mapping(entity, raw["mapping"], sheet.headers)
+    elif raw.get("mapping_name"):
+        saved = mappings.saved_mapping(entity, raw["mapping_name"]).mapping
+        mapping = {h: f for h, f in saved.items() if h in sheet.headers}
+    else:
+        mapping = mappings.auto_map(entity, sheet.headers)
+    if not mapping:
+        raise FileRejected(_("No column header names a field of %(entity)s. The first row must hold the column "
+                             "names (for example %(example)s).", entity=str(entity.label),
+                             example=", ".join(f.display_label() for f in mappings.importable_fields(entity)[:3])))
+    on_duplicate = raw.get("on_duplicate") or "skip"
+    match = raw.get("match")
+    if isinstance(match, str):
+        match = [m.strip() for m in match.split(",") if m.strip()]
+    match = list(match) if match else default_match(entity)
+    check_options(entity, on_duplicate, match)
+    return Options(mapping=mapping, on_duplicate=on_duplicate, match=match, silent=bool(raw.get("silent")),
+                   dry_run=bool(raw.get("dry_run")))
+
+
+def check_rights(user, entity) -> None:
+    require_right(user, entity, "import")
+    require_right(user, entity, "create")
+
+
+def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatch:
+    """Check and store the file and record the import (queued); the caller commits."""
+    check_rights(user, entity)
+    path = store_upload(source, file_name)
+    try:
+        sheet = open_file(path, file_name, raw_options)
+        options = resolve_options(entity, sheet, raw_options)
+        close(sheet)
+    except CRMError:
+        path.unlink(missing_ok=True)
+        raise
+    batch = ImportBatch(entity=entity.name, user_id=user.id, status=QUEUED, file_name=file_name[:255],
+                        file_path=str(path), total=sheet.total,
+                        options={"mapping": options.mapping, "on_duplicate": options.on_duplicate,
+                                 "match": options.match, "silent": options.silent,
+                                 "encoding": sheet.encoding, "delimiter": raw_options.get("delimiter"),
+                                 "headers": sheet.headers})
+    session().add(batch)
+    session().flush()
+    return batch
+
+
+def enqueue(batch: ImportBatch) -> None:
+    from core.jobs import enqueue as enqueue_job
+
+    batch.job_id = enqueue_job(JOB_TYPE, {"import_id": batch.id}, max_attempts=1)
+
+
+def run(batch: ImportBatch, user, progress=None) -> Summary:
+    """Import a started batch, committing chunk by chunk; a file that fails half-way is taken back."""
+    from core.importexport.undo import take_back
+
+    entity = runtime().registry.get(batch.entity)
+    batch.status = RUNNING
+    session().commit()
+    sheet = None
+    try:
+        sheet = open_file(Path(batch.file_path), batch.file_name, batch.options)
+        opts = batch.options
+        options = Options(mapping=opts["mapping"], on_duplicate=opts["on_duplicate"], match=opts["match"],
+                          silent=opts.get("silent", False))
+        summary = Importer(entity, user, sheet, options, batch=batch, progress=progress).run()
+    except CRMError as exc:
+        session().rollback()
+        take_back(batch, user)
+        mark_finished(batch, FAILED, exc.message)
+        session().commit()
+        raise
+    except Exception:
+        session().rollback()
+        take_back(batch, user)
+        mark_finished(batch, FAILED, _("The import stopped because of an internal error; nothing was imported."))
+        session().commit()
+        raise
+    finally:
+        close(sheet)
+    batch.total = summary.total
+    mark_finished(batch, DONE)
+    session().commit()
+    return summary
+
+
+def dry_run(entity, user, source, file_name: str, raw_options: dict, limit: int | None = None) -> tuple[Sheet, Options, Summary]:
+    """Validate a file without writing anything: what would be created, updated, skipped, rejected."""
+    check_rights(user, entity)
+    path = store_upload(source, file_name)
+    try:
+        sheet = open_file(path, file_name, raw_options)
+        options = resolve_options(entity, sheet, raw_options)
+        options.dry_run = True
+        if limit is not None:
+            first = list(itertools.islice(sheet.rows, limit))
+            close(sheet)
+            sheet.rows = iter(first)
+            sheet.preview = first
+        summary = Importer(entity, user, sheet, options).run(limit=limit)
+        close(sheet)
+        return sheet, options, summary
+    finally:
+        session().rollback()
+        path.unlink(missing_ok=True)
+
+
+def close(sheet: Sheet | None) -> None:
+    if sheet is not None and hasattr(sheet.rows, "close"):
+        sheet.rows.close()
+
+
+def handle_job(payload: dict, ctx) -> None:
+    """The ``core.import`` job: run the batch as the user who started it."""
+    from core.security.models import User
+
+    batch = session().get(ImportBatch, payload["import_id"])
+    if batch is None or batch.status not in (QUEUED, RUNNING):
+        return
+    user = session().get(User, batch.user_id)
+    try:
+        run(batch, user, progress=ctx.progress)
+    except CRMError:
+        return  # recorded on the batch as failed, with the reason; retrying cannot help
