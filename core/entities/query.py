@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
@@ -27,13 +28,13 @@ def standard_fields(entity: Entity) -> list[Field]:
     """Columns every record has, exposed as read-only fields for filtering and sorting."""
     fields = [Field("id", "integer", label="ID", readonly=True)]
     if entity.numbering:
-        fields.append(Field("number", "text", label="No.", readonly=True, search=True, max_length=40))
+        fields.append(Field("number", "text", label=_l("No."), readonly=True, search=True, max_length=40))
     if entity.owned:
-        fields.append(Field("owner_id", "user", label="Owner"))
-    fields += [Field("created_at", "datetime", label="Created", readonly=True),
-               Field("updated_at", "datetime", label="Updated", readonly=True),
-               Field("created_by_id", "user", label="Created by", readonly=True),
-               Field("version", "integer", label="Version", readonly=True, sortable=False)]
+        fields.append(Field("owner_id", "user", label=_l("Owner")))
+    fields += [Field("created_at", "datetime", label=_l("Created"), readonly=True),
+               Field("updated_at", "datetime", label=_l("Updated"), readonly=True),
+               Field("created_by_id", "user", label=_l("Created by"), readonly=True),
+               Field("version", "integer", label=_l("Version"), readonly=True, sortable=False)]
     return fields
 
 

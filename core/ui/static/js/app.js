@@ -72,7 +72,8 @@
     }));
     $$("[data-export]").forEach(btn => btn.addEventListener("click", () => {
       const url = new URL(btn.dataset.export, location.href);
-      if (btn.dataset.scope === "selected") checked().forEach(b => url.searchParams.append("ids", b.value));
+      url.searchParams.set("scope", btn.dataset.scope);
+      if (btn.dataset.scope === "selected") url.searchParams.set("ids", checked().map(b => b.value).join(","));
       location.href = url.toString();
     }));
   }
