@@ -21,7 +21,7 @@ import zlib
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from flask_babel import ngettext
+from flask_babel import gettext as _
 
 from core import clock, signals
 from core.audit import LoginEvent
@@ -52,9 +52,7 @@ def authenticate(email: str, password: str):
         wait = seconds_blocked(ip, email)
         if wait:
             record_attempt(email, None, False, "rate_limited")
-            minutes = max(1, math.ceil(wait / 60))
-            raise TooManyRequests(ngettext("Too many failed logins. Try again in %(num)d minute.",
-                                           "Too many failed logins. Try again in %(num)d minutes.", minutes))
+            raise TooManyRequests(rate_limit_message(wait))
         user = session().scalar(sa.select(User).where(User.email == email)) if email else None
         if user is None or not user.check_password(password or ""):
             record_attempt(email, user, False, "wrong_password")
@@ -65,6 +63,15 @@ def authenticate(email: str, password: str):
         user.last_login_at = clock.now()
         record_attempt(email, user, True, None)
         return user
+
+
+def rate_limit_message(wait: float) -> str:
+    # two messages rather than ngettext: Flask-Babel merges catalogues and keeps the last one's
+    # plural rule, which breaks plural forms in Korean and Chinese when a plugin has no catalogue
+    minutes = math.ceil(wait / 60)
+    if minutes <= 1:
+        return _("Too many failed logins. Try again in a minute.")
+    return _("Too many failed logins. Try again in %(minutes)d minutes.", minutes=minutes)
 
 
 def seconds_blocked(ip: str, email: str) -> float:
