@@ -1,0 +1,58 @@
+"""workflows: Vtiger-style automation (워크플로 / 工作流) - triggers, conditions, tasks, run log.
+
+Other plugins contribute task types (``crm_workflow_task_types``), expression
+functions (``crm_workflow_functions``) and default workflows
+(``crm_default_workflows``); :mod:`plugins.workflows.services` is the public
+API for plugins that build on it (deal_alerts).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.plugins import Manifest
+from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
+from hooks import hookimpl
+
+manifest = Manifest(name="workflows", version="0.1.0", label="Workflows", default_enabled=True,
+                    description="Triggers, conditions and tasks (update fields, email, create record, webhook) "
+                                "with a run log per record.")
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def crm_before_save(entity, values, old, user):
+    from plugins.workflows import engine
+
+    engine.before_save(entity, values, old, user)
+
+
+@hookimpl
+def crm_after_save(entity, record, old, user):
+    from plugins.workflows import engine
+
+    engine.after_save(entity, record, old, user)
+
+
+@hookimpl
+def crm_job_handlers():
+    from plugins.workflows.jobs import HANDLERS
+
+    return HANDLERS
+
+
+@hookimpl
+def crm_blueprints():
+    from plugins.workflows.api import bp
+
+    return [bp]
+
+
+@hookimpl
+def crm_migrations():
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def crm_translation_dirs():
+    return [HERE / "translations"]

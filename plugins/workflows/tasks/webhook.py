@@ -1,0 +1,79 @@
+"""Task "call a webhook": POST the record as JSON, signed with HMAC-SHA256 over the body.
+
+The receiver checks ``X-Plugcrm-Signature: sha256=<hex>`` with the shared
+secret (``hmac.compare_digest``).  The call itself is a durable job
+(``workflows.webhook``): a receiver that is down gets retried with backoff.
+The secret is read from the workflow when the job runs, never copied into
+the job table.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core.entities.records import to_json
+from plugins.workflows.tasks.base import TaskError, TaskType
+
+JOB_TYPE = "workflows.webhook"
+SIGNATURE_HEADER = "X-Plugcrm-Signature"
+TIMEOUT_SECONDS = 15
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class Webhook(TaskType):
+    name = "webhook"
+    label = _l("Call a webhook")
+
+    def compile(self, entity, config, env):
+        url = config.get("url")
+        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")) or len(url) > 1000:
+            raise TaskError("url", _("Give an http:// or https:// address."))
+        secret = config.get("secret")
+        if not isinstance(secret, str) or len(secret) < 16:
+            raise TaskError("secret", _("Give a shared secret of at least 16 characters."))
+        return {"url": url}
+
+    def body(self, ctx) -> dict:
+        return {"event": "workflow", "workflow": {"id": ctx.workflow_id, "name": ctx.workflow_name},
+                "entity": ctx.entity.name, "record": to_json(ctx.entity, ctx.record)}
+
+    def run(self, compiled, ctx):
+        from core.jobs import enqueue
+
+        job_id = enqueue(JOB_TYPE, {"workflow_id": ctx.workflow_id, "task_index": ctx.task_index,
+                                    "url": compiled["url"], "body": self.body(ctx)})
+        return {"status": "queued", "job_id": job_id, "detail": {"url": compiled["url"]}}
+
+    def preview(self, compiled, ctx):
+        return {"url": compiled["url"], "body": self.body(ctx)}
+
+
+def webhook_job(payload: dict, ctx) -> None:
+    """POST the body; a non-2xx answer or a network error raises, so the job retries."""
+    from core.db import session
+    from core.jobs.runner import PermanentJobError
+    from plugins.workflows.models import Workflow
+
+    workflow = session().get(Workflow, payload["workflow_id"])
+    try:
+        secret = workflow.tasks[payload["task_index"]]["secret"]
+    except (AttributeError, IndexError, KeyError, TypeError):
+        raise PermanentJobError("the workflow or its webhook task no longer exists") from None
+    body = json.dumps(payload["body"], ensure_ascii=False, sort_keys=True).encode()
+    request = urllib.request.Request(payload["url"], data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, body),
+        "User-Agent": "plugcrm-workflows"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            response.read(1024)
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"webhook answered HTTP {exc.code}") from None
