@@ -289,6 +289,16 @@ def users_token(email, name):
     click.echo(token)
 
 
+def add_importexport_commands():
+    from core.importexport.cli import export_command, import_command
+
+    main.add_command(import_command)
+    main.add_command(export_command)
+
+
+add_importexport_commands()
+
+
 def add_plugin_commands():
     """Plugins' commands appear as ``plugcrm <command>`` (collected lazily, without a database)."""
     from core.plugins import discover

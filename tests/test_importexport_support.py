@@ -37,18 +37,19 @@ def csv_bytes(rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -
     return text.getvalue().encode(encoding)
 
 
-def upload(api, entity: str, data: bytes, name: str, **form):
-    """POST a file to the import endpoint (form fields as strings)."""
+def upload(api, entity: str, data: bytes, name: str, lang: str = "en", **form):
+    """POST a file to the import endpoint (form fields as strings); messages in ``lang``."""
     fields = {k: str(v) for k, v in form.items()}
     fields["file"] = (io.BytesIO(data), name)
-    return api.client.post(f"/api/v1/imports/{entity}", data=fields, content_type="multipart/form-data",
-                           headers={"Authorization": f"Bearer {api.token}"})
+    return api.client.post(f"/api/v1/imports/{entity}?lang={lang}", data=fields,
+                           content_type="multipart/form-data", headers={"Authorization": f"Bearer {api.token}"})
 
 
 def preview(api, entity: str, data: bytes, name: str, **form):
     fields = {k: str(v) for k, v in form.items()}
     fields["file"] = (io.BytesIO(data), name)
-    return api.client.post(f"/api/v1/imports/{entity}/preview", data=fields, content_type="multipart/form-data",
+    return api.client.post(f"/api/v1/imports/{entity}/preview?lang=en", data=fields,
+                           content_type="multipart/form-data",
                            headers={"Authorization": f"Bearer {api.token}"})
 
 

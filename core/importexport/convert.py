@@ -139,20 +139,20 @@ def reference_lookup(target, wanted: set[str], user) -> dict[str, set[int]]:
     if target.numbering:
         keys.append(table.c.number)
     keys += [table.c[f.name] for f in target.fields if f.unique and f.kind.name in ("text",)]
-    found: dict[str, set[int]] = {}
-    spelled = {text: text for text in wanted}
+    spelled: dict[str, set[str]] = {text: {text} for text in wanted}  # stored spelling → texts in the file
     for f in target.fields:
         if f.unique and f.validators:  # "1234567890" finds the stored "123-45-67890"
             for text in wanted:
-                spelled.setdefault(normal_spelling(f, text), text)
+                spelled.setdefault(normal_spelling(f, text), set()).add(text)
+    found: dict[str, set[int]] = {}
     values = sorted(spelled)
     for start in range(0, len(values), 500):
         chunk = values[start:start + 500]
         stmt = visible_select(target, user, table.c.id, *keys).where(sa.or_(*[k.in_(chunk) for k in keys]))
         for row in session().execute(stmt):
             for key_value in row[1:]:
-                if key_value is not None and str(key_value) in spelled:
-                    found.setdefault(spelled[str(key_value)], set()).add(row[0])
+                for text in spelled.get(str(key_value), ()) if key_value is not None else ():
+                    found.setdefault(text, set()).add(row[0])
     return found
 
 
