@@ -68,4 +68,7 @@ def deployment_tz() -> ZoneInfo:
 
 
 def local_today() -> dt.date:
-    return dt.datetime.now(deployment_tz()).date()
+    """Today in the deployment's time zone, from :func:`core.clock.now` (so tests can move it)."""
+    from core import clock
+
+    return clock.now().astimezone(deployment_tz()).date()
