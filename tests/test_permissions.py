@@ -220,3 +220,22 @@ def role_id(org, name) -> int:
 
 def user_id(org, email) -> int:
     return next(u["id"] for u in org.admin.get("/api/v1/users").json["data"] if u["email"] == email)
+
+
+def exported_names(api, entity="accounts") -> set[str]:
+    response = api.get(f"/api/v1/exports/{entity}?scope=all&format=csv")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    text = response.get_data(as_text=True)
+    return {name for name in ("해동통신 본사", "대한통신", "팀장통신", "서비스통신", "김철수", "이영희") if name in text}
+
+
+def test_export_applies_the_same_filter_and_needs_the_export_right(org):
+    assert exported_names(org.rep1) == {"해동통신 본사"}
+    assert exported_names(org.manager) == {"해동통신 본사", "대한통신", "팀장통신"}
+    assert exported_names(org.rep1, "contacts") == {"김철수", "해동통신 본사"}  # with the account it refers to
+    # the service branch has no export right by default, and no role at all means no export either
+    assert org.service.get("/api/v1/exports/accounts?scope=all&format=csv").status_code == 403
+    assert org.nobody.get("/api/v1/exports/accounts?scope=all&format=csv").status_code == 403
+    sales = role_id(org, "sales")
+    org.admin.patch(f"/api/v1/roles/{sales}/rights", json={"accounts": {"export": False}})
+    assert org.rep1.get("/api/v1/exports/accounts?scope=all&format=csv").status_code == 403
