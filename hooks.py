@@ -153,6 +153,17 @@ def crm_default_rights():
 
 
 @hookspec
+def crm_hidden_fields(entity, user):
+    """Return names of ``entity``'s fields that ``user`` may not see (field-level security).
+
+    The API leaves them out of every record it returns and refuses filters and
+    sorts on them; e.g. products hide ``cost`` from roles without the cost
+    right.  Refuse *writes* to such fields in :func:`crm_before_save`.  Return
+    ``None`` or an empty collection to hide nothing.
+    """
+
+
+@hookspec
 def crm_related_lists(entity):
     """Return :class:`core.entities.RelatedList` items shown on ``entity``'s record.
 

@@ -9,7 +9,7 @@ from core.audit import history
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import (apply_params, capped_count, order_by, parse_list_args,
+from core.entities.query import (apply_params, capped_count, hidden_fields, order_by, parse_list_args,
                                  visible_select)
 from core.errors import BadRequest
 from core.runtime import runtime
@@ -32,6 +32,8 @@ def list_page(entity, user, args) -> dict:
     """One page of records plus meta; the count is capped so huge tables stay fast."""
     params = parse_list_args(entity, args)
     require_right(user, entity, "view")
+    hidden = hidden_fields(entity, user)
+    refuse_hidden_params(params, hidden)
     sess = session()
     stmt = apply_params(entity, visible_select(entity, user), params)
     page_stmt = order_by(entity, stmt, params.sort).limit(params.per_page).offset(
@@ -39,11 +41,25 @@ def list_page(entity, user, args) -> dict:
     fields = runtime().registry.fields(entity)
     rows = [records.row_to_record(entity, row, fields) for row in sess.execute(page_stmt)]
     total, exact = capped_count(sess, stmt, runtime().settings.list_count_cap)
-    data = [records.to_json(entity, r, fields) for r in rows]
+    data = [without(records.to_json(entity, r, fields), hidden) for r in rows]
     for item, display in zip(data, display_values(entity, rows, user)):
         item["_display"] = display
     return {"data": data, "meta": {"page": params.page, "per_page": params.per_page, "total": total,
                                    "total_exact": exact}}
+
+
+def without(item: dict, hidden: set[str]) -> dict:
+    """``item`` minus the fields the user may not see."""
+    for name in hidden:
+        item.pop(name, None)
+    return item
+
+
+def refuse_hidden_params(params, hidden: set[str]) -> None:
+    """Filtering or sorting on a hidden field would reveal it: answer as if it did not exist."""
+    used = {f.name for f, _op, _v in params.filters} | {f.name for f, _desc in params.sort}
+    if used & hidden:
+        raise BadRequest(_("Invalid list parameters."), {name: _("Unknown field.") for name in used & hidden})
 
 
 @api.get("/<entity_name>")
@@ -103,7 +119,7 @@ def record_history(entity_name, record_id):
 
 def detail_response(entity, record, status=200):
     user = current_user_or_none()
-    out = records.to_json(entity, record)
+    out = without(records.to_json(entity, record), hidden_fields(entity, user))
     out["_display"] = display_values(entity, [record], user)[0]
     response = jsonify(out)
     response.status_code = status

@@ -67,6 +67,15 @@ def visible_select(entity: Entity, user, *columns, include_deleted: bool = False
     return stmt
 
 
+def hidden_fields(entity: Entity, user) -> set[str]:
+    """Fields of ``entity`` that ``user`` may not see (``crm_hidden_fields``; admins see everything)."""
+    from core.runtime import runtime
+
+    if user is None or getattr(user, "is_admin", False):
+        return set()
+    return {name for group in runtime().hook.crm_hidden_fields(entity=entity, user=user) for name in group or ()}
+
+
 @dataclass
 class ListParams:
     filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)

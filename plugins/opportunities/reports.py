@@ -1,0 +1,222 @@
+"""Pipeline reports as SQL aggregations, each starting from ``visible_select``.
+
+The database does the counting and summing (one GROUP BY per report); Python
+only orders the handful of result rows by pipeline position and adds shares,
+conversions and labels.  Every report accepts the list filters of the
+opportunities API (``owner_id=``, ``type=``, ``created_at__gte=``, ...), so a
+drill-down link is the same filter plus the clicked group.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from core import clock
+from core.db import session
+from core.entities import picklists
+from core.entities.query import apply_params, parse_list_args, visible_select
+from core.errors import BadRequest
+from plugins.opportunities import stages
+from plugins.opportunities.models import RevenueMonth
+from plugins.opportunities.services import entity
+
+DIMENSIONS = ("owner_id", "account_id", "source", "type", "stage")
+REPORT_PARAMS = {"from", "to", "days", "by", "limit"}
+
+
+def filtered(user, args, *columns) -> sa.Select:
+    """``visible_select`` over opportunities plus the list filters in ``args``."""
+    opps = entity()
+    list_args = MultiDict([(k, v) for k, v in (args or MultiDict()).items(multi=True) if k not in REPORT_PARAMS])
+    return apply_params(opps, visible_select(opps, user, *columns), parse_list_args(opps, list_args))
+
+
+def money(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01")))
+
+
+def percent(part, whole) -> float | None:
+    return None if not whole else round(float(Decimal(part) * 100 / Decimal(whole)), 1)
+
+
+# --- funnel --------------------------------------------------------------------
+
+def funnel(user, args=None) -> dict:
+    """Per stage: count, share of all deals, amount, weighted amount, conversion to the next stage.
+
+    Conversion counts a deal as having reached every open or won stage up to
+    its current one (lost deals have left the funnel), so conversion from
+    stage *i* is deals at or beyond *i+1* divided by deals at or beyond *i*.
+    """
+    t = entity().table
+    stmt = filtered(user, args, t.c.stage, sa.func.count(), sa.func.sum(t.c.amount),
+                    sa.func.sum(t.c.forecast_amount)).group_by(t.c.stage)
+    found = {row[0]: row for row in session().execute(stmt)}
+    active = {st.value for st in stages.all_stages()}
+    ordered = [st for st in stages.all_stages(include_inactive=True) if st.value in active or st.value in found]
+    total = sum(row[1] for row in found.values())
+    rows = [{"stage": st.value, "label": st.label, "kind": st.kind, "colour": st.colour,
+             "count": found[st.value][1] if st.value in found else 0,
+             "amount": money(found[st.value][2] if st.value in found else 0),
+             "weighted": money(found[st.value][3] if st.value in found else 0)} for st in ordered]
+    pipeline = [r["stage"] for r in rows if r["kind"] != "lost"]
+    reached, running = {}, 0
+    for r in reversed([r for r in rows if r["kind"] != "lost"]):
+        running += r["count"]
+        reached[r["stage"]] = running
+    for r in rows:
+        r["share"] = percent(r["count"], total)
+        position = pipeline.index(r["stage"]) if r["stage"] in pipeline else None
+        has_next = position is not None and position + 1 < len(pipeline)
+        r["conversion"] = percent(reached[pipeline[position + 1]], reached[r["stage"]]) if has_next else None
+    return {"data": rows, "total": {"count": total,
+                                     "amount": money(sum(Decimal(r["amount"]) for r in rows)),
+                                     "weighted": money(sum(Decimal(r["weighted"]) for r in rows))}}
+
+
+# --- forecast ------------------------------------------------------------------
+
+def month_arg(args, name: str, default: dt.date) -> dt.date:
+    from plugins.opportunities.schedule import parse_month
+    from core.entities.fields import FieldValueError
+
+    raw = (args or {}).get(name)
+    if not raw:
+        return default
+    try:
+        return parse_month(raw)
+    except FieldValueError as exc:
+        raise BadRequest(_("Invalid list parameters."), {name: str(exc)}) from None
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def forecast(user, args=None) -> dict:
+    """Expected revenue per month from the revenue schedules of open and won deals.
+
+    ``from`` / ``to`` (YYYY-MM) bound the months; by default this month and
+    the eleven after it.  ``amount`` is unweighted, ``weighted`` applies each
+    deal's probability.
+    """
+    from core.i18n import local_today
+
+    start = month_arg(args, "from", local_today().replace(day=1))
+    end = month_arg(args, "to", add_months(start, 11))
+    if end < start:
+        raise BadRequest(_("Invalid list parameters."), {"to": _("The end month is before the start month.")})
+    s, t = RevenueMonth.__table__, entity().table
+    lost = [st.value for st in stages.all_stages(include_inactive=True) if st.kind == "lost"]
+    stmt = (filtered(user, args, s.c.month, sa.func.sum(s.c.amount), sa.func.sum(s.c.weighted),
+                     sa.func.count())
+            .join(s, s.c.opportunity_id == t.c.id)
+            .where(s.c.month >= start, s.c.month <= end, t.c.stage.not_in(lost))
+            .group_by(s.c.month))
+    found = {row[0]: row for row in session().execute(stmt)}
+    months, month = [], start
+    while month <= end:
+        row = found.get(month)
+        months.append({"month": month.strftime("%Y-%m"), "amount": money(row[1] if row else 0),
+                       "weighted": money(row[2] if row else 0), "deals": row[3] if row else 0})
+        month = add_months(month, 1)
+    return {"data": months, "total": {"amount": money(sum(Decimal(m["amount"]) for m in months)),
+                                      "weighted": money(sum(Decimal(m["weighted"]) for m in months))}}
+
+
+# --- by dimension -----------------------------------------------------------------
+
+def breakdown(user, args=None) -> dict:
+    """Count, amount and weighted amount grouped ``by`` owner, customer, source, type or stage."""
+    by = (args or {}).get("by") or "owner_id"
+    if by not in DIMENSIONS:
+        raise BadRequest(_("Invalid list parameters."), {"by": _("Use one of: %(names)s.", names=", ".join(DIMENSIONS))})
+    t = entity().table
+    column = t.c[by]
+    stmt = (filtered(user, args, column, sa.func.count(), sa.func.sum(t.c.amount), sa.func.sum(t.c.forecast_amount))
+            .group_by(column).order_by(sa.func.sum(t.c.amount).desc()))
+    rows = session().execute(stmt).all()
+    names = group_labels(by, [r[0] for r in rows], user)
+    return {"by": by, "data": [{"key": r[0], "label": names.get(r[0], "—" if r[0] is None else str(r[0])),
+                                "count": r[1], "amount": money(r[2]), "weighted": money(r[3])} for r in rows]}
+
+
+def group_labels(by: str, keys: list, user) -> dict:
+    keys = [k for k in keys if k is not None]
+    if not keys:
+        return {}
+    if by == "owner_id":
+        from core.security.models import User
+        return dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(keys))).all())
+    if by == "account_id":
+        from core.runtime import runtime
+        accounts = runtime().registry.get("accounts")
+        a = accounts.table
+        return dict(session().execute(visible_select(accounts, user, a.c.id, a.c.name).where(a.c.id.in_(keys))).all())
+    picklist = {"source": "opportunity_source", "type": "opportunity_type", "stage": "opportunity_stage"}[by]
+    return {k: picklists.label_for(picklist, k) for k in keys}
+
+
+# --- stuck deals -------------------------------------------------------------------
+
+def stuck(user, args=None) -> dict:
+    """Open deals that have stayed in their stage longer than ``days`` (default 30), oldest first."""
+    from plugins.opportunities.services import dwell_days
+
+    try:
+        days = int((args or {}).get("days") or 30)
+        limit = min(int((args or {}).get("limit") or 50), 500)
+        if days < 0 or limit < 1:
+            raise ValueError
+    except ValueError:
+        raise BadRequest(_("Invalid list parameters."), {"days": _("Must be a whole number of at least 1.")}) from None
+    t = entity().table
+    open_values = [s.value for s in stages.all_stages(include_inactive=True) if s.is_open]
+    cutoff = clock.now() - dt.timedelta(days=days)
+    base = filtered(user, args, t.c.id).where(t.c.stage.in_(open_values), t.c.stage_changed_at < cutoff)
+    total = session().execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+    stmt = (filtered(user, args, t.c.id, t.c.number, t.c.title, t.c.stage, t.c.owner_id, t.c.amount,
+                     t.c.stage_changed_at)
+            .where(t.c.stage.in_(open_values), t.c.stage_changed_at < cutoff)
+            .order_by(t.c.stage_changed_at, t.c.id).limit(limit))
+    data = [{"id": r.id, "number": r.number, "title": r.title, "stage": r.stage,
+             "stage_label": picklists.label_for("opportunity_stage", r.stage), "owner_id": r.owner_id,
+             "amount": money(r.amount), "days_in_stage": dwell_days(r.stage_changed_at)}
+            for r in session().execute(stmt)]
+    return {"days": days, "total": total, "data": data}
+
+
+# --- won / lost ----------------------------------------------------------------------
+
+def won_lost(user, args=None) -> dict:
+    """Won against lost (count, amount, win rate), lost reasons and the competitors lost to."""
+    t = entity().table
+    kinds = {s.value: s.kind for s in stages.all_stages(include_inactive=True)}
+    closed = [v for v, k in kinds.items() if k in ("won", "lost")]
+    rows = session().execute(filtered(user, args, t.c.stage, sa.func.count(), sa.func.sum(t.c.amount))
+                             .where(t.c.stage.in_(closed)).group_by(t.c.stage)).all()
+    totals = {"won": [0, Decimal(0)], "lost": [0, Decimal(0)]}
+    for stage, count, amount in rows:
+        totals[kinds[stage]][0] += count
+        totals[kinds[stage]][1] += Decimal(amount or 0)
+    lost = [v for v, k in kinds.items() if k == "lost"]
+    reasons = session().execute(filtered(user, args, t.c.lost_reason, sa.func.count(), sa.func.sum(t.c.amount))
+                                .where(t.c.stage.in_(lost)).group_by(t.c.lost_reason)
+                                .order_by(sa.func.count().desc())).all()
+    rivals = session().execute(filtered(user, args, t.c.lost_to, sa.func.count(), sa.func.sum(t.c.amount))
+                               .where(t.c.stage.in_(lost), t.c.lost_to.is_not(None), t.c.lost_to != "")
+                               .group_by(t.c.lost_to).order_by(sa.func.count().desc())).all()
+    closed_count = totals["won"][0] + totals["lost"][0]
+    return {
+        "won": {"count": totals["won"][0], "amount": money(totals["won"][1])},
+        "lost": {"count": totals["lost"][0], "amount": money(totals["lost"][1])},
+        "win_rate": percent(totals["won"][0], closed_count),
+        "lost_reasons": [{"reason": r[0], "label": picklists.label_for("opportunity_lost_reason", r[0]) or "—",
+                          "count": r[1], "amount": money(r[2])} for r in reasons],
+        "competitors": [{"name": r[0], "count": r[1], "amount": money(r[2])} for r in rivals],
+    }
