@@ -7,7 +7,6 @@ import io
 import openpyxl
 
 HEADERS = ["Account name", "business_number", "Status", "Phone", "E-mail"]
-VALID_BRNS = ["1234567891", "2208162517", "1048118011", "2148702398", "1208147521"]
 
 
 def brn(i: int) -> str:

@@ -31,7 +31,7 @@ class BatchChecks(DatabaseChecks):
     def __init__(self, entity, visible_ids: dict[str, set[int]] | None = None):
         self.entity = entity
         self.taken: dict[str, dict] = {}
-        self.claimed: dict[str, set] = {}
+        self.claimed: dict[str, dict] = {}  # unique value → title of the earlier row that took it
         self.visible_ids = visible_ids or {}
 
     def prefetch(self, values_list: list[dict]) -> None:
@@ -48,7 +48,7 @@ class BatchChecks(DatabaseChecks):
                 for value, row_title, deleted in session().execute(stmt):
                     found[value] = str(row_title) + (" (in the recycle bin)" if deleted else "")
             self.taken[f.name] = found
-            self.claimed[f.name] = set()
+            self.claimed[f.name] = {}
 
     def reference_visible(self, target, value, user) -> bool:
         if value in self.visible_ids.get(target.name, ()):
@@ -60,14 +60,13 @@ class BatchChecks(DatabaseChecks):
             return super().duplicate_of(entity, f, value, record_id)
         if value in self.taken[f.name]:
             return self.taken[f.name][value]
-        if value in self.claimed[f.name]:
-            return str(value)
-        return None
+        return self.claimed[f.name].get(value)
 
     def claim(self, values: dict) -> None:
+        title = str(values.get(self.entity.title_field) or "")
         for name, claimed in self.claimed.items():
             if values.get(name) not in (None, "", []):
-                claimed.add(values[name])
+                claimed.setdefault(values[name], title or str(values[name]))
 
 
 def create_many(entity, values_list: list[dict], user, *, silent: bool = False) -> list[dict]:

@@ -74,7 +74,7 @@ def resolve_options(entity, sheet: Sheet, raw: dict) -> Options:
     match = raw.get("match")
     if isinstance(match, str):
         match = [m.strip() for m in match.split(",") if m.strip()]
-    match = list(match) if match else default_match(entity)
+    match = list(match) if match else default_match(entity, mapping)
     check_options(entity, on_duplicate, match)
     return Options(mapping=mapping, on_duplicate=on_duplicate, match=match, silent=bool(raw.get("silent")),
                    dry_run=bool(raw.get("dry_run")))

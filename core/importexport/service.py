@@ -59,9 +59,10 @@ class Summary:
                 "rejected": self.rejected, "errors": self.errors}
 
 
-def default_match(entity) -> list[str]:
-    """Match on the entity's unique fields (business registration number) unless told otherwise."""
-    return [f.name for f in runtime().registry.fields(entity) if f.unique]
+def default_match(entity, mapping: dict[str, str]) -> list[str]:
+    """Unless told otherwise, match on the first unique field the file has (business registration number)."""
+    mapped = set(mapping.values())
+    return [f.name for f in runtime().registry.fields(entity) if f.unique and f.name in mapped][:1]
 
 
 def check_options(entity, on_duplicate: str, match: list[str]) -> None:
