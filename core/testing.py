@@ -57,6 +57,9 @@ class ApiClient:
     def patch(self, url, json=None, **kw):
         return self._call("PATCH", url, json=json, **kw)
 
+    def put(self, url, json=None, **kw):
+        return self._call("PUT", url, json=json, **kw)
+
     def delete(self, url, **kw):
         return self._call("DELETE", url, **kw)
 

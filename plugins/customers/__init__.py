@@ -96,6 +96,20 @@ def crm_search_expanders():
 
 
 @hookimpl
+def crm_import_formats():
+    from plugins.customers.vcf_io import import_reader
+
+    return {".vcf": import_reader}
+
+
+@hookimpl
+def crm_export_formats():
+    from plugins.customers.vcf_io import export_writer
+
+    return {"vcf": export_writer}
+
+
+@hookimpl
 def crm_job_handlers():
     from plugins.customers import reminders
 

@@ -66,12 +66,10 @@ def related_rules(values: dict, old: dict | None, user, errors: dict) -> None:
 
 def completion_rules(values: dict, old: dict | None, user, errors: dict) -> None:
     """Done stamps ``completed_at``; only a task's creator confirms its completion."""
-    if values.get("status") == "done":
-        values["completed_at"] = values.get("completed_at") or clock.now()
-    else:
-        values["completed_at"] = None
+    done = values.get("status") == "done"
+    values["completed_at"] = (values.get("completed_at") or clock.now()) if done else None
     was_confirmed = bool(old and old.get("confirmed"))
-    if not values.get("confirmed"):
+    if not values.get("confirmed") or (was_confirmed and not done):
         values.update(confirmed=False, confirmed_at=None, confirmed_by_id=None)
         return
     if was_confirmed:

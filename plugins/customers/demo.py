@@ -76,7 +76,7 @@ def ensure_users(demo) -> None:
 
 
 def fill(demo) -> None:
-    from plugins.customers.visitlogs import DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_NAME
+    from plugins.customers.default_visit_template import DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_NAME
 
     ensure_users(demo)
     rng = random.Random(20261122)

@@ -24,15 +24,19 @@ def positive_int(raw: str, upper: int) -> int:
 def not_contacted_days(raw: str):
     """Accounts whose latest call, meeting or visit is older than N days.
 
-    An account never contacted counts once it is older than N days itself
-    (a customer registered yesterday has not been neglected for a month).
+    An account never contacted counts once it was registered at least N days
+    ago (a customer registered yesterday has not been neglected for a month;
+    an imported one registered years ago has).
     """
+    from plugins.customers.accounts import local_today
     from plugins.customers.entities import accounts
 
-    cutoff = clock.now() - dt.timedelta(days=positive_int(raw, 36500))
+    days = positive_int(raw, 36500)
+    cutoff = clock.now() - dt.timedelta(days=days)
     table = accounts.table
     return sa.or_(table.c.last_contact_at < cutoff,
-                  sa.and_(table.c.last_contact_at.is_(None), table.c.created_at < cutoff))
+                  sa.and_(table.c.last_contact_at.is_(None),
+                          table.c.registered_on <= local_today() - dt.timedelta(days=days)))
 
 
 def birthday_month(raw: str):

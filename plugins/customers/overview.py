@@ -4,14 +4,14 @@ Every section is read through :func:`core.entities.query.visible_select`, so
 a rep sees the account's contacts and activities they may see, and the
 counts are of those.  Sections come from the related lists every plugin
 declares (``crm_related_lists``) plus ``crm_account_summaries`` for anything
-that is not a plain child list; notes and attachments come from the core
-when it provides them.
+that is not a plain child list; notes and attachments are the core's.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -35,8 +35,7 @@ def account_360(account_id: int, user, limit: int = SECTION_LIMIT) -> dict:
         key = "sub_accounts" if related.entity == "accounts" else related.entity
         sections[key] = child_section(runtime().registry.get(related.entity), related.field, account_id, user,
                                       limit, label=related.label)
-    for key, section in core_sections(account_id, user).items():
-        sections.setdefault(key, section)
+    sections.update(core_sections(account, user, limit))
     for group in runtime().hook.crm_account_summaries(account=account, user=user):
         for section in group or []:
             sections[section["key"]] = {k: v for k, v in section.items() if k != "key"}
@@ -60,19 +59,22 @@ def child_section(entity, field: str, parent_id: int, user, limit: int, label=No
     return {"label": str(label or entity.label), "entity": entity.name, "count": count, "data": data}
 
 
-def core_sections(account_id: int, user) -> dict:
-    """Notes and attachments, when the core offers a reader for them (``core.notes`` / ``core.attachments``)."""
-    sections = {}
-    for key, module_name in (("notes", "core.notes"), ("attachments", "core.attachments")):
-        try:
-            module = __import__(module_name, fromlist=["for_record"])
-        except ImportError:
-            continue
-        reader = getattr(module, "for_record", None)
-        if reader is not None:
-            items = reader("accounts", account_id, user)
-            sections[key] = {"label": key, "count": len(items), "data": items}
-    return sections
+def core_sections(account: dict, user, limit: int) -> dict:
+    """Notes and attachments on the account (the core's, on any record)."""
+    from core import attachments, notes
+    from core.security.models import User
+    from plugins.customers.entities import accounts
+
+    note_rows = notes.list_notes(accounts, account["id"], user)
+    files = attachments.list_attachments(accounts, account["id"], user)
+    author_ids = {n.author_id for n in note_rows} | {f.uploaded_by_id for f in files}
+    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(author_ids))).all())
+    return {
+        "notes": {"label": _("Notes"), "entity": None, "count": len(note_rows),
+                  "data": [notes.note_json(n, user, names) for n in note_rows[:limit]]},
+        "attachments": {"label": _("Attachments"), "entity": None, "count": len(files),
+                        "data": [attachments.attachment_json(f, names) for f in files[:limit]]},
+    }
 
 
 def add_assignees(items: list[dict]) -> None:

@@ -214,7 +214,10 @@ def card_to_row(lines: list[str]) -> dict:
 def read_cards(fileobj: IO[bytes]) -> Iterator[dict]:
     """One row per ``BEGIN:VCARD`` ... ``END:VCARD`` block."""
     current: list[str] | None = None
-    for line in unfold(decode_file(fileobj.read())):
+    lines = unfold(decode_file(fileobj.read()))
+    if not any(line.strip().upper() == "BEGIN:VCARD" for line in lines):
+        raise ValueError("not a vCard file (no BEGIN:VCARD)")
+    for line in lines:
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             current = []

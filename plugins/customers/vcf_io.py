@@ -25,15 +25,28 @@ def write_contacts(stmt: sa.Select, user, fileobj: IO[bytes]) -> int:
     return export_writer(contacts, rows, fileobj, user=user)
 
 
-def export_writer(entity, rows: list[dict], fileobj: IO[bytes], *, user=None) -> int:
-    """The ``crm_export_formats`` writer: contact records (dicts) to vCards."""
-    shown = display_values(entity, rows, user or current_user_or_none())
+def export_writer(entity, rows, fileobj: IO[bytes], *, user=None) -> int:
+    """The ``crm_export_formats`` writer: contact records (dicts, with ``_display`` from the exporter) to vCards."""
+    rows = list(rows)
+    if rows and all("_display" in r for r in rows):
+        shown = [r["_display"] for r in rows]
+    else:
+        shown = display_values(entity, rows, user or current_user_or_none())
     return vcard.write_cards(((row, names.get("account_id")) for row, names in zip(rows, shown)), fileobj)
 
 
 def import_reader(fileobj: IO[bytes]):
-    """The ``crm_import_formats`` reader: one row per card (``account`` holds the company name)."""
-    return vcard.read_cards(fileobj)
+    """The ``crm_import_formats`` reader: one row per card; the company name goes to ``account_id``.
+
+    The importer resolves a reference by the target's name, so the account is
+    found the same way as from a spreadsheet column.
+    """
+    for row in vcard.read_cards(fileobj):
+        if "account" in row:
+            row["account_id"] = row.pop("account")
+        if "groups" in row:
+            row["groups"] = ";".join(row["groups"])
+        yield row
 
 
 def import_contacts(fileobj: IO[bytes], user) -> tuple[list[dict], list[str]]:
@@ -45,7 +58,11 @@ def import_contacts(fileobj: IO[bytes], user) -> tuple[list[dict], list[str]]:
     from plugins.customers.entities import contacts
 
     created, unlinked, errors = [], [], {}
-    for index, row in enumerate(vcard.read_cards(fileobj), start=1):
+    try:
+        cards = list(vcard.read_cards(fileobj))
+    except ValueError:
+        raise ValidationError(_("The file holds no vCard.")) from None
+    for index, row in enumerate(cards, start=1):
         company = row.pop("account", None)
         if company:
             row["account_id"] = account_id_by_name(company, user)

@@ -16,10 +16,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.errors import ValidationError
+from core.errors import NotFound, ValidationError
 
 ENV = SandboxedEnvironment(autoescape=True)
-DEFAULT_TEMPLATE_NAME = "방문상담일지"
 ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}
 
 
@@ -51,10 +50,10 @@ def clean(html: str) -> str:
 def render(visit: dict, user) -> str:
     from plugins.customers.entities import accounts, contacts, visit_templates
 
-    template = records.get(visit_templates, visit["template_id"], user)
+    template = visible(visit_templates, visit, "template_id", user)
     context = {
-        "account": readable(accounts, records.get(accounts, visit["account_id"], user), user),
-        "contact": (readable(contacts, records.get(contacts, visit["contact_id"], user), user)
+        "account": readable(accounts, visible(accounts, visit, "account_id", user), user),
+        "contact": (readable(contacts, visible(contacts, visit, "contact_id", user), user)
                     if visit.get("contact_id") else {}),
         "visit": {**visit, "visit_date": format_date(visit["visit_date"]) if visit.get("visit_date") else ""},
         "visitor": owner_name(visit.get("owner_id")),
@@ -64,6 +63,15 @@ def render(visit: dict, user) -> str:
     except TemplateError as exc:
         raise ValidationError(_("Some fields are not valid."),
                               {"template_id": _("The template has an error: %(error)s", error=str(exc))}) from None
+
+
+def visible(entity, values: dict, field: str, user) -> dict:
+    """The record ``values[field]`` names, or 422 on that field (as the reference check would say)."""
+    try:
+        return records.get(entity, values[field], user)
+    except NotFound:
+        raise ValidationError(_("Some fields are not valid."),
+                              {field: _("No such record, or you cannot see it.")}) from None
 
 
 def readable(entity, record: dict, user) -> dict:
@@ -77,15 +85,3 @@ def owner_name(user_id: int | None) -> str:
 
     user = session().get(User, user_id) if user_id else None
     return user.name if user else ""
-
-
-DEFAULT_TEMPLATE = """<h1 style="text-align:center">상 담 일 지</h1>
-<table class="visit-doc">
-<tr><th>방문자</th><td>{{ visitor }}</td><th>방문일자</th><td>{{ visit.visit_date }} {{ visit.visit_time or '' }}</td></tr>
-<tr><th>상호</th><td>{{ account.name }}</td><th>대표자</th><td>{{ account.representative }}</td></tr>
-<tr><th>담당자</th><td>{{ contact.name }}</td><th>연락처</th><td>{{ contact.mobile }}</td></tr>
-<tr><th>전화번호</th><td>{{ account.phone }}</td><th>팩스번호</th><td>{{ account.fax }}</td></tr>
-<tr><th>주소</th><td colspan="3">{{ account.address }}</td></tr>
-<tr><th>방문목적</th><td colspan="3">{{ visit.purpose }}</td></tr>
-<tr><th>상담내용</th><td colspan="3" style="height:12em"></td></tr>
-</table>"""

@@ -1,0 +1,50 @@
+"""Workbench widgets: my activities (overdue, today) and hot customers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from plugins.customers.tests.helpers import account, create, rep
+
+
+def widget(page, css_class: str) -> str:
+    html = page.data.decode()
+    start = html.index(f'<div class="{css_class}">')
+    return html[start:html.index("</div>", start)]
+
+
+def test_workbench_shows_my_activities_and_hot_customers(crm_app, crm_api, crm_clock):
+    crm_clock.set_now(dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.timezone.utc))  # 12:00 in Seoul
+    hot = account(crm_api, "(주)해동통신", is_hot=True, hot_reason="입찰 임박", heat_level=5)
+    account(crm_api, "미지근상사")
+    create(crm_api, "activities", subject="어제 못한 통화", start_at="2026-03-01T09:00:00+09:00")
+    create(crm_api, "activities", subject="오늘 오후 미팅", type="meeting", start_at="2026-03-02T15:00:00+09:00")
+    create(crm_api, "activities", subject="내일 방문", type="visit", start_at="2026-03-03T10:00:00+09:00")
+    create(crm_api, "activities", subject="끝난 통화", status="done", start_at="2026-03-02T09:00:00+09:00")
+    _uid, other = rep(crm_app, "other@example.com")
+    create(other, "activities", subject="남의 일정", start_at="2026-03-02T16:00:00+09:00")
+
+    page = crm_api.get("/", headers={"Accept-Language": "ko"})
+    assert page.status_code == 200, page.data[:300]
+    mine, hot_list = widget(page, "customers-my-activities"), widget(page, "customers-hot-customers")
+    assert "어제 못한 통화" in mine and "오늘 오후 미팅" in mine
+    assert "내일 방문" not in mine and "끝난 통화" not in mine and "남의 일정" not in mine
+    assert mine.index("어제 못한 통화") < mine.index("오늘 오후 미팅")  # overdue first
+    assert hot["name"] in hot_list and "입찰 임박" in hot_list and "미지근상사" not in hot_list
+
+
+def test_my_activities_include_what_i_am_assigned_to(crm_app, crm_api, crm_clock):
+    from core.db import session
+    from core.security.models import User
+    from core.testing import make_user
+    from plugins.customers.widgets import my_activities
+
+    helper_id, _t = make_user(crm_app, "h@example.com", role="sales")
+    task = create(crm_api, "activities", subject="같이 할 일", type="task", start_at="2026-03-02T11:00:00+09:00")
+    crm_api.put(f"/api/v1/customers/activities/{task['id']}/assignees", json={"user_ids": [helper_id]})
+    with crm_app.test_request_context():
+        helper = session().get(User, helper_id)
+        assert [a.subject for a in my_activities(helper)["today"]] == []  # assigned, but cannot see it
+        admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
+        assert [a.subject for a in my_activities(admin)["today"]] == ["같이 할 일"]
