@@ -1,0 +1,243 @@
+"""Every ``/api/v1`` route of the running app, called by people who must not get the data.
+
+The routes come from ``app.url_map``, so a route a plugin adds tomorrow is
+covered without touching this file.  A sales rep owns records in every entity
+(text fields carry a marker, and each gets a note); then each route is called
+with every method it accepts, ids substituted with those records' ids:
+
+* anonymously: 401 unless the view is marked public;
+* by a user without a role (no rights at all): never the marker, never a
+  successful write;
+* by a peer in the same role (rights, but not the owner): never the marker of
+  a private record, never a successful write to one.
+
+Afterwards nothing the callers sent was stored and the records are unchanged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+from werkzeug.routing.converters import NumberConverter
+
+from core.testing import ApiClient, make_user
+
+MARK = "leakmark"
+PUBLIC_MARK = "sharedmark"
+WRITE_MARK = "writemark"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Self-service routes a user may use on their own account whatever their rights.
+OWN_ACCOUNT_ENDPOINTS = {"api.issue_token", "api.list_tokens", "api.revoke_token"}
+
+
+class Seeded:
+    def __init__(self, app):
+        self.app = app
+        self.admin = ApiClient(app.test_client(), make_user(app, "admin@example.com", admin=True)[1])
+        self.owner_id, token = make_user(app, "owner@example.com", role="sales")
+        self.owner = ApiClient(app.test_client(), token)
+        self.ids: dict[str, int] = {}
+        self.versions: dict[str, int] = {}
+        self.private: set[str] = set()
+        self.restricted = {s["entity"] for s in self.admin.get("/api/v1/sharing").json["data"]
+                           if s["owned"] and s["sharing"] == "private"}
+        self.meta = {e["name"]: self.admin.get(f"/api/v1/meta/entities/{e['name']}").json
+                     for e in self.admin.get("/api/v1/meta/entities").json["data"]}
+
+    def seed(self) -> None:
+        pending = list(self.meta)
+        for _round in range(len(pending)):  # references need their targets first
+            for name in list(pending):
+                if self.create(name):
+                    pending.remove(name)
+
+    def create(self, name: str) -> bool:
+        meta = self.meta[name]
+        mark = MARK if name in self.restricted else PUBLIC_MARK
+        values = {}
+        for f in meta["fields"]:
+            if f["readonly"] or f["name"] in ("id", "owner_id", "number"):
+                continue
+            value = sample(f, mark, self.ids, self.owner_id)
+            if value is None and f["required"]:
+                return False
+            if value is not None:
+                values[f["name"]] = value
+        required = {f["name"] for f in meta["fields"] if f["required"]}
+        response = self.owner.post(f"/api/v1/{name}", json=values)
+        while response.status_code == 422:  # drop optional values a plugin's own rules refuse
+            refused = set(response.json["error"].get("fields", {})) & set(values)
+            if not refused or refused & required:
+                return False
+            values = {k: v for k, v in values.items() if k not in refused}
+            response = self.owner.post(f"/api/v1/{name}", json=values)
+        if response.status_code != 201:
+            return False
+        self.ids[name] = response.json["id"]
+        self.versions[name] = response.json["version"]
+        if name in self.restricted:
+            self.private.add(name)
+        self.owner.post(f"/api/v1/{name}/{self.ids[name]}/notes", json={"body": f"{mark} note"})
+        return True
+
+
+def sample(f: dict, mark: str, ids: dict, owner_id: int):
+    """A value for field ``f`` carrying ``mark`` where it can (None: no value we can make)."""
+    kind = f["type"]
+    if kind in ("text", "longtext"):
+        return f"{mark} {f['name']}"[: f.get("max_length") or 200]
+    if kind == "email":
+        return f"{mark}@example.com"
+    if kind == "url":
+        return f"https://{mark}.example.com"
+    if kind == "phone":
+        return "010-1234-5678"
+    if kind == "picklist":
+        return f["values"][0]["value"] if f.get("values") else None
+    if kind == "multipicklist":
+        return [f["values"][0]["value"]] if f.get("values") else []
+    if kind == "reference":
+        return ids.get(f.get("target"))
+    if kind == "user":
+        return owner_id
+    if kind in ("integer",):
+        return 1
+    if kind in ("decimal", "money", "percent"):
+        return "1"
+    if kind == "boolean":
+        return True
+    if kind == "date":
+        return dt.date.today().isoformat()
+    if kind == "datetime":
+        return dt.datetime.now(dt.timezone.utc).isoformat()
+    return None
+
+
+@pytest.fixture
+def seeded(crm_app_factory):
+    data = Seeded(crm_app_factory())
+    data.seed()
+    assert {"accounts", "contacts"} <= set(data.ids), data.ids
+    return data
+
+
+def api_calls(seeded: Seeded):
+    """``(endpoint, method, url)`` for every method of every /api/v1 rule, with real ids filled in."""
+    app = seeded.app
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        for method in sorted(set(rule.methods or ()) & set(METHODS)):
+            for values in substitutions(rule, seeded):
+                yield rule.endpoint, method, rule.build(values, append_unknown=False)[1]
+
+
+def substitutions(rule, seeded: Seeded):
+    names = sorted(rule.arguments)
+    entity_choices = list(seeded.ids) if "entity_name" in names else [None]
+    for entity in entity_choices:
+        values = {}
+        for name in names:
+            if name == "entity_name":
+                values[name] = entity
+            elif isinstance(rule._converters[name], NumberConverter):
+                values[name] = id_for(name, entity, seeded)
+            else:
+                values[name] = {"field_name": "name", "format": "csv"}.get(name, "x")
+        yield values
+
+
+def id_for(param: str, entity: str | None, seeded: Seeded) -> int:
+    """The id of a seeded record the parameter most likely names (``account_id`` -> accounts)."""
+    if param == "record_id" and entity:
+        return seeded.ids[entity]
+    stem = param.removesuffix("_id")
+    for name, record_id in seeded.ids.items():
+        if name.startswith(stem[:-1] if len(stem) > 3 else stem):
+            return record_id
+    return 1
+
+
+def body_text(response) -> str:
+    data = response.get_data()
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            data = b"".join(zf.read(n) for n in zf.namelist())
+    text = data.decode("utf-8", "ignore") + data.decode("utf-16-le", "ignore")
+    return text.lower()
+
+
+def call(api: ApiClient | None, app, method: str, url: str):
+    body = {"name": WRITE_MARK, "body": WRITE_MARK, "label": WRITE_MARK}
+    if api is None:
+        return app.test_client().open(url, method=method, json=body)
+    return api._call(method, url, json=body)
+
+
+def test_anonymous_callers_get_401_everywhere(seeded):
+    problems = []
+    for endpoint, method, url in api_calls(seeded):
+        view = seeded.app.view_functions[endpoint]
+        response = call(None, seeded.app, method, url)
+        if MARK in body_text(response):
+            problems.append((method, url, response.status_code, "marker leaked"))
+        if getattr(view, "plugcrm_public", False) or endpoint == "api.openapi":
+            continue
+        if response.status_code != 401:
+            problems.append((method, url, response.status_code))
+    assert problems == [], "\n".join(map(str, problems))
+    assert_nothing_changed(seeded)
+
+
+@pytest.mark.parametrize("who", ["no_role", "peer"])
+def test_users_without_rights_or_ownership_get_no_data(seeded, who):
+    app = seeded.app
+    role = None if who == "no_role" else "sales"
+    api = ApiClient(app.test_client(), make_user(app, f"{who}@example.com", role=role)[1])
+    calls = list(api_calls(seeded))
+    problems = []
+    for endpoint, method, url in calls:
+        entity = entity_of(url, seeded)
+        if who == "peer" and entity is not None and entity not in seeded.private:
+            continue  # a peer may legitimately read and change shared records
+        if who == "peer" and method != "GET" and not targets_record(url, seeded):
+            continue  # creating records of their own is what a peer's rights are for
+        response = call(api, app, method, url)
+        if MARK in body_text(response):
+            problems.append((method, url, response.status_code, "marker leaked"))
+        if response.status_code >= 500:
+            problems.append((method, url, response.status_code, "server error"))
+        if method != "GET" and 200 <= response.status_code < 300 and endpoint not in OWN_ACCOUNT_ENDPOINTS:
+            problems.append((method, url, response.status_code, "write accepted"))
+    assert problems == [], "\n".join(map(str, problems))
+    assert len(calls) > 50
+    assert_nothing_changed(seeded)
+
+
+def entity_of(url: str, seeded: Seeded) -> str | None:
+    parts = url.split("?")[0].split("/")
+    for part in parts[3:]:
+        if part in seeded.ids:
+            return part
+    return None
+
+
+def targets_record(url: str, seeded: Seeded) -> bool:
+    """Does ``url`` name one of the seeded records (``.../<entity>/<its id>/...``)?"""
+    parts = url.split("?")[0].split("/")
+    return any(a in seeded.ids and b == str(seeded.ids[a]) for a, b in zip(parts, parts[1:]))
+
+
+def assert_nothing_changed(seeded: Seeded) -> None:
+    for name, record_id in seeded.ids.items():
+        record = seeded.admin.get(f"/api/v1/{name}/{record_id}")
+        assert record.status_code == 200, (name, record.json)
+        assert record.json["version"] == seeded.versions[name], name
+        assert record.json.get("owner_id", seeded.owner_id) == seeded.owner_id, name
+        found = seeded.admin.get(f"/api/v1/{name}", query_string={"q": WRITE_MARK})
+        assert found.status_code != 200 or found.json["data"] == [], name
+    audit = seeded.admin.get("/api/v1/audit?per_page=200").json["data"]
+    assert not [e for e in audit if re.search(WRITE_MARK, str(e["changes"]))]
