@@ -7,7 +7,7 @@ import json
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import custom_fields, picklists
@@ -172,10 +172,15 @@ def admin_users():
     return render_template("admin/users.html", users=users, roles=roles, role_names={r.id: role_label(r) for r in roles})
 
 
-def role_label(role) -> str:
-    from core.i18n import pick_label
+# The seeded roles' labels in the user's language, as long as an administrator has not renamed them.
+DEFAULT_ROLE_LABELS = {("owner", "Owner"): _l("CEO"), ("director", "Director"): _l("Director"),
+                       ("manager", "Manager"): _l("Team manager"), ("sales", "Sales"): _l("Sales rep"),
+                       ("service", "Service"): _l("Service"), ("warehouse", "Warehouse"): _l("Warehouse"),
+                       ("purchasing", "Purchasing"): _l("Purchasing")}
 
-    return pick_label(getattr(role, "labels", None) or {}, role.label)
+
+def role_label(role) -> str:
+    return str(DEFAULT_ROLE_LABELS.get((role.name, role.label), role.label))
 
 
 @ui.post("/admin/users")

@@ -41,7 +41,9 @@ def form_value(f, form, key: str | None = None):
 
 
 def submitted(fields, form) -> dict:
-    data = {f.name: form_value(f, form) for f in fields if not f.readonly}
+    """The API-form values of the fields the form showed (``_fields``); others are left untouched."""
+    shown = set(form.getlist("_fields"))
+    data = {f.name: form_value(f, form) for f in fields if not f.readonly and f.name in shown}
     if "owner_id" in form:
         data["owner_id"] = form.get("owner_id") or None
     return {k: v for k, v in data.items() if not (k == "owner_id" and v is None)}
@@ -53,11 +55,12 @@ def user_choices() -> list[tuple[int, str]]:
     return session().execute(sa.select(User.id, User.name).where(User.active).order_by(User.name)).all()
 
 
-def form_fields(entity) -> list[FormField]:
+def form_fields(entity, hidden: set[str] = frozenset()) -> list[FormField]:
+    """The inputs of ``entity``'s form, without read-only fields and those hidden from the user."""
     out = []
     users = None
     for f in runtime().registry.fields(entity):
-        if f.readonly:
+        if f.readonly or f.name in hidden:
             continue
         options: list = []
         if f.type in ("picklist", "multipicklist"):

@@ -9,7 +9,8 @@ from core.runtime import runtime
 from flask_babel import gettext as _
 
 
-def history_rows(entity, record_id: int) -> list[dict]:
+def history_rows(entity, record_id: int, hidden: set[str] = frozenset()) -> list[dict]:
+    """Newest first; changes to fields hidden from the user are left out."""
     from core.security.models import User
 
     entries = history(entity.name, record_id)
@@ -19,6 +20,6 @@ def history_rows(entity, record_id: int) -> list[dict]:
     labels["owner_id"] = _("Owner")
     rows = []
     for e in reversed(entries):
-        changes = [(labels.get(k, k), old, new) for k, (old, new) in e["changes"].items()]
+        changes = [(labels.get(k, k), old, new) for k, (old, new) in e["changes"].items() if k not in hidden]
         rows.append({"at": e["at"], "user": names.get(e["user_id"], ""), "action": e["action"], "changes": changes})
     return rows

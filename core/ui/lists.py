@@ -16,12 +16,13 @@ from werkzeug.datastructures import MultiDict
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import (all_fields, apply_params, capped_count, order_by, parse_list_args,
-                                 visible_select)
+from core.entities.query import (all_fields, apply_params, capped_count, hidden_fields, order_by,
+                                 parse_list_args, visible_select)
 from core.errors import BadRequest, CRMError, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
+from core.api.records import refuse_hidden_params
 from core.ui import ui
 from core.ui.filters import filter_specs
 from core.ui.models import ListPreference, SavedFilter
@@ -83,13 +84,15 @@ def list_context(entity, user, args) -> dict:
     if "per_page" not in api_args and pref is not None:
         api_args["per_page"] = str(pref.per_page)
     params = parse_list_args(entity, api_args)
+    hidden = hidden_fields(entity, user)
+    refuse_hidden_params(params, hidden)
     sess = session()
     stmt = apply_params(entity, visible_select(entity, user), params)
     page_stmt = order_by(entity, stmt, params.sort).limit(params.per_page).offset((params.page - 1) * params.per_page)
     fields = runtime().registry.fields(entity)
     rows = [records.row_to_record(entity, row, fields) for row in sess.execute(page_stmt)]
     total, exact = capped_count(sess, stmt, runtime().settings.list_count_cap)
-    everything = all_fields(entity)
+    everything = {n: f for n, f in all_fields(entity).items() if n not in hidden}
     return {
         "entity": entity, "rows": rows, "display": display_values(entity, rows, user),
         "columns": chosen_columns(user, entity, everything), "all_fields": list(everything.values()),
@@ -97,7 +100,7 @@ def list_context(entity, user, args) -> dict:
         "pages": max(1, -(-total // params.per_page)), "page_sizes": PAGE_SIZES,
         "filters": filter_specs(entity, everything, api_args), "saved": saved_filters(user, entity),
         "sort_key": args.get("sort") or entity.default_sort, "export_url": export_url(entity),
-        "editable_fields": [f for f in fields if not f.readonly],
+        "editable_fields": [f for f in fields if not f.readonly and f.name not in hidden],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
         "can_edit": can(user, entity, "edit"),
     }
@@ -137,7 +140,8 @@ def save_columns(entity_name):
     user = current_user_or_none()
     require_right(user, entity, "view")
     fields = all_fields(entity)
-    chosen = [n for n in request.form.getlist("columns") if n in fields]
+    hidden = hidden_fields(entity, user)
+    chosen = [n for n in request.form.getlist("columns") if n in fields and n not in hidden]
     per_page = request.form.get("per_page", type=int)
     pref = preference(user, entity) or ListPreference(user_id=user.id, entity=entity.name, columns=[])
     pref.columns = chosen

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import capped_count, search_condition, visible_select, escape_like
+from core.entities.query import capped_count, escape_like, hidden_fields, search_condition, visible_select
 from core.errors import Conflict, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -43,7 +43,8 @@ def related_tabs(entity, record_id: int, user) -> list[dict]:
         fields = runtime().registry.fields(child)
         rows = [records.row_to_record(child, r, fields)
                 for r in session().execute(stmt.order_by(child.table.c.id.desc()).limit(RELATED_ROWS))]
-        field_map = {f.name: f for f in fields}
+        hidden = hidden_fields(child, user)
+        field_map = {f.name: f for f in fields if f.name not in hidden}
         columns = [field_map[n] for n in child.default_columns if n in field_map and n != rel.field]
         tabs.append({"key": f"rel-{rel.entity}-{rel.field}", "label": str(rel.label or child.label),
                      "entity": child, "count": count, "rows": rows, "columns": columns,
@@ -70,8 +71,9 @@ def detail(entity_name, record_id):
     user = current_user_or_none()
     require_right(user, entity, "view")
     record = records.get(entity, record_id, user)
-    fields = runtime().registry.fields(entity)
-    history = history_rows(entity, record_id)
+    hidden = hidden_fields(entity, user)
+    fields = [f for f in runtime().registry.fields(entity) if f.name not in hidden]
+    history = history_rows(entity, record_id, hidden)
     return render_template("ui/detail.html", entity=entity, record=record, blocks=field_blocks(entity, fields),
                            display=display_values(entity, [record], user)[0], tabs=related_tabs(entity, record_id, user),
                            panels=record_panels(entity), history=history,
@@ -79,9 +81,14 @@ def detail(entity_name, record_id):
                            can_edit=can(user, entity, "edit", record), can_delete=can(user, entity, "delete", record))
 
 
+def form_fields_of(entity, user) -> list:
+    hidden = hidden_fields(entity, user)
+    return [f for f in runtime().registry.fields(entity) if f.name not in hidden]
+
+
 def render_form(entity, record, values, errors=None, conflict=None, status=200):
     user = current_user_or_none()
-    fields = form_fields(entity)
+    fields = form_fields(entity, hidden_fields(entity, user))
     return render_template("ui/form.html", entity=entity, record=record, values=values, errors=errors or {},
                            form_fields=fields, conflict=conflict, users=user_choices() if entity.owned else [],
                            titles=reference_titles(entity, values, user)), status
@@ -100,7 +107,7 @@ def new_record(entity_name):
                 values[f.name] = f.default
         values.setdefault("owner_id", user.id)
         return render_form(entity, None, values)
-    data = submitted(fields, request.form)
+    data = submitted(form_fields_of(entity, user), request.form)
     try:
         record = records.create(entity, data, user)
     except ValidationError as exc:
@@ -120,7 +127,7 @@ def edit_record(entity_name, record_id):
     require_right(user, entity, "edit", record)
     if request.method == "GET":
         return render_form(entity, record, record)
-    data = submitted(runtime().registry.fields(entity), request.form)
+    data = submitted(form_fields_of(entity, user), request.form)
     try:
         updated = records.update(entity, record_id, data, user,
                                  expected_version=records.parse_version(request.form.get("version") or record["version"]))
@@ -143,7 +150,8 @@ def conflict_rows(entity, seen: dict, current: dict, mine: dict) -> list[dict]:
     from core.audit import history
 
     changes = [h for h in history(entity.name, current["id"]) if h["action"] == "update"]
-    fields = runtime().registry.field_map(entity)
+    fields = {n: f for n, f in runtime().registry.field_map(entity).items()
+              if n not in hidden_fields(entity, current_user_or_none())}
     rows = []
     for name, f in fields.items():
         if seen.get(name) != current.get(name):

@@ -1,0 +1,64 @@
+"""A loose test plugin for the UI tests: one entity with every field type, its own catalogues."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+
+from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
+from core.plugins import Manifest
+from hooks import hookimpl
+
+manifest = Manifest(name="uitest", version="1.0", label="UI test gadgets")
+
+
+def labels(ko: str, zh: str, en: str) -> dict:
+    return {"ko": ko, "zh_Hans": zh, "en": en}
+
+
+gadgets = Entity(
+    name="gadgets", label=_l("Gadgets"), label_singular=_l("Gadget"), numbering="GAD-{####}",
+    list_columns=["number", "name", "qty", "price", "status", "due"],
+    fields=[
+        Field("name", "text", label=_l("Gadget name"), required=True, search=True, max_length=100),
+        Field("note", "longtext", label=_l("Memo")),
+        Field("email", "email", label=_l("Mail"), search=True),
+        Field("site", "url", label=_l("Site")),
+        Field("phone", "phone", label=_l("Tel"), search=True),
+        Field("qty", "integer", label=_l("Quantity"), min_value=0),
+        Field("weight", "decimal", label=_l("Weight")),
+        Field("price", "money", label=_l("Price")),
+        Field("rate", "percent", label=_l("Rate")),
+        Field("active", "boolean", label=_l("In use"), default=True),
+        Field("due", "date", label=_l("Due")),
+        Field("seen_at", "datetime", label=_l("Seen")),
+        Field("status", "picklist", label=_l("State"), picklist="gadget_status", default="new"),
+        Field("tags", "multipicklist", label=_l("Tags"), picklist="gadget_tags"),
+        Field("parent_id", "reference", label=_l("Parent gadget"), target="gadgets"),
+        Field("keeper_id", "user", label=_l("Keeper")),
+    ],
+)
+
+
+@hookimpl
+def crm_entities():
+    return [gadgets]
+
+
+@hookimpl
+def crm_picklists():
+    return [Picklist("gadget_status", [PicklistValue("new", labels("신규", "新", "New"), colour="#1e88e5"),
+                                       PicklistValue("used", labels("사용", "已用", "Used")),
+                                       PicklistValue("broken", labels("고장", "损坏", "Broken"))]),
+            Picklist("gadget_tags", [PicklistValue("red", labels("빨강", "红", "Red")),
+                                     PicklistValue("blue", labels("파랑", "蓝", "Blue"))])]
+
+
+@hookimpl
+def crm_related_lists(entity):
+    return [RelatedList("gadgets", "parent_id", label=_l("Child gadgets"))] if entity.name == "gadgets" else []
+
+
+@hookimpl
+def crm_translation_dirs():
+    return [Path(__file__).parent / "translations"]
