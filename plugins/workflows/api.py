@@ -85,7 +85,8 @@ def test_definition():
     user = admin()
     data = body()
     compiled = compile_definition(clean_definition(data.get("definition")))
-    return jsonify(services.dry_run(compiled, data.get("record_id"), user, data.get("changes")))
+    return jsonify(services.dry_run(compiled, data.get("record_id"), user, data.get("changes"),
+                                    as_new=data.get("as_new") is True))
 
 
 @bp.post("/<int:workflow_id>/test")
@@ -93,7 +94,8 @@ def test_workflow(workflow_id):
     user = admin()
     data = body()
     compiled = services.compiled_row(services.get_workflow(workflow_id))
-    return jsonify(services.dry_run(compiled, data.get("record_id"), user, data.get("changes")))
+    return jsonify(services.dry_run(compiled, data.get("record_id"), user, data.get("changes"),
+                                    as_new=data.get("as_new") is True))
 
 
 @bp.post("/<int:workflow_id>/run")

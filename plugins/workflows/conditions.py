@@ -38,6 +38,7 @@ OPERATORS_BY_TYPE = {
 NO_VALUE = {"is_empty", "is_not_empty", "is_today", "is_true", "is_false", "has_changed", "is_set"}
 DAY_OPS = {"in_less_than_days", "in_more_than_days", "less_than_days_ago", "more_than_days_ago"}
 TEXT_TYPES = {"text", "longtext", "email", "url", "phone"}
+PARTIAL_TEXT_OPS = {"contains", "not_contains", "starts_with", "ends_with"}
 
 
 class ConditionError(ValueError):
@@ -205,6 +206,10 @@ def condition_value(path: FieldPath, op: str, raw):
         if op in ("changed_to", "changed_from"):
             return None
         raise ConditionError("value", _("A value is required for this operator."))
+    if op in PARTIAL_TEXT_OPS and path.field.type in TEXT_TYPES:
+        if not isinstance(raw, (str, int)) or isinstance(raw, bool):
+            raise ConditionError("value", _("Not a valid text."))
+        return str(raw).strip()  # a part of an email address or phone number is not a full one
     return coerce(path, raw)
 
 

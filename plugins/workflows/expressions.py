@@ -300,24 +300,39 @@ class TypeChecker:
     def check_unary(self, node):
         inner = self.check(node.children[0])
         wanted = BOOLEAN if node.value == "not" else NUMBER
-        self.require(inner, wanted, node)
+        self.require(inner, wanted, node.children[0])
         return wanted
 
     def check_binary(self, node):
         op = node.value
         left, right = (self.check(c) for c in node.children)
         if op in ("and", "or"):
-            self.require(left, BOOLEAN, node)
-            self.require(right, BOOLEAN, node)
+            self.require(left, BOOLEAN, node.children[0])
+            self.require(right, BOOLEAN, node.children[1])
             return BOOLEAN
         if op in ("=", "!=", "<", "<=", ">", ">="):
+            left, right = self.date_literals(node, left, right)
             if not compatible(left, right):
                 raise ExpressionError(_("Cannot compare %(left)s with %(right)s.", left=type_name(left),
                                         right=type_name(right)), node.pos)
             return BOOLEAN
-        self.require(left, NUMBER, node)
-        self.require(right, NUMBER, node)
+        self.require(left, NUMBER, node.children[0])
+        self.require(right, NUMBER, node.children[1])
         return NUMBER
+
+    @staticmethod
+    def date_literals(node, left: str, right: str) -> tuple[str, str]:
+        """``close_date < '2026-03-11'``: a text literal compared with a date is read as a date."""
+        types = [left, right]
+        for i, child in enumerate(node.children):
+            other = types[1 - i]
+            if types[i] == TEXT and other in (DATE, DATETIME) and child.kind == "literal":
+                try:
+                    child.value = dt.date.fromisoformat(child.value)
+                except ValueError:
+                    raise ExpressionError(_("Not a valid date (YYYY-MM-DD)."), child.pos) from None
+                types[i] = DATE
+        return types[0], types[1]
 
     def check_if(self, node):
         condition, then, otherwise = node.children

@@ -150,15 +150,18 @@ def schedule(row: Workflow, compiled: CompiledWorkflow) -> None:
 
 # --- dry run and manual runs ------------------------------------------------
 
-def dry_run(compiled: CompiledWorkflow, record_id, user, changes: dict | None = None) -> dict:
-    """Conditions and task previews for a record (optionally as if ``changes`` were saved); writes nothing."""
+def dry_run(compiled: CompiledWorkflow, record_id, user, changes: dict | None = None, *,
+            as_new: bool = False) -> dict:
+    """Conditions and task previews for a record as it is, as if ``changes`` were saved, or (``as_new``)
+    as if it were being created; writes nothing."""
     entity = compiled.entity
     record = records.get(entity, parse_id(record_id), user)
-    old = None
+    old = None if as_new else record
     new = dict(record)
     if changes:
+        if not isinstance(changes, dict):
+            raise ValidationError(_("Some fields are not valid."), {"changes": _("Give an object of field values.")})
         new.update(records.load_input(entity, changes, partial=True))
-        old = record
     held, conditions = engine.evaluate(compiled, RecordView(entity, new), RecordView(entity, old) if old else None)
     tasks = []
     for task in compiled.tasks:
