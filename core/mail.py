@@ -213,6 +213,14 @@ def send_now(to: list[str], subject: str, text: str, html: str | None = None) ->
     return deliver(msg, settings)
 
 
+def describe_smtp_error(exc: BaseException) -> str:
+    """A short reason for the administrator (never the credentials, which smtplib does not echo)."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {reply}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def email_job(payload: dict, ctx) -> None:
     """Handler of ``core.email`` jobs: an SMTP error raises, so the queue retries with backoff."""
     send_now(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"))

@@ -211,3 +211,29 @@ def smtp_server():
     server = SmtpTestServer().start()
     yield server
     server.stop()
+
+
+class Team(dict):
+    """API clients for a small organisation, each user made on first use (hashing passwords is slow).
+
+    ``team["rep"]`` is a sales rep, ``"peer"`` another rep, ``"manager"`` their
+    manager, ``"service"`` someone in another branch, ``"admin"`` an
+    administrator, ``"nobody"`` a user without a role; ``team["app"]`` is the app.
+    """
+
+    PEOPLE = {"admin": dict(admin=True, name="관리자"), "manager": dict(role="manager", name="박팀장"),
+              "rep": dict(role="sales", name="김영업"), "peer": dict(role="sales", name="이영업"),
+              "service": dict(role="service", name="최서비스"), "nobody": dict(name="무소속")}
+
+    def __missing__(self, who):
+        if who not in self.PEOPLE:
+            raise KeyError(who)
+        _user_id, token = make_user(self["app"], f"{who}@example.com", **self.PEOPLE[who])
+        self[who] = ApiClient(self["app"].test_client(), token)
+        return self[who]
+
+
+@pytest.fixture
+def crm_team(crm_app):
+    """A :class:`Team` on the default app."""
+    return Team(app=crm_app)

@@ -42,4 +42,5 @@ def error_response(exc: CRMError):
 
 from core.api import meta, records  # noqa: E402,F401  (routes)
 from core.api import admin, logs, recycle_bin, tokens  # noqa: E402,F401  (security routes)
+from core.api import attachments, jobs, mail, notes, record_extras  # noqa: E402,F401  (jobs, mail, notes, files)
 from core.api import importexport  # noqa: E402,F401  (import/export routes)

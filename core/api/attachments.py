@@ -1,0 +1,49 @@
+"""``/api/v1/<entity>/<id>/attachments``: files on any record, served only as downloads."""
+from __future__ import annotations
+
+from flask import jsonify, request, send_file
+
+from core import attachments
+from core.api import api
+from core.api.notes import context
+from core.api.record_extras import user_names
+from core.db import session
+
+
+@api.get("/<entity_name>/<int:record_id>/attachments")
+def list_attachments(entity_name, record_id):
+    entity, user = context(entity_name)
+    rows = attachments.list_attachments(entity, record_id, user)
+    names = user_names(a.uploaded_by_id for a in rows)
+    return jsonify({"data": [attachments.attachment_json(a, names) for a in rows]})
+
+
+@api.post("/<entity_name>/<int:record_id>/attachments")
+def upload_attachment(entity_name, record_id):
+    """Multipart upload, field ``file``."""
+    entity, user = context(entity_name)
+    att = attachments.add_attachment(entity, record_id, request.files.get("file"), user)
+    session().commit()
+    response = jsonify(attachments.attachment_json(att, user_names([att.uploaded_by_id])))
+    response.status_code = 201
+    return response
+
+
+@api.get("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+def download_attachment(entity_name, record_id, attachment_id):
+    entity, user = context(entity_name)
+    att = attachments.get_attachment(entity, record_id, attachment_id, user)
+    response = send_file(attachments.storage_path(att.storage_name), mimetype=att.content_type,
+                         as_attachment=True, download_name=att.filename, max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@api.delete("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+def delete_attachment(entity_name, record_id, attachment_id):
+    entity, user = context(entity_name)
+    attachments.delete_attachment(entity, record_id, attachment_id, user)
+    session().commit()
+    return "", 204

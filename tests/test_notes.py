@@ -1,0 +1,81 @@
+"""Notes on any record: visibility follows the record, authors change their own, the recycle bin keeps them."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def team(crm_team):
+    team = crm_team
+    created = team["rep"].post("/api/v1/accounts", json={"name": "(주)해동통신"})
+    assert created.status_code == 201, created.json
+    team["record_id"] = created.json["id"]
+    team["url"] = f"/api/v1/accounts/{created.json['id']}"
+    return team
+
+
+def test_rep_and_manager_write_and_read_notes_newest_first(team):
+    url = team["url"]
+    first = team["rep"].post(f"{url}/notes", json={"body": "  첫 방문: 견적 요청 받음  "})
+    assert first.status_code == 201
+    assert first.json["body"] == "첫 방문: 견적 요청 받음"
+    assert first.json["author_name"] == "김영업" and first.json["can_edit"] is True
+    assert team["manager"].post(f"{url}/notes", json={"body": "다음 주 재방문 바람"}).status_code == 201
+    listed = team["rep"].get(f"{url}/notes").json["data"]
+    assert [n["body"] for n in listed] == ["다음 주 재방문 바람", "첫 방문: 견적 요청 받음"]
+    assert [n["can_edit"] for n in listed] == [False, True]
+    assert team["rep"].get(f"{url}/counts").json == {"notes": 2, "attachments": 0}
+
+
+@pytest.mark.parametrize("who", ["peer", "service"])
+def test_users_who_cannot_see_the_record_get_404_everywhere(team, who):
+    url, other = team["url"], team[who]
+    note = team["rep"].post(f"{url}/notes", json={"body": "비공개 메모"}).json
+    assert other.get(f"{url}/notes").status_code == 404
+    assert other.post(f"{url}/notes", json={"body": "침입"}).status_code == 404
+    assert other.patch(f"{url}/notes/{note['id']}", json={"body": "x"}).status_code == 404
+    assert other.delete(f"{url}/notes/{note['id']}").status_code == 404
+    assert other.get(f"{url}/counts").status_code == 404
+    assert [n["body"] for n in team["rep"].get(f"{url}/notes").json["data"]] == ["비공개 메모"]
+
+
+def test_only_the_author_edits_and_deletes_admin_may_delete(team):
+    url = team["url"]
+    note = team["rep"].post(f"{url}/notes", json={"body": "원래 내용"}).json
+    denied = team["manager"].patch(f"{url}/notes/{note['id']}", json={"body": "바꿈"})
+    assert denied.status_code == 403 and denied.json["error"]["code"] == "forbidden"
+    assert team["manager"].delete(f"{url}/notes/{note['id']}").status_code == 403
+    edited = team["rep"].patch(f"{url}/notes/{note['id']}", json={"body": "고친 내용"})
+    assert edited.status_code == 200 and edited.json["body"] == "고친 내용" and edited.json["updated_at"]
+    assert team["admin"].patch(f"{url}/notes/{note['id']}", json={"body": "관리자"}).status_code == 403
+    assert team["admin"].delete(f"{url}/notes/{note['id']}").status_code == 204
+    assert team["rep"].get(f"{url}/notes").json["data"] == []
+
+
+@pytest.mark.parametrize("payload", [{}, {"body": ""}, {"body": "   "}, {"body": 5}, {"body": "가" * 20001}])
+def test_bad_note_bodies_are_422_and_store_nothing(team, payload):
+    url = team["url"]
+    response = team["rep"].post(f"{url}/notes", json=payload)
+    assert response.status_code == 422 and "body" in response.json["error"]["fields"]
+    assert team["rep"].get(f"{url}/notes").json["data"] == []
+
+
+def test_note_of_another_record_is_404(team):
+    other = team["rep"].post("/api/v1/accounts", json={"name": "대한물산"}).json
+    note = team["rep"].post(f"{team['url']}/notes", json={"body": "메모"}).json
+    assert team["rep"].patch(f"/api/v1/accounts/{other['id']}/notes/{note['id']}",
+                             json={"body": "x"}).status_code == 404
+
+
+def test_notes_sleep_in_the_recycle_bin_and_come_back_with_the_record(team):
+    url = team["url"]
+    team["rep"].post(f"{url}/notes", json={"body": "복원될 메모"})
+    assert team["rep"].delete(url).status_code == 204
+    assert team["rep"].get(f"{url}/notes").status_code == 404
+    assert team["rep"].post(f"{url}/restore").status_code == 200
+    assert [n["body"] for n in team["rep"].get(f"{url}/notes").json["data"]] == ["복원될 메모"]
+
+
+def test_unauthenticated_is_401(team):
+    anonymous = team["app"].test_client()
+    assert anonymous.get(f"{team['url']}/notes").status_code == 401
