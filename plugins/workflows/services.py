@@ -203,7 +203,7 @@ def parse_id(raw) -> int:
 
 # --- the run log -------------------------------------------------------------
 
-JOB_RESULT = {"done": "sent", "queued": "queued", "running": "running", "failed": "retrying", "dead": "dead"}
+JOB_RESULT = {"done": "done", "queued": "queued", "running": "running", "failed": "retrying", "dead": "dead"}
 
 
 def runs_json(runs: list[Run]) -> list[dict]:
@@ -221,7 +221,10 @@ def runs_json(runs: list[Run]) -> list[dict]:
             task = dict(task)
             job = jobs.get(task.get("job_id"))
             if job is not None:
-                task["job"] = {"status": job.status, "result": JOB_RESULT.get(job.status, job.status),
+                result = JOB_RESULT.get(job.status, job.status)
+                if result == "done" and task.get("status") == "queued":
+                    result = "sent"  # the job was the side effect itself (an email, a webhook call)
+                task["job"] = {"status": job.status, "result": result,
                                "attempts": job.attempts, "last_error": job.last_error}
             tasks.append(task)
         out.append({"id": run.id, "workflow_id": run.workflow_id, "workflow": names.get(run.workflow_id),
