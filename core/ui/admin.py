@@ -356,18 +356,6 @@ def admin_jobs():
                            status=status, counts=counts)
 
 
-@ui.post("/admin/jobs/<int:job_id>/retry")
-def admin_retry_job(job_id):
-    from core.jobs.models import DEAD, QUEUED, Job
-    from core.clock import now
-
-    job = session().get(Job, job_id)
-    if job is None or job.status != DEAD:
-        return failed(ValidationError(_("Only dead jobs can be retried.")), "ui.admin_jobs")
-    job.status, job.attempts, job.run_at, job.last_error = QUEUED, 0, now(), None
-    return done(_("The job will run again."), "ui.admin_jobs")
-
-
 @ui.get("/admin/audit")
 def admin_audit():
     from core.audit import AuditEntry

@@ -32,6 +32,16 @@
   $$("select[data-navigate]").forEach(sel => sel.addEventListener("change", () => { if (sel.value) location.href = sel.value; }));
   $$("select[data-autosubmit]").forEach(sel => sel.addEventListener("change", () => sel.form.submit()));
 
+  /* buttons that call the JSON API (e.g. retry a dead job), then reload the page */
+  $$("[data-api-post]").forEach(btn => btn.addEventListener("click", async () => {
+    btn.disabled = true;
+    const r = await api("POST", btn.dataset.apiPost);
+    if (r.ok) { location.reload(); return; }
+    btn.disabled = false;
+    const box = $("#api-message");
+    if (box) { box.textContent = (r.data && r.data.error && r.data.error.message) || i18n.error; box.hidden = false; }
+  }));
+
   /* tabs */
   $$(".tabs").forEach(tabs => {
     const buttons = $$("button[role=tab]", tabs);
