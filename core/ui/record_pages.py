@@ -135,28 +135,34 @@ def edit_record(entity_name, record_id):
         session().rollback()
         flash(exc.message, "error")
         return render_form(entity, record, {**record, **data}, exc.fields, status=422)
-    except Conflict as exc:
+    except Conflict:
         session().rollback()
         current = records.get(entity, record_id, user)
+        seen = records.parse_version(request.form.get("version") or current["version"])
         return render_form(entity, current, {**current, **data},
-                           conflict=conflict_rows(entity, record, current, data), status=409)
+                           conflict=conflict_rows(entity, current, seen, data), status=409)
     session().commit()
     flash(_("Saved."), "success")
     return redirect(url_for("ui.detail", entity_name=entity.name, record_id=updated["id"]))
 
 
-def conflict_rows(entity, seen: dict, current: dict, mine: dict) -> list[dict]:
-    """What the other person changed since this form was opened, beside what this user typed."""
+def conflict_rows(entity, current: dict, seen_version: int, mine: dict) -> list[dict]:
+    """What others changed since the version this form was opened at, beside what this user typed.
+
+    Every write after creation adds one audit entry and one version, so the
+    entries after the ``seen_version - 1``-th write are the other changes.
+    """
     from core.audit import history
 
-    changes = [h for h in history(entity.name, current["id"]) if h["action"] == "update"]
-    fields = {n: f for n, f in runtime().registry.field_map(entity).items()
-              if n not in hidden_fields(entity, current_user_or_none())}
-    rows = []
-    for name, f in fields.items():
-        if seen.get(name) != current.get(name):
-            rows.append({"field": f, "before": seen.get(name), "theirs": current.get(name), "mine": mine.get(name)})
-    return rows if rows else [{"field": None, "changes": changes[-1:] if changes else []}]
+    writes = [h for h in history(entity.name, current["id"]) if h["action"] != "create"]
+    changed: dict[str, list] = {}
+    for entry in writes[max(seen_version - 1, 0):]:
+        for name, (old, new) in entry["changes"].items():
+            changed.setdefault(name, [old, new])[1] = new
+    hidden = hidden_fields(entity, current_user_or_none())
+    fields = runtime().registry.field_map(entity)
+    return [{"field": f, "before": changed[name][0], "theirs": current.get(name), "mine": mine.get(name)}
+            for name, f in fields.items() if name in changed and name not in hidden]
 
 
 @ui.post("/records/<entity_name>/<int:record_id>/delete")
