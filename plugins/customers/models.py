@@ -19,7 +19,8 @@ def assignees_table() -> sa.Table:
         return metadata.tables[ASSIGNEES]
     return sa.Table(
         ASSIGNEES, metadata,
-        sa.Column("activity_id", sa.Integer, sa.ForeignKey("customers_activities.id", ondelete="CASCADE"),
+        sa.Column("activity_id", sa.Integer, sa.ForeignKey("customers_activities.id", ondelete="CASCADE",
+                                                        name="fk_customers_activity_assignees_activity"),
                   primary_key=True),
         sa.Column("user_id", sa.Integer, sa.ForeignKey("core_users.id", ondelete="CASCADE"), primary_key=True,
                   index=True),

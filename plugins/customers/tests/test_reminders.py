@@ -18,7 +18,7 @@ def iso(moment: dt.datetime) -> str:
 
 @pytest.fixture
 def mail_app(crm_app_factory, smtp_server, crm_clock):
-    return crm_app_factory(smtp=smtp_server.settings())
+    return crm_app_factory(plugins=["customers"], smtp=smtp_server.settings())
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_past_due_reminder_is_sent_once_and_not_again_after_a_restart(crm_app_fa
     owner_api.patch(f"/api/v1/activities/{activity['id']}", json={"description": "자료 준비",
                                                                   "reminder_at": activity["reminder_at"]})
     run_queue(mail_app)
-    restarted = crm_app_factory(smtp=smtp_server.settings())
+    restarted = crm_app_factory(plugins=["customers"], smtp=smtp_server.settings())
     crm_clock.advance(hours=1)
     run_queue(restarted)
     assert len(smtp_server.messages) == 1
