@@ -125,17 +125,22 @@ def admin_save_picklist(name):
 @ui.get("/admin/plugins")
 def admin_plugins():
     rt = runtime()
-    stored = dict(session().execute(sa.select(PluginState.name, PluginState.enabled)).all())
     return render_template("admin/plugins.html", installed=sorted(rt.plugins.installed.values(), key=lambda p: p.name),
-                           loaded=set(rt.plugins.enabled_names), stored=stored,
+                           loaded=set(rt.plugins.enabled_names), next_start=set(configured_enabled()),
                            fixed=rt.settings.plugins is not None)
 
 
+def stored_plugin_state() -> dict[str, bool]:
+    """The saved enable/disable choices, read in this request's session (SQLite: one writer at a time)."""
+    return dict(session().execute(sa.select(PluginState.name, PluginState.enabled)).all())
+
+
 def configured_enabled() -> list[str]:
-    from core.plugins import enabled_names, stored_state
+    """The plugins that will be enabled at the next start."""
+    from core.plugins import enabled_names
 
     rt = runtime()
-    return enabled_names(rt.plugins.installed, rt.settings.plugins, stored_state(rt.engine))
+    return enabled_names(rt.plugins.installed, rt.settings.plugins, stored_plugin_state())
 
 
 @ui.post("/admin/plugins/<name>")
