@@ -82,7 +82,7 @@ def fill(demo) -> None:
     rng = random.Random(20261122)
     reps = demo.users["sales"] + demo.users["manager"]
     now = clock.now()
-    template = demo.create("visit_templates", {"name": DEFAULT_TEMPLATE_NAME, "body": DEFAULT_TEMPLATE})
+    template = default_template(demo, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE)
     for index, row in enumerate(COMPANIES):
         owner = reps[index % len(reps)]
         account = create_account(demo, row, owner, now - dt.timedelta(days=120 - index * 7))
@@ -96,6 +96,15 @@ def fill(demo) -> None:
     director = demo.users["director"][0]
     demo.create("activities", {"subject": "주간 영업회의", "type": "meeting", "status": "planned",
                                "start_at": now + dt.timedelta(days=1), "owner_id": director.id}, director)
+
+
+def default_template(demo, name: str, body: str) -> dict:
+    """The template ``customers_0002`` installed, or a new one (databases built without migrations)."""
+    from core.runtime import runtime
+
+    table = runtime().registry.get("visit_templates").table
+    existing = session().scalar(sa.select(table.c.id).where(table.c.name == name))
+    return {"id": existing} if existing else demo.create("visit_templates", {"name": name, "body": body})
 
 
 def create_account(demo, row, owner, registered) -> dict:
