@@ -44,6 +44,7 @@ def values(name: str, include_inactive: bool = True) -> list[PicklistValueRow]:
 
 def forget():
     g.pop("_crm_picklists", None)
+    g.pop("_crm_picklist_labels", None)
 
 
 def active_values(name: str) -> set[str]:
@@ -53,10 +54,15 @@ def active_values(name: str) -> set[str]:
 def label_for(name: str, value: str | None) -> str | None:
     if value is None:
         return None
-    for row in values(name):
-        if row.value == value:
-            return pick_label(row.labels, value)
-    return value
+    return labels(name).get(value, value)
+
+
+def labels(name: str) -> dict[str, str]:
+    """``{value: label}`` in the current language, built once per request (a list page asks per cell)."""
+    cache = g.setdefault("_crm_picklist_labels", {})
+    if name not in cache:
+        cache[name] = {row.value: pick_label(row.labels, row.value) for row in values(name)}
+    return cache[name]
 
 
 def value_to_json(row: PicklistValueRow) -> dict:
