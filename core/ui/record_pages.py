@@ -65,6 +65,13 @@ def has_api(path_end: str) -> bool:
     return any(r.rule == f"/api/v1/<entity_name>/<int:record_id>/{path_end}" for r in current_app.url_map.iter_rules())
 
 
+def extras_counts(entity, record_id: int) -> dict:
+    """Notes and attachments on the record, for the tab badges (the record is already known visible)."""
+    from core import attachments, notes
+
+    return {"notes": notes.count(entity.name, record_id), "attachments": attachments.count(entity.name, record_id)}
+
+
 @ui.get("/records/<entity_name>/<int:record_id>")
 def detail(entity_name, record_id):
     entity = runtime().registry.get(entity_name)
@@ -78,6 +85,7 @@ def detail(entity_name, record_id):
                            display=display_values(entity, [record], user)[0], tabs=related_tabs(entity, record_id, user),
                            panels=record_panels(entity), history=history,
                            notes_api=has_api("notes"), attachments_api=has_api("attachments"),
+                           extras_counts=extras_counts(entity, record_id),
                            can_edit=can(user, entity, "edit", record), can_delete=can(user, entity, "delete", record))
 
 

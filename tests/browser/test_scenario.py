@@ -139,3 +139,58 @@ def test_sales_rep_never_sees_a_managers_private_account(live_app, live_server, 
     assert response.status == 404 and "비밀상사" not in rep.content()
     response = rep.goto(f"{base}/records/accounts/{secret_id}/edit")
     assert response.status == 404
+
+
+def test_type_ahead_quick_create_notes_and_upload_in_chinese(live_app, live_server, browsing, tmp_path):
+    base = live_server.url
+    make_user(live_app, "admin@example.com", admin=True, name="管理员")
+    create_records(live_app, "accounts", "admin@example.com", ["해동통신"])
+    page = browsing.new_page()
+    log_in(page, base, "admin@example.com")
+    page.click(".user-button")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh_Hans")
+    assert "工作台" in page.locator("nav.sidebar").inner_text()
+
+    # a reference field: type-ahead over the accounts the user can see, by initials
+    page.goto(base + "/records/contacts/new")
+    account = page.locator("[data-field=account_id]")
+    account.locator("input[type=text]").type("ㅎㄷ")
+    account.locator(".ref-results button").first.click()
+    assert account.locator("input[type=text]").input_value() == "해동통신"
+    assert account.locator("input[name=account_id]").input_value() != ""
+
+    # ... or a new account created in a dialog without leaving the form
+    account.locator("[data-quick-create]").click()
+    dialog = page.locator("#quick-create")
+    dialog.locator("[data-quick-save]").click()
+    assert dialog.locator("[data-field=name] .field-error").inner_text() == "此字段为必填项。"
+    dialog.locator("input[name=name]").fill("新客户公司")
+    dialog.locator("[data-quick-save]").click()
+    page.wait_for_function("() => !document.querySelector('#quick-create').open")
+    assert account.locator("input[type=text]").input_value() == "新客户公司"
+    page.fill("#f-name", "王经理")
+    screenshot(page, "10-contact-form-zh")
+    page.click("#save-record")
+    assert page.locator("#record-title").inner_text() == "王经理"
+    assert page.locator("[data-field=account_id] dd").inner_text() == "新客户公司"
+
+    # notes and an attachment upload with a progress bar, counts on the tabs
+    page.click("#tab-notes")
+    page.fill("#note-form textarea", "第一次拜访，客户很感兴趣。")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("#notes-list .note")
+    assert "第一次拜访" in page.locator("#notes-list").inner_text()
+    assert page.locator("#notes-count").inner_text() == "1"
+    upload = tmp_path / "견적서.pdf"
+    upload.write_bytes(b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n")
+    page.click("#tab-attachments")
+    page.set_input_files("#attachment-form input[type=file]", str(upload))
+    page.click("#attachment-form button[type=submit]")
+    page.wait_for_selector("#attachments-list a")
+    assert "견적서.pdf" in page.locator("#attachments-list").inner_text()
+    assert page.locator("#attachment-form .progress > div").evaluate("el => el.style.width") == "100%"
+    assert page.locator("#attachments-count").inner_text() == "1"
+    screenshot(page, "11-contact-detail-zh")
+    page.goto(base + "/records/accounts")
+    screenshot(page, "12-account-list-zh")

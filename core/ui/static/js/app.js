@@ -13,6 +13,13 @@
     const data = response.status === 204 ? null : await response.json().catch(() => null);
     return {ok: response.ok, status: response.status, data};
   }
+  function when(iso) {
+    if (!iso) return "";
+    try {
+      return new Date(iso).toLocaleString(i18n.locale || undefined,
+        {timeZone: i18n.timezone || undefined, dateStyle: "medium", timeStyle: "short"});
+    } catch (err) { return iso; }
+  }
   function escapeHtml(text) {
     return String(text == null ? "" : text).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
   }
@@ -153,7 +160,7 @@
     const r = await api("GET", recordApi.dataset.recordApi + "/notes");
     const rows = (r.data && r.data.data) || [];
     $("#notes-count").textContent = rows.length;
-    panel.innerHTML = rows.length ? rows.map(n => `<div class="note"><div class="muted">${escapeHtml(n.author_name || n.author || "")} · ${escapeHtml((n.created_at || "").replace("T", " ").slice(0, 16))}</div>${escapeHtml(n.body)}</div>`).join("")
+    panel.innerHTML = rows.length ? rows.map(n => `<div class="note"><div class="muted">${escapeHtml(n.author_name || "")} · ${escapeHtml(when(n.created_at))}</div>${escapeHtml(n.body)}</div>`).join("")
                                   : `<p class="muted">${escapeHtml(i18n.none_yet)}</p>`;
   }
   async function loadAttachments() {
@@ -162,7 +169,7 @@
     const r = await api("GET", recordApi.dataset.recordApi + "/attachments");
     const rows = (r.data && r.data.data) || [];
     $("#attachments-count").textContent = rows.length;
-    panel.innerHTML = rows.length ? "<ul>" + rows.map(a => `<li><a href="${recordApi.dataset.recordApi}/attachments/${a.id}">${escapeHtml(a.filename || a.name)}</a> <span class="muted">${escapeHtml(a.size != null ? Math.ceil(a.size / 1024) + " KB" : "")}</span></li>`).join("") + "</ul>"
+    panel.innerHTML = rows.length ? "<ul>" + rows.map(a => `<li><a href="${recordApi.dataset.recordApi}/attachments/${a.id}">${escapeHtml(a.filename || a.name)}</a> <span class="muted">${escapeHtml(a.size != null ? Math.ceil(a.size / 1024) + " KB" : "")} · ${escapeHtml(a.uploaded_by_name || "")} · ${escapeHtml(when(a.created_at))}</span></li>`).join("") + "</ul>"
                                   : `<p class="muted">${escapeHtml(i18n.none_yet)}</p>`;
   }
   if (recordApi) {
