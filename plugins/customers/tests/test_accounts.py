@@ -75,10 +75,16 @@ def test_bad_values_are_422_and_write_nothing(crm_api, values, field):
     assert crm_api.get("/api/v1/accounts").json["meta"]["total"] == 0
 
 
-def test_error_messages_speak_korean(crm_api):
+def test_error_messages_speak_the_users_language(crm_api):
     response = crm_api.post("/api/v1/accounts", json={"name": "x", "business_number": "1234567890"},
                             headers={"Accept-Language": "ko"})
     assert "사업자등록번호" in error_fields(response)["business_number"]
+    response = crm_api.post("/api/v1/accounts", json={"name": "x", "is_hot": True},
+                            headers={"Accept-Language": "zh-CN"})
+    assert error_fields(response)["hot_reason"] == "请填写设为热点客户的原因。"
+    first = account(crm_api, "(주)해동통신")
+    response = crm_api.post("/api/v1/accounts", json={"name": "해동통신"}, headers={"Accept-Language": "ko"})
+    assert response.json["error"]["message"].startswith(f"이미 등록된 고객: (주)해동통신 ({first['number']})")
 
 
 def test_not_hot_clears_reason_and_level(crm_api):

@@ -7,13 +7,13 @@ from plugins.customers.validators import brn_is_valid
 
 
 def test_demo_data_is_alive(crm_app_factory):
+    app = crm_app_factory(plugins=["customers"])
     from core.db import session
-    from core.testing import make_user
     from core.demo import fill
     from core.runtime import runtime
     from core.security.models import Role, User
+    from core.testing import make_user
 
-    app = crm_app_factory(plugins=["customers"])
     admin_id, _token = make_user(app, "admin@example.com", admin=True)
     with app.app_context():
         admin = session().get(User, admin_id)
