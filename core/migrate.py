@@ -30,10 +30,16 @@ def plugin_migration_dirs(plugin_set) -> dict[str, str]:
     return dirs
 
 
-def alembic_config(runtime, connection=None, table_prefix: str | None = None) -> Config:
+def alembic_config(runtime, connection=None, table_prefix: str | None = None, *,
+                   enabled_only: bool = False) -> Config:
+    """Alembic settings; ``enabled_only`` leaves out disabled plugins' branches (autogenerate needs
+    the database at every head it knows, and a scratch instance migrates only the enabled ones)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(CORE_DIR))
-    locations = [str(CORE_DIR / "versions")] + list(plugin_migration_dirs(runtime.plugins).values())
+    dirs = plugin_migration_dirs(runtime.plugins)
+    if enabled_only:
+        dirs = {name: path for name, path in dirs.items() if name in runtime.plugins.enabled_names}
+    locations = [str(CORE_DIR / "versions")] + list(dirs.values())
     cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", os.pathsep.join(locations))
     cfg.attributes["connection"] = connection
@@ -82,7 +88,7 @@ def new_revision(runtime, plugin: str, message: str) -> str:
     path = str(CORE_DIR / "versions") if plugin == "core" else dirs[plugin]
     prefix = "core_" if plugin == "core" else f"{plugin}_"
     with runtime.engine.begin() as conn:
-        cfg = alembic_config(runtime, conn, table_prefix=prefix)
+        cfg = alembic_config(runtime, conn, table_prefix=prefix, enabled_only=True)
         script = ScriptDirectory.from_config(cfg)
         revisions = list(script.walk_revisions())
         rev_id = f"{prefix}{sum(1 for r in revisions if r.revision.startswith(prefix)) + 1:04d}"
