@@ -44,7 +44,11 @@ opportunities = Entity(
         Field("description", "longtext", label=_l("Description"), block="description"),
         Field("requirements", "longtext", label=_l("Customer requirements"), block="description"),
     ],
-    indexes=[("stage", "owner_id"), ("owner_id", "expected_close_date"), ("stage", "stage_changed_at")],
+    # Covering indexes (deleted_at included so SQLite knows they cover): the funnel with or without the
+    # owner filter, the forecast's lookups of live deals by id, stuck deals by stage and age.
+    indexes=[("stage", "deleted_at", "owner_id", "amount", "forecast_amount"),
+             ("id", "deleted_at", "stage", "owner_id"),
+             ("owner_id", "expected_close_date"), ("stage", "stage_changed_at")],
 )
 
 

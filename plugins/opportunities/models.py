@@ -40,7 +40,11 @@ class RevenueMonth(Base):
 
     __tablename__ = "opportunities_revenue_schedule"
     __table_args__ = (sa.UniqueConstraint("opportunity_id", "month"),
-                      sa.Index("ix_opportunities_revenue_schedule_month_opp", "month", "opportunity_id"))
+                      # covering, for both join orders: the forecast reads months and amounts from an index alone
+                      sa.Index("ix_opportunities_revenue_schedule_month_opp", "month", "opportunity_id", "amount",
+                               "weighted"),
+                      sa.Index("ix_opportunities_revenue_schedule_opp_month", "opportunity_id", "month", "amount",
+                               "weighted"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int]

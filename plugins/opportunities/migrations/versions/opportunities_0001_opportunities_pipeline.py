@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 revision = 'opportunities_0001'
 down_revision = None
 branch_labels = ('opportunities',)
-depends_on = ['core_0001', 'customers_0001', 'products_0001']
+depends_on = ['core_0001', 'customers_0002', 'products_0001']
 
 
 def upgrade():
@@ -27,7 +27,8 @@ def upgrade():
     sa.UniqueConstraint('opportunity_id', 'month', name=op.f('uq_opportunities_revenue_schedule_opportunity_id_month'))
     )
     with op.batch_alter_table('opportunities_revenue_schedule', schema=None) as batch_op:
-        batch_op.create_index('ix_opportunities_revenue_schedule_month_opp', ['month', 'opportunity_id'], unique=False)
+        batch_op.create_index('ix_opportunities_revenue_schedule_month_opp', ['month', 'opportunity_id', 'amount', 'weighted'], unique=False)
+        batch_op.create_index('ix_opportunities_revenue_schedule_opp_month', ['opportunity_id', 'month', 'amount', 'weighted'], unique=False)
 
     op.create_table('opportunities_stage_history',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -89,18 +90,19 @@ def upgrade():
     )
     with op.batch_alter_table('opportunities_opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_billing_method'), ['billing_method'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunities_billing_method_live', ['billing_method'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_lost_reason'), ['lost_reason'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunities_id_deleted_at_stage_owner_id_live', ['id', 'deleted_at', 'stage', 'owner_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_lost_reason_live', ['lost_reason'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_owner_id'), ['owner_id'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_owner_id_expected_close_date', ['owner_id', 'expected_close_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_source'), ['source'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_stage'), ['stage'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_stage_owner_id', ['stage', 'owner_id'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_stage_stage_changed_at', ['stage', 'stage_changed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunities_type'), ['type'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunities_owner_id_expected_close_date_live', ['owner_id', 'expected_close_date'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_source_live', ['source'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_stage_deleted_at_owner_id_amount_forecast_amount_live', ['stage', 'deleted_at', 'owner_id', 'amount', 'forecast_amount'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_stage_live', ['stage'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_stage_stage_changed_at_live', ['stage', 'stage_changed_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_type_live', ['type'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('opportunities_opportunity_competitors',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -124,7 +126,7 @@ def upgrade():
     )
     with op.batch_alter_table('opportunities_opportunity_competitors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_competitors_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunity_competitors_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunity_competitors_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_competitors_opportunity_id'), ['opportunity_id'], unique=False)
 
     op.create_table('opportunities_opportunity_items',
@@ -153,7 +155,7 @@ def upgrade():
     )
     with op.batch_alter_table('opportunities_opportunity_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_items_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunity_items_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunity_items_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_items_opportunity_id'), ['opportunity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_items_product_id'), ['product_id'], unique=False)
 
@@ -179,7 +181,7 @@ def upgrade():
     with op.batch_alter_table('opportunities_opportunity_partners', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_partners_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_partners_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_opportunities_opportunity_partners_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunity_partners_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunity_partners_opportunity_id'), ['opportunity_id'], unique=False)
 
     # ### end Alembic commands ###
@@ -189,7 +191,7 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('opportunities_opportunity_partners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_partners_opportunity_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_partners_deleted_at'))
+        batch_op.drop_index('ix_opportunities_opportunity_partners_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_partners_created_at'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_partners_account_id'))
 
@@ -197,29 +199,30 @@ def downgrade():
     with op.batch_alter_table('opportunities_opportunity_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_items_product_id'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_items_opportunity_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_items_deleted_at'))
+        batch_op.drop_index('ix_opportunities_opportunity_items_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_items_created_at'))
 
     op.drop_table('opportunities_opportunity_items')
     with op.batch_alter_table('opportunities_opportunity_competitors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_competitors_opportunity_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_competitors_deleted_at'))
+        batch_op.drop_index('ix_opportunities_opportunity_competitors_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunity_competitors_created_at'))
 
     op.drop_table('opportunities_opportunity_competitors')
     with op.batch_alter_table('opportunities_opportunities', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_type'))
-        batch_op.drop_index('ix_opportunities_opportunities_stage_stage_changed_at')
-        batch_op.drop_index('ix_opportunities_opportunities_stage_owner_id')
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_stage'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_source'))
-        batch_op.drop_index('ix_opportunities_opportunities_owner_id_expected_close_date')
+        batch_op.drop_index('ix_opportunities_opportunities_type_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_stage_stage_changed_at_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_stage_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_stage_deleted_at_owner_id_amount_forecast_amount_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_source_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_owner_id_expected_close_date_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_owner_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_lost_reason'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_deleted_at'))
+        batch_op.drop_index('ix_opportunities_opportunities_lost_reason_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_id_deleted_at_stage_owner_id_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_created_at'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_contact_id'))
-        batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_billing_method'))
+        batch_op.drop_index('ix_opportunities_opportunities_billing_method_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_account_id'))
 
     op.drop_table('opportunities_opportunities')
@@ -228,6 +231,7 @@ def downgrade():
 
     op.drop_table('opportunities_stage_history')
     with op.batch_alter_table('opportunities_revenue_schedule', schema=None) as batch_op:
+        batch_op.drop_index('ix_opportunities_revenue_schedule_opp_month')
         batch_op.drop_index('ix_opportunities_revenue_schedule_month_opp')
 
     op.drop_table('opportunities_revenue_schedule')

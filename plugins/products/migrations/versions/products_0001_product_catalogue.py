@@ -37,7 +37,7 @@ def upgrade():
     )
     with op.batch_alter_table('products_price_lists', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_price_lists_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_price_lists_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_products_price_lists_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
 
     op.create_table('products_product_categories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -59,9 +59,9 @@ def upgrade():
     )
     with op.batch_alter_table('products_product_categories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_product_categories_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_product_categories_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_products_product_categories_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_products_product_categories_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_product_categories_path'), ['path'], unique=False)
+        batch_op.create_index('ix_products_product_categories_path_live', ['path'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('products_products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -92,10 +92,10 @@ def upgrade():
     with op.batch_alter_table('products_products', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_products_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_products_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_products_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index('ix_products_products_discontinued_name', ['discontinued', 'name'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_products_name'), ['name'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_products_unit'), ['unit'], unique=False)
+        batch_op.create_index('ix_products_products_discontinued_name_live', ['discontinued', 'name'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_products_products_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+        batch_op.create_index('ix_products_products_name_live', ['name'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_products_products_unit_live', ['unit'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
     op.create_table('products_product_options',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,7 +118,7 @@ def upgrade():
     )
     with op.batch_alter_table('products_product_options', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_product_options_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_product_options_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_products_product_options_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_products_product_options_product_id'), ['product_id'], unique=False)
 
     op.create_table('products_product_prices',
@@ -142,7 +142,7 @@ def upgrade():
     )
     with op.batch_alter_table('products_product_prices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_product_prices_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_product_prices_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_products_product_prices_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_products_product_prices_price_list_id'), ['price_list_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_product_prices_product_id'), ['product_id'], unique=False)
 
@@ -154,34 +154,34 @@ def downgrade():
     with op.batch_alter_table('products_product_prices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_products_product_prices_product_id'))
         batch_op.drop_index(batch_op.f('ix_products_product_prices_price_list_id'))
-        batch_op.drop_index(batch_op.f('ix_products_product_prices_deleted_at'))
+        batch_op.drop_index('ix_products_product_prices_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_products_product_prices_created_at'))
 
     op.drop_table('products_product_prices')
     with op.batch_alter_table('products_product_options', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_products_product_options_product_id'))
-        batch_op.drop_index(batch_op.f('ix_products_product_options_deleted_at'))
+        batch_op.drop_index('ix_products_product_options_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_products_product_options_created_at'))
 
     op.drop_table('products_product_options')
     with op.batch_alter_table('products_products', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_products_products_unit'))
-        batch_op.drop_index(batch_op.f('ix_products_products_name'))
-        batch_op.drop_index('ix_products_products_discontinued_name')
-        batch_op.drop_index(batch_op.f('ix_products_products_deleted_at'))
+        batch_op.drop_index('ix_products_products_unit_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_products_products_name_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_products_products_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+        batch_op.drop_index('ix_products_products_discontinued_name_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_products_products_created_at'))
         batch_op.drop_index(batch_op.f('ix_products_products_category_id'))
 
     op.drop_table('products_products')
     with op.batch_alter_table('products_product_categories', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_products_product_categories_path'))
+        batch_op.drop_index('ix_products_product_categories_path_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_products_product_categories_parent_id'))
-        batch_op.drop_index(batch_op.f('ix_products_product_categories_deleted_at'))
+        batch_op.drop_index('ix_products_product_categories_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_products_product_categories_created_at'))
 
     op.drop_table('products_product_categories')
     with op.batch_alter_table('products_price_lists', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_products_price_lists_deleted_at'))
+        batch_op.drop_index('ix_products_price_lists_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_products_price_lists_created_at'))
 
     op.drop_table('products_price_lists')

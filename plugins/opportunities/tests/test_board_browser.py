@@ -1,0 +1,89 @@
+"""The kanban pipeline board in real Chromium: drag a deal to another stage, with the required-action check."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.testing import make_user
+from plugins.opportunities.tests.conftest import PLUGINS
+from tests.browser.conftest import Browsing, LiveServer, chromium, log_in, screenshot  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def stored(app, deal_id: int) -> dict:
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+
+    with app.app_context():
+        record = records.fetch(runtime().registry.get("opportunities"), deal_id)
+        session().rollback()
+        return record
+
+
+def create_deal(app, title: str, **values) -> int:
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import User
+
+    with app.app_context():
+        admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
+        deal = records.create(runtime().registry.get("opportunities"),
+                              {"title": title, "amount": "1000000", "revenue_month": "2026-12-01", **values}, admin)
+        session().commit()
+        return deal["id"]
+
+
+def column(page, stage: str):
+    return page.locator(f"section.board-column[data-stage={stage}] .cards")
+
+
+def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_factory, chromium):  # noqa: F811
+    app = crm_app_factory(plugins=PLUGINS, language="en")
+    make_user(app, "admin@example.com", admin=True, name="Admin Kim")
+    deal = create_deal(app, "Groupware rollout")
+    other = create_deal(app, "Server refresh", stage="qualification",
+                        completed_actions=["first_meeting", "needs_confirmed"])
+    with LiveServer(app) as server:
+        browsing = Browsing(chromium, server)
+        try:
+            page = browsing.new_page()
+            page.set_viewport_size({"width": 1920, "height": 900})  # all seven columns on screen
+            log_in(page, server.url, "admin@example.com")
+            page.goto(server.url + "/opportunities/board?type=new")
+            card = f"#deal-{deal}"
+            assert column(page, "prospecting").locator(card).count() == 1
+
+            # no first meeting yet: the server refuses, the card goes back, the message names the action
+            page.drag_and_drop(card, "section.board-column[data-stage=qualification] .cards")
+            page.wait_for_selector("#board-message:not([hidden])")
+            assert "First meeting" in page.inner_text("#board-message")
+            assert column(page, "prospecting").locator(card).count() == 1
+            assert stored(app, deal)["stage"] == "prospecting"
+            screenshot(page, "opportunities-board-refused")
+
+            # a deal whose actions are done moves, on screen and in the database
+            page.drag_and_drop(f"#deal-{other}", "section.board-column[data-stage=needs_analysis] .cards")
+            page.wait_for_function(f"document.querySelector('#deal-{other}').closest('.board-column')"
+                                   f".dataset.stage === 'needs_analysis' && !document.querySelector('#deal-{other}')"
+                                   f".classList.contains('moving')")
+            page.wait_for_selector("#board-message[hidden]", state="attached")
+            assert stored(app, other)["stage"] == "needs_analysis"
+            assert page.inner_text("section.board-column[data-stage=needs_analysis] .count") == "1"
+
+            # dropping on "lost" asks for the reason first
+            page.drag_and_drop(card, "section.board-column[data-stage=lost] .cards")
+            page.wait_for_selector("#lost-dialog[open]")
+            page.select_option("#lost-reason", "price")
+            page.fill("#lost-to", "Hanbit")
+            page.click("#lost-ok")
+            page.wait_for_function(f"document.querySelector('{card}').closest('.board-column').dataset.stage === 'lost'"
+                                   f" && !document.querySelector('{card}').classList.contains('moving')")
+            lost = stored(app, deal)
+            assert (lost["stage"], lost["lost_reason"], lost["lost_to"]) == ("lost", "price", "Hanbit")
+            screenshot(page, "opportunities-board-moved")
+            assert browsing.foreign_requests() == []
+        finally:
+            browsing.close()

@@ -1,0 +1,124 @@
+"""Funnel, forecast and the other reports against numbers worked out by hand on a fixed pipeline.
+
+The pipeline (amount in 백만원, stage, owner, revenue months):
+
+    A  10  prospecting    rep1     lump sum 2026-12
+    B  20  qualification  rep1     lump sum 2027-01
+    C  30  proposal       rep2     monthly 2026-12 .. 2027-02 (10 a month)
+    D  40  negotiation    rep2     lump sum 2026-12
+    E  50  won            manager  lump sum 2027-01
+    F  60  lost (price)   rep1     lump sum 2026-12
+"""
+from __future__ import annotations
+
+import pytest
+
+from core.testing import ApiClient, make_user
+from plugins.opportunities.tests.conftest import ok
+
+M = 1_000_000
+
+
+@pytest.fixture
+def team(app, pipeline, frozen):
+    ids, clients = {}, {}
+    for name, role in (("rep1", "sales"), ("rep2", "sales"), ("manager", "manager")):
+        ids[name], token = make_user(app, f"{name}@example.com", role=role, name=name)
+        clients[name] = ApiClient(app.test_client(), token)
+    deals = {}
+    for key, amount, stage, owner, month, extra in (
+            ("A", 10, "prospecting", "rep1", "2026-12-01", {}),
+            ("B", 20, "qualification", "rep1", "2027-01-01", {}),
+            ("C", 30, "proposal", "rep2", "2026-12-01", {"billing_method": "monthly", "revenue_end": "2027-02-01"}),
+            ("D", 40, "negotiation", "rep2", "2026-12-01", {}),
+            ("E", 50, "won", "manager", "2027-01-01", {}),
+            ("F", 60, "lost", "rep1", "2026-12-01", {"lost_reason": "price", "lost_to": "한빛정보"})):
+        deals[key] = pipeline.deal(title=key, amount=str(amount * M), stage=stage, owner_id=ids[owner],
+                                   revenue_month=month, **extra)["id"]
+    return {"ids": ids, "clients": clients, "deals": deals, "admin": pipeline.api}
+
+
+def report(client, name, query=""):
+    return ok(client.get(f"/api/v1/opportunities/reports/{name}{query}"))
+
+
+def amounts(millions) -> str:
+    return f"{millions * M}.00"
+
+
+def test_funnel_counts_shares_amounts_weighted_and_conversion(team):
+    funnel = report(team["admin"], "funnel")
+    rows = [(r["stage"], r["count"], r["share"], r["amount"], r["weighted"], r["conversion"]) for r in funnel["data"]]
+    assert rows == [
+        ("prospecting", 1, 16.7, amounts(10), amounts(1), 80.0),
+        ("qualification", 1, 16.7, amounts(20), amounts(4), 75.0),
+        ("needs_analysis", 0, 0.0, amounts(0), amounts(0), 100.0),
+        ("proposal", 1, 16.7, amounts(30), amounts(15), 66.7),
+        ("negotiation", 1, 16.7, amounts(40), amounts(32), 50.0),
+        ("won", 1, 16.7, amounts(50), amounts(50), None),
+        ("lost", 1, 16.7, amounts(60), amounts(0), None),
+    ]
+    assert funnel["total"] == {"count": 6, "amount": amounts(210), "weighted": amounts(102)}
+
+
+def test_funnel_takes_the_list_filters(team):
+    rep2 = team["ids"]["rep2"]
+    funnel = report(team["admin"], "funnel", f"?owner_id={rep2}")
+    assert {r["stage"]: r["count"] for r in funnel["data"] if r["count"]} == {"proposal": 1, "negotiation": 1}
+    assert team["admin"].get("/api/v1/opportunities/reports/funnel?nonsense=1").status_code == 400
+
+
+def test_forecast_by_month_from_the_revenue_schedule(team):
+    forecast = report(team["admin"], "forecast", "?from=2026-12&to=2027-02")
+    assert [(m["month"], m["amount"], m["weighted"], m["deals"]) for m in forecast["data"]] == [
+        ("2026-12", amounts(60), amounts(38), 3),
+        ("2027-01", amounts(80), amounts(59), 3),
+        ("2027-02", amounts(10), amounts(5), 1),
+    ]
+    assert forecast["total"] == {"amount": amounts(150), "weighted": amounts(102)}
+    assert team["admin"].get("/api/v1/opportunities/reports/forecast?from=2027-02&to=2026-12").status_code == 400
+    assert team["admin"].get("/api/v1/opportunities/reports/forecast?from=12/2026").status_code == 400
+
+
+def test_a_sales_rep_sees_only_what_the_rep_may_see(team):
+    rep1 = team["clients"]["rep1"]
+    funnel = report(rep1, "funnel")
+    assert {r["stage"]: (r["count"], r["amount"]) for r in funnel["data"] if r["count"]} == {
+        "prospecting": (1, amounts(10)), "qualification": (1, amounts(20)), "lost": (1, amounts(60))}
+    forecast = report(rep1, "forecast", "?from=2026-12&to=2027-02")
+    assert [(m["amount"], m["weighted"]) for m in forecast["data"]] == [
+        (amounts(10), amounts(1)), (amounts(20), amounts(4)), (amounts(0), amounts(0))]
+    assert [r["key"] for r in report(rep1, "breakdown", "?by=owner_id")["data"]] == [team["ids"]["rep1"]]
+    assert report(team["clients"]["manager"], "funnel")["total"]["count"] == 6
+
+
+def test_breakdown_by_owner_and_source(team, pipeline):
+    by_owner = report(team["admin"], "breakdown", "?by=owner_id")
+    assert [(r["label"], r["count"], r["amount"]) for r in by_owner["data"]] == [
+        ("rep1", 3, amounts(90)), ("rep2", 2, amounts(70)), ("manager", 1, amounts(50))]
+    assert report(team["admin"], "breakdown", "?by=stage")["data"][0]["label"] == "실패"
+    assert team["admin"].get("/api/v1/opportunities/reports/breakdown?by=title").status_code == 400
+
+
+def test_stuck_deals_are_open_deals_past_the_threshold(team, pipeline, frozen):
+    frozen.advance(days=40)
+    stuck = report(team["admin"], "stuck", "?days=30")
+    assert stuck["total"] == 4 and {d["title"] for d in stuck["data"]} == {"A", "B", "C", "D"}
+    assert all(d["days_in_stage"] == 40 for d in stuck["data"])
+    ok(pipeline.move(team["deals"]["A"], "qualification", completed_actions=["first_meeting"]))
+    assert report(team["admin"], "stuck", "?days=30")["total"] == 3
+    assert report(team["admin"], "stuck", "?days=41")["total"] == 0
+    assert team["admin"].get("/api/v1/opportunities/reports/stuck?days=-1").status_code == 400
+
+
+def test_won_lost_analysis(team):
+    analysis = report(team["admin"], "won-lost")
+    assert analysis["won"] == {"count": 1, "amount": amounts(50)}
+    assert analysis["lost"] == {"count": 1, "amount": amounts(60)}
+    assert analysis["win_rate"] == 50.0
+    assert [(r["reason"], r["count"]) for r in analysis["lost_reasons"]] == [("price", 1)]
+    assert [(r["name"], r["count"]) for r in analysis["competitors"]] == [("한빛정보", 1)]
+
+
+def test_unknown_report_is_404(team):
+    assert team["admin"].get("/api/v1/opportunities/reports/nothing").status_code == 404
