@@ -18,6 +18,7 @@ from core.entities.query import visible_select
 from core.i18n import local_today
 from core.plugins import Manifest
 from core.security import current_user_or_none
+from core.security.permissions import can, require_right
 from hooks import hookimpl
 
 HERE = Path(__file__).parent
@@ -51,8 +52,10 @@ def maintenance_days_left(*end_dates, today: dt.date | None = None) -> int | Non
 @pages.app_template_global()
 def installed_products(account_id: int) -> list[dict]:
     """The installations of one account that the current user may see (for the account panel)."""
-    table = installations.table
-    stmt = visible_select(installations, current_user_or_none()).where(table.c.account_id == account_id)
+    user, table = current_user_or_none(), installations.table
+    if not can(user, installations, "view"):
+        return []
+    stmt = visible_select(installations, user).where(table.c.account_id == account_id)
     rows = session().execute(stmt.order_by(table.c.product_name, table.c.id)).mappings()
     return [dict(row, days_left=maintenance_days_left(row["free_maintenance_end"], row["paid_maintenance_end"]))
             for row in rows]
@@ -61,10 +64,11 @@ def installed_products(account_id: int) -> list[dict]:
 @pages.get("/renewals")
 def renewals():
     """Paid maintenance ending within ``days`` (default 60): the list a sales rep calls through."""
+    user, table = current_user_or_none(), installations.table
+    require_right(user, installations, "view")
     days = request.args.get("days", 60, type=int)
-    table = installations.table
     until = local_today() + dt.timedelta(days=max(days, 0))
-    stmt = (visible_select(installations, current_user_or_none())
+    stmt = (visible_select(installations, user)
             .where(table.c.paid_maintenance_end <= until).order_by(table.c.paid_maintenance_end))
     return render_template("installed_base/renewals.html", rows=session().execute(stmt).mappings().all(),
                            days=days)

@@ -162,3 +162,25 @@ def test_plugin_off_means_no_entity_and_no_pages(crm_app_factory):
     assert api.get("/api/v1/installations").status_code == 404
     assert api.get("/installed_base/renewals").status_code == 404
     assert all(r["entity"] != "installations" for r in api.get("/api/v1/meta/entities/accounts").json["related"])
+
+
+def test_a_role_without_the_view_right_sees_no_panel_rows_and_no_renewals(app, admin):
+    import sqlalchemy as sa
+
+    from core.db import session
+    from core.security.models import Role
+
+    agent_id, agent_token = make_user(app, "as@example.com", role="service")
+    agent = ApiClient(app.test_client(), agent_token)
+    account = new_account(admin)
+    install(admin, account["id"], product_name="비공개 제품", paid_maintenance_end=local_today().isoformat(),
+            owner_id=agent_id)  # the agent's own record: only the missing right hides it
+    assert "비공개 제품" in render_panel(app, agent_id, account)[1]
+    with app.app_context():
+        service_role = session().scalar(sa.select(Role.id).where(Role.name == "service"))
+    changed = admin.patch(f"/api/v1/roles/{service_role}/rights", json={"installations": {"view": False}})
+    assert changed.status_code == 200, changed.json
+    assert agent.get("/api/v1/installations").status_code == 403
+    assert agent.get("/installed_base/renewals").status_code == 403
+    _title, html = render_panel(app, agent_id, account)
+    assert "비공개 제품" not in html and "등록된 설치 제품이 없습니다." in html
