@@ -184,3 +184,13 @@ def test_a_role_without_the_view_right_sees_no_panel_rows_and_no_renewals(app, a
     assert agent.get("/installed_base/renewals").status_code == 403
     _title, html = render_panel(app, agent_id, account)
     assert "비공개 제품" not in html and "등록된 설치 제품이 없습니다." in html
+
+
+def test_account_page_shows_the_panel_and_the_related_tab(app, admin):
+    account = new_account(admin)
+    install(admin, account["id"], product_name="뉴젠 그룹웨어", licence_key="GW-77", users=7)
+    page = admin.get(f"/records/accounts/{account['id']}?lang=ko")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert html.count("설치 제품") >= 2  # the panel's title and the related tab
+    assert "GW-77" in html and "총 유저수" in html
