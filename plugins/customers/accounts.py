@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
-from core.entities.numbering import issue_number
+from core.entities.numbering import issue_number, validate_format
 from core.errors import ValidationError
 from core.i18n import deployment_tz
 from core.models import NumberingFormat
@@ -53,10 +53,23 @@ def hot_rules(values: dict, errors: dict) -> None:
         values["heat_level"] = DEFAULT_HEAT
 
 
+def code_format() -> str:
+    configured = session().get(NumberingFormat, CODE_SCOPE)
+    return configured.format if configured else DEFAULT_CODE_FORMAT
+
+
+def set_code_format(fmt) -> None:
+    """Store the administrator's format (kept in the core's numbering formats under ``accounts.customer_code``)."""
+    problem = validate_format(fmt) if isinstance(fmt, str) and fmt.strip() else _("This field is required.")
+    if problem:
+        raise ValidationError(_("Some fields are not valid."), {"format": problem})
+    row = session().get(NumberingFormat, CODE_SCOPE) or NumberingFormat(entity=CODE_SCOPE, format=fmt.strip())
+    row.format = fmt.strip()
+    session().add(row)
+
+
 def next_customer_code(registered_on: dt.date) -> str:
-    sess = session()
-    configured = sess.get(NumberingFormat, CODE_SCOPE)
-    return issue_number(sess, CODE_SCOPE, configured.format if configured else DEFAULT_CODE_FORMAT, registered_on)
+    return issue_number(session(), CODE_SCOPE, code_format(), registered_on)
 
 
 def creates_cycle(account_id: int, parent_id: int) -> bool:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from core.db import session
 from core.entities import records
 from core.entities.query import apply_params, order_by, parse_list_args, visible_select
-from core.errors import BadRequest
+from core.errors import BadRequest, Forbidden
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
@@ -40,6 +40,24 @@ def account_duplicates():
                     "message": (_("Already registered: %(names)s",
                                   names=", ".join(account_rules.duplicate_label(m) for m in matches))
                                 if matches else "")})
+
+
+@api.get("/customer-code-format")
+def get_code_format():
+    return jsonify({"format": account_rules.code_format(), "default": account_rules.DEFAULT_CODE_FORMAT})
+
+
+@api.put("/customer-code-format")
+def put_code_format():
+    """Administrators choose how new customer codes look, e.g. ``C{YYYY}-{####}`` (dated by registration)."""
+    user = current_user_or_none()
+    if not user.is_admin:
+        raise Forbidden(_("Only administrators change the customer code format."))
+    body = request.get_json(silent=True)
+    fmt = body.get("format") if isinstance(body, dict) else None
+    account_rules.set_code_format(fmt)
+    session().commit()
+    return jsonify({"format": account_rules.code_format(), "default": account_rules.DEFAULT_CODE_FORMAT})
 
 
 @api.get("/contacts.vcf")

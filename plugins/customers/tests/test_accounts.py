@@ -36,13 +36,17 @@ def test_customer_code_counts_per_registration_day(crm_api):
 
 
 def test_customer_code_format_is_configurable(crm_app, crm_api):
-    from core.db import session
-    from core.models import NumberingFormat
+    from plugins.customers.tests.helpers import rep
 
-    with crm_app.app_context():
-        session().add(NumberingFormat(entity="accounts.customer_code", format="C{YYYY}{MM}-{####}"))
-        session().commit()
+    url = "/api/v1/customers/customer-code-format"
+    assert crm_api.get(url).json == {"format": "{YY}{MM}{DD}-{###}", "default": "{YY}{MM}{DD}-{###}"}
+    for bad in ("C{YYYY}", "{YY}{Q}-{###}", "", None):
+        assert "format" in error_fields(crm_api.put(url, json={"format": bad}))
+    _uid, sales = rep(crm_app, "rep@example.com")
+    assert sales.put(url, json={"format": "X-{####}"}).status_code == 403
+    assert crm_api.put(url, json={"format": "C{YYYY}{MM}-{####}"}).json["format"] == "C{YYYY}{MM}-{####}"
     assert account(crm_api, "형식", registered_on="2025-07-01")["customer_code"] == "C202507-0001"
+    assert account(crm_api, "형식2", registered_on="2025-07-20")["customer_code"] == "C202507-0002"
 
 
 def test_registration_date_defaults_to_today_in_seoul(crm_api, crm_clock):
