@@ -22,6 +22,8 @@ class DemoContext:
 
 def fill(admin) -> DemoContext:
     demo = DemoContext(admin=admin)
-    runtime().hook.crm_demo_data(demo=demo)
+    # In load order (dependencies first): calling the hook directly would run the last plugin first.
+    for impl in runtime().hook.crm_demo_data.get_hookimpls():
+        impl.function(demo=demo)
     session().commit()
     return demo

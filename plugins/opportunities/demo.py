@@ -37,7 +37,7 @@ def clock_at(moment: dt.datetime):
 
 def fill(demo) -> None:
     rnd = random.Random(8)
-    owners = [u for role in ("sales", "manager") for u in demo.users.get(role, [])] or [demo.admin]
+    owners = [u for role in ("sales", "manager") for u in sales_team(demo).get(role, [])]
     accounts = account_ids(demo)
     products = product_rows()
     pipeline = [s for s in stages.stages_for("new")]
@@ -54,10 +54,11 @@ def fill(demo) -> None:
         if index % 5 == 3:
             values.update(billing_method="monthly", revenue_end=month.replace(year=month.year + 1).isoformat())
         with clock_at(started):
-            deal = demo.create("opportunities", values, owner)
-            for product in rnd.sample(products, k=rnd.randint(1, 3)):
+            # entered by the administrator for the rep (the rep may not see every demo account)
+            deal = demo.create("opportunities", values)
+            for product in rnd.sample(products, k=min(len(products), rnd.randint(1, 3))):
                 demo.create("opportunity_items", {"opportunity_id": deal["id"], "product_id": product,
-                                                  "quantity": rnd.randint(1, 20)}, owner)
+                                                  "quantity": rnd.randint(1, 20)})
         walk(demo, deal["id"], target, started, now, owner, rnd)
 
 
@@ -82,6 +83,24 @@ def walk(demo, deal_id: int, target, started: dt.datetime, now: dt.datetime, own
         with clock_at(min(moment + dt.timedelta(days=7), now)):
             services.change_stage(deal_id, {"stage": target.value, "lost_to": rnd.choice(COMPETITORS),
                                             "lost_reason": rnd.choice(["price", "competitor", "no_budget"])}, owner)
+
+
+def sales_team(demo) -> dict:
+    """The demo's sales reps and manager; a team is created when no plugin has made one yet."""
+    from core.demo import DEMO_PASSWORD
+    from core.security.models import Role, User
+
+    if not demo.users.get("sales"):
+        for role_name, people in (("manager", [("kim.manager", "김팀장")]),
+                                  ("sales", [("lee.sales", "이영업"), ("park.sales", "박영업"), ("choi.sales", "최영업")])):
+            role_id = session().scalar(sa.select(Role.id).where(Role.name == role_name))
+            for login, name in people:
+                user = User(email=f"{login}@example.com", name=name, role_id=role_id)
+                user.set_password(DEMO_PASSWORD)
+                session().add(user)
+                demo.users.setdefault(role_name, []).append(user)
+        session().flush()
+    return demo.users
 
 
 def account_ids(demo) -> list[int]:
