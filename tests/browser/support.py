@@ -66,6 +66,8 @@ def create(app, entity_name: str, values: dict, owner_email: str | None = None) 
 def visible_text(html: str) -> str:
     """What a person reads on the page: text, plus placeholders, titles and labels of controls."""
     html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    # plugin-supplied data marked translate="no" (e.g. a third-party manifest's description)
+    html = re.sub(r'(?is)<(\w+)\b[^>]*\btranslate="no"[^>]*>.*?</\1>', " ", html)
     attrs = " ".join(m.group(2) for m in re.finditer(r'(?i)\b(placeholder|title|aria-label|alt)="([^"]*)"', html))
     buttons = " ".join(re.findall(r'(?i)<input[^>]+type="(?:submit|button)"[^>]*value="([^"]*)"', html))
     text = re.sub(r"(?s)<[^>]+>", " ", html)

@@ -87,12 +87,42 @@
       });
       listForm.submit();
     }));
-    $$("[data-export]").forEach(btn => btn.addEventListener("click", () => {
+    $$("[data-export]").forEach(btn => btn.addEventListener("click", async () => {
       const url = new URL(btn.dataset.export, location.href);
       url.searchParams.set("scope", btn.dataset.scope);
       if (btn.dataset.scope === "selected") url.searchParams.set("ids", checked().map(b => b.value).join(","));
-      location.href = url.toString();
+      await exportFile(url.toString(), btn);
     }));
+  }
+
+  /* exports: small ones come back as the file; big ones run as a job that is polled until the file is ready */
+  async function exportFile(url, btn) {
+    const message = $("#export-message");
+    const show = text => { if (message) { message.textContent = text; message.hidden = !text; } };
+    btn.disabled = true;
+    try {
+      const response = await fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}});
+      if (response.status === 200) {
+        const name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(response.headers.get("Content-Disposition") || "");
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(await response.blob());
+        link.download = name ? decodeURIComponent(name[1]) : "export";
+        document.body.appendChild(link); link.click(); link.remove();
+        show("");
+        return;
+      }
+      const body = await response.json().catch(() => null);
+      if (response.status !== 202 || !body) { show((body && body.error && body.error.message) || i18n.error); return; }
+      show(i18n.export_running);
+      let state = body;
+      while (state.status !== "done") {
+        if (state.status === "failed") { show(state.message || i18n.error); return; }
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        state = (await api("GET", `/api/v1/exports/${body.id}`)).data || {status: "failed"};
+      }
+      show("");
+      location.href = state.download;
+    } finally { btn.disabled = false; }
   }
 
   /* reference fields: type-ahead over the lookup endpoint, quick-create in a dialog */
