@@ -137,3 +137,24 @@ def test_vcard_export_only_holds_what_the_user_sees(crm_app, crm_api):
     assert "A의 명함" in text and "관리자 명함" not in text
     assert "관리자 명함" in crm_api.get("/api/v1/customers/contacts.vcf?q=관리자").data.decode()
     assert crm_api.get("/api/v1/customers/contacts.vcf?colour=red").status_code == 400
+
+
+def test_vcard_through_the_core_exporter_and_importer(crm_api):
+    """The same round trip through /api/v1/exports and /api/v1/imports (crm_export_formats / crm_import_formats)."""
+    firm = account(crm_api, "(주)해동통신")
+    create(crm_api, "contacts", name="김철수", account_id=firm["id"], mobile="010-1234-5678",
+           direct_line="02-555-1234", groups=["purchasing"], birthday="1975-04-09")
+    formats = crm_api.get("/api/v1/imports/formats").json
+    assert "vcf" in str(formats["import"]) and "vcf" in str(formats["export"])
+    exported = crm_api.get("/api/v1/exports/contacts?format=vcf&scope=all")
+    assert exported.status_code == 200, exported.data[:300]
+    assert b"FN:\xea\xb9\x80\xec\xb2\xa0\xec\x88\x98" in exported.data and b"ORG:(\xec\xa3\xbc)" in exported.data
+    crm_api.delete(f"/api/v1/contacts/{crm_api.get('/api/v1/contacts').json['data'][0]['id']}")
+    imported = crm_api.post("/api/v1/imports/contacts", data={"file": (io.BytesIO(exported.data), "cards.vcf")},
+                            content_type="multipart/form-data")
+    assert imported.status_code == 201, imported.json
+    again = crm_api.get("/api/v1/contacts").json["data"]
+    assert len(again) == 1
+    kim = again[0]
+    assert (kim["name"], kim["mobile"], kim["direct_line"], kim["groups"], kim["birthday"], kim["account_id"]) == (
+        "김철수", "010-1234-5678", "02-555-1234", ["purchasing"], "1975-04-09", firm["id"])
