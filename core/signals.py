@@ -27,7 +27,13 @@ record_restored = _signals.signal("record-restored", doc="""
 Sent after a record came back from the recycle bin.  ``entity``, ``record``, ``user``, ``session``.""")
 
 record_purged = _signals.signal("record-purged", doc="""
-Sent before a record is removed for good by an administrator.  ``entity``, ``record``, ``user``, ``session``.""")
+Sent before a record is removed for good by an administrator.  ``entity``, ``record``, ``user``, ``session``.
+Removals in bulk (undo of an import) send :data:`records_purged` instead.""")
+
+records_purged = _signals.signal("records-purged", doc="""
+Sent by :mod:`core.importexport.undo` before many records are removed for good at once (the records an
+import created).  ``entity``, ``ids`` (a list of up to 1,000 record ids; sent once per chunk), ``user``,
+``session``.  Receivers clean up their own rows set-based (``DELETE ... WHERE record_id IN ids``).""")
 
 stage_changed = _signals.signal("stage-changed", doc="""
 Sent by the opportunities plugin when a deal moves to another stage.

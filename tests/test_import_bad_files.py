@@ -131,7 +131,7 @@ def test_bad_rows_are_rejected_with_row_column_and_reason_and_good_rows_imported
             ["=SUM(A1:A2)", None, None, None, None],
             ["중복번호", None, None, "123-45-67891", None],
             ["정상2", 7.0, "일반", None, None]]
-    response = upload(crm_api, "accounts", xlsx_bytes(rows), "rows.xlsx")
+    response = upload(crm_api, "accounts", xlsx_bytes(rows), "rows.xlsx", match="name")
     assert response.status_code == 201, response.json
     assert response.json["created"] == 2 and response.json["rejected"] == 5
     errors = {e["row"]: e["errors"] for e in response.json["errors"]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -67,8 +68,45 @@ def issue_numbers(sess, scope: str, fmt: str, day: dt.date, count: int) -> list[
             for value in range(last - count + 1, last + 1)]
 
 
+@contextmanager
+def reserved_blocks(sess, size: int = 1000):
+    """Within this block, counters advance ``size`` numbers per ``UPDATE`` (bulk imports).
+
+    Numbers are handed out from the reserved block; on leaving, the unused
+    rest is given back.  The counter rows stay locked by the transaction in
+    between (PostgreSQL row lock, SQLite write lock), so nobody else can move
+    them: numbers stay consecutive, without gaps or collisions.  Inside a
+    savepoint counters advance directly (a rolled-back savepoint must not
+    leave the block ahead of the counter).  Leave the block before committing.
+    """
+    blocks: dict[str, list[int]] = {}
+    sess.info["crm_number_blocks"] = (blocks, size)
+    try:
+        yield
+    finally:
+        sess.info.pop("crm_number_blocks", None)
+        table = NumberCounter.__table__
+        for key, (next_value, last) in blocks.items():
+            if next_value <= last:
+                sess.execute(sa.update(table).where(table.c.key == key)
+                             .values(value=table.c.value - (last - next_value + 1)))
+
+
 def advance(sess, key: str, by: int = 1) -> int:
     """Move the counter ``by`` steps and return its new (last issued) value."""
+    reserved = sess.info.get("crm_number_blocks")
+    if reserved is None or sess.in_nested_transaction():  # a savepoint may roll back: no blocks there
+        return advance_stored(sess, key, by)
+    blocks, size = reserved
+    block = blocks.get(key)
+    if block is None or block[0] + by - 1 > block[1]:
+        last = advance_stored(sess, key, max(by, size))
+        block = blocks[key] = [block[0] if block else last - max(by, size) + 1, last]
+    block[0] += by
+    return block[0] - 1
+
+
+def advance_stored(sess, key: str, by: int) -> int:
     table = NumberCounter.__table__
     value = sess.execute(sa.update(table).where(table.c.key == key)
                          .values(value=table.c.value + by).returning(table.c.value)).scalar()

@@ -32,6 +32,7 @@ class BatchChecks(DatabaseChecks):
         self.entity = entity
         self.taken: dict[str, dict] = {}
         self.claimed: dict[str, dict] = {}  # unique value → title of the earlier row that took it
+        self.asked: dict[str, set] = {}  # the values prefetch looked up
         self.visible_ids = visible_ids or {}
 
     def prefetch(self, values_list: list[dict]) -> None:
@@ -48,7 +49,8 @@ class BatchChecks(DatabaseChecks):
                 for value, row_title, deleted in session().execute(stmt):
                     found[value] = str(row_title) + (" (in the recycle bin)" if deleted else "")
             self.taken[f.name] = found
-            self.claimed[f.name] = {}
+            self.asked[f.name] = set(wanted)
+            self.claimed.setdefault(f.name, {})
 
     def reference_visible(self, target, value, user) -> bool:
         if value in self.visible_ids.get(target.name, ()):
@@ -58,9 +60,11 @@ class BatchChecks(DatabaseChecks):
     def duplicate_of(self, entity, f, value, record_id):
         if f.name not in self.taken:
             return super().duplicate_of(entity, f, value, record_id)
-        if value in self.taken[f.name]:
-            return self.taken[f.name][value]
-        return self.claimed[f.name].get(value)
+        if value in self.claimed[f.name]:
+            return self.claimed[f.name][value]
+        if value not in self.asked[f.name]:  # a row prepared after the prefetch
+            return super().duplicate_of(entity, f, value, record_id)
+        return self.taken[f.name].get(value)
 
     def claim(self, values: dict) -> None:
         title = str(values.get(self.entity.title_field) or "")

@@ -31,6 +31,7 @@ class ConvertedRow:
     cells: list
     data: dict = dc_field(default_factory=dict)
     errors: dict = dc_field(default_factory=dict)  # {header: reason}
+    deferred: dict = dc_field(default_factory=dict)  # {field: header}: a name of a record earlier in the file
 
 
 class RowConverter:
@@ -98,14 +99,28 @@ class RowConverter:
             if f.name not in r.data:
                 continue
             ids = found.get(str(r.data[f.name]), set())
-            if len(ids) == 1:
-                r.data[f.name] = next(iter(ids))
+            if not ids and f.target == self.entity.name:
+                r.deferred[f.name] = header  # perhaps a row above in this file: looked up after it is written
             else:
-                r.errors[header] = (_("No record named %(name)s, or you cannot see it.", name=r.data[f.name])
-                                    if not ids else
-                                    _("Several records are named %(name)s; use the number instead.",
-                                      name=r.data[f.name]))
-                del r.data[f.name]
+                self.settle(r, f, header, ids)
+
+    def resolve_deferred(self, row: ConvertedRow) -> None:
+        """Look up the self-references of ``row`` again, now that the rows above it are written."""
+        for name, header in row.deferred.items():
+            f = runtime().registry.field_map(self.entity)[name]
+            text = str(row.data[name])
+            self.settle(row, f, header, reference_lookup(self.entity, {text}, self.user).get(text, set()))
+        row.deferred.clear()
+
+    def settle(self, row: ConvertedRow, f: Field, header: str, ids: set[int]) -> None:
+        if len(ids) == 1:
+            row.data[f.name] = next(iter(ids))
+            return
+        row.errors[header] = (_("No record named %(name)s, or you cannot see it.", name=row.data[f.name])
+                              if not ids else
+                              _("Several records are named %(name)s; use the number instead.",
+                                name=row.data[f.name]))
+        del row.data[f.name]
 
     def resolve_users(self, rows: list[ConvertedRow], header: str, name: str) -> None:
         if self.user_map is None:

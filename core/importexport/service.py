@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import session, utcnow
 from core.entities import records
 from core.entities.fields import FieldValueError
+from core.entities.numbering import reserved_blocks
 from core.entities.query import all_fields, column_for, visible_select
 from core.errors import CRMError, ValidationError
 from core.importexport.bulk import BatchChecks, create_many
@@ -112,6 +113,11 @@ class Importer:
         return self.summary
 
     def process(self, raw_rows: list[tuple[int, list]]) -> None:
+        with reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
+            outcomes = self.process_rows(raw_rows)
+        self.finish_chunk(outcomes, len(raw_rows))
+
+    def process_rows(self, raw_rows: list[tuple[int, list]]) -> list[dict]:
         converted = self.converter.convert(raw_rows)
         existing = self.lookup_existing(converted)
         checks = BatchChecks(self.entity, self.converter_visible_ids(converted))
@@ -119,7 +125,8 @@ class Importer:
         pending_keys: set[tuple] = set()
         for row in converted:
             key = None if row.errors else self.key_of(row)
-            if row.errors or (key is not None and (key in existing or key in self.known or key in pending_keys)):
+            if row.errors or row.deferred or (key is not None and (key in existing or key in self.known
+                                                                    or key in pending_keys)):
                 prepared.append((row, None, key))
                 continue
             values = self.prepare(row)
@@ -130,6 +137,12 @@ class Importer:
         pending: list[tuple[ConvertedRow, dict]] = []
         outcomes: list[dict | None] = []
         for row, values, key in prepared:
+            if row.deferred:  # refers to a row above by name: write those first, then look it up
+                outcomes += self.write_new(pending)
+                pending = []
+                self.converter.resolve_deferred(row)
+                if not row.errors and (key is None or (key not in existing and key not in self.known)):
+                    values = self.prepare(row)
             if key is not None and values is None and not row.errors:  # a duplicate
                 if key not in existing and key not in self.known:
                     outcomes += self.write_new(pending)  # the earlier row with this key is still pending
@@ -151,7 +164,7 @@ class Importer:
             checks.claim(values)
             pending.append((row, values))
         outcomes += self.write_new(pending)
-        self.finish_chunk([o for o in outcomes if o], len(raw_rows))
+        return [o for o in outcomes if o]
 
     def prepare(self, row: ConvertedRow) -> dict | None:
         """The row's values validated as ``records.create`` validates them (None, with errors, if invalid)."""

@@ -2,9 +2,11 @@
 
 Created records are removed with set-based statements driven by
 ``core_import_rows`` (a 100,000-row import is undone in a few statements);
-each removal is audited (``import_undo``).  Updated records get their old
-values back through ``records.update`` unless someone edited them after the
-import (their version moved on), in which case they are left alone and counted.
+each removal is audited (``import_undo``) and receivers of
+:data:`core.signals.records_purged` clean up their rows chunk by chunk.
+Updated records get their old values back through ``records.update`` unless
+someone edited them after the import (their version moved on), in which case
+they are left alone and counted.
 """
 from __future__ import annotations
 
@@ -47,13 +49,12 @@ def remove_created(entity, batch: ImportBatch, user) -> int:
     """Delete the records ``batch`` created (set-based), auditing each removal."""
     sess = session()
     table = entity.table
-    if signals.record_purged.receivers:  # listeners get each record, read in chunks
-        stmt = sa.select(table).where(table.c.id.in_(created_ids(batch.id)))
-        fields = records.entity_fields(entity)
-        for part in sess.execute(stmt.execution_options(yield_per=CHUNK)).partitions():
-            for row in part:
-                signals.record_purged.send(entity.name, entity=entity, record=records.row_to_record(
-                    entity, row, fields), user=user, session=sess)
+    if signals.records_purged.receivers:
+        ids = sess.scalars(sa.select(ImportRow.record_id).where(ImportRow.batch_id == batch.id,
+                                                                ImportRow.action == CREATED)).all()
+        for start in range(0, len(ids), CHUNK):
+            signals.records_purged.send(entity.name, entity=entity, ids=ids[start:start + CHUNK], user=user,
+                                        session=sess)
     audit = sa.select(sa.literal(utcnow(), AuditEntry.__table__.c.at.type),
                       sa.literal(getattr(user, "id", None), sa.Integer), sa.literal("import_undo"),
                       sa.literal(entity.name), table.c.id).where(table.c.id.in_(created_ids(batch.id)))
