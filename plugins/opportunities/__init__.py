@@ -104,8 +104,9 @@ def crm_default_workflows():
 def crm_record_panels(entity):
     if entity.name != "opportunities":
         return []
-    return [dict(title="revenue_schedule", template="opportunities/panel_schedule.html", order=10),
-            dict(title="stage_history", template="opportunities/panel_history.html", order=20)]
+    from flask_babel import lazy_gettext as _l
+    return [dict(title=_l("Revenue schedule"), template="opportunities/panel_schedule.html", order=10),
+            dict(title=_l("Stage history"), template="opportunities/panel_history.html", order=20)]
 
 
 @hookimpl

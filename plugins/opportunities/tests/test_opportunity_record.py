@@ -248,3 +248,21 @@ def test_partners_and_competitors_are_listed_with_the_deal(pipeline):
     assert ok(pipeline.api.get(f"/api/v1/opportunity_partners?opportunity_id={deal['id']}"))["meta"]["total"] == 2
     competitors = ok(pipeline.api.get(f"/api/v1/opportunity_competitors?opportunity_id={deal['id']}"))["data"]
     assert [(c["name"], c["price"]) for c in competitors] == [("한빛정보", "9000000.00")]
+
+
+def test_errors_speak_the_users_language(pipeline):
+    deal = pipeline.deal(stage="proposal", amount="100")
+    for language, words in (("ko", "실패 사유"), ("zh-CN", "丢单原因"), ("en", "lost")):
+        response = pipeline.api.post(f"/api/v1/opportunities/{deal['id']}/stage", json={"stage": "lost"},
+                                     headers={"Accept-Language": language})
+        assert response.status_code == 422 and words in response.get_json()["error"]["message"], language
+
+
+def test_catalogues_are_complete():
+    from pathlib import Path
+
+    from core.translations.check import untranslated
+
+    for plugin in ("products", "opportunities"):
+        folder = Path(__file__).resolve().parents[2] / plugin / "translations"
+        assert untranslated(folder) == {"ko": [], "zh_Hans": [], "en": []}, plugin
