@@ -80,6 +80,15 @@ def test_bad_types_are_refused_with_422(team, name, data):
     assert stored_files(team["app"]) == []
 
 
+@pytest.mark.parametrize("lang,expected", [("ko", "이 형식(exe)의 파일은 첨부할 수 없습니다."),
+                                           ("zh", "不能附加此类型（exe）的文件。"),
+                                           ("en", "Files of this type (exe) cannot be attached.")])
+def test_refusals_speak_the_users_language(team, lang, expected):
+    response = team["rep"].post(f"{team['url']}/attachments", data={"file": (io.BytesIO(b"MZ"), "a.exe")},
+                                content_type="multipart/form-data", headers={"Accept-Language": lang})
+    assert response.status_code == 422 and response.json["error"]["message"] == expected
+
+
 def test_missing_and_empty_files_are_422(team):
     missing = team["rep"].post(f"{team['url']}/attachments", data={}, content_type="multipart/form-data")
     assert missing.status_code == 422

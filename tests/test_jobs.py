@@ -190,6 +190,19 @@ def test_stale_running_job_of_a_crashed_worker_runs_again_after_the_lease(app):
     assert (again.status, again.attempts) == (DONE, 2)
 
 
+def test_crashed_worker_on_the_last_attempt_leaves_the_job_dead(app):
+    job_id = add(app, "test.record", max_attempts=2)
+    with app.app_context():
+        row = session().get(Job, job_id)
+        row.status, row.locked_by, row.locked_at, row.attempts = "running", "crashed@host:1", clock.now(), 2
+        session().commit()
+    clock.advance(seconds=app.extensions["plugcrm"].settings.job_lease_seconds + 1)
+    assert run_pending(app) == 0
+    dead = job(app, job_id)
+    assert dead.status == DEAD and "lease expired" in dead.last_error
+    assert CALLS == []
+
+
 def test_progress_is_recorded(app):
     job_id = add(app, "test.progress")
     run_pending(app)

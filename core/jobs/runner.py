@@ -57,25 +57,31 @@ def due_condition(cutoff: dt.datetime, lease_seconds: int):
 
 
 def claim(Session, worker_id: str, cutoff: dt.datetime, lease_seconds: int) -> Claimed | None:
-    """Take the next due job (or one whose worker's lease expired) and mark it running."""
+    """Take the next due job (or one whose worker's lease expired) and mark it running.
+
+    One ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``
+    per claim: a single round trip that concurrent workers cannot both win.
+    """
     while True:
         with Session() as sess, sess.begin():
-            stmt = sa.select(Job).where(due_condition(cutoff, lease_seconds)).order_by(Job.run_at, Job.id).limit(1)
+            pick = sa.select(Job.id).where(due_condition(cutoff, lease_seconds)).order_by(Job.run_at, Job.id).limit(1)
             if sess.get_bind().dialect.name == "postgresql":
-                stmt = stmt.with_for_update(skip_locked=True)
-            job = sess.scalars(stmt).first()
-            if job is None:
-                return None
-            if job.status == RUNNING and job.attempts >= job.max_attempts:
-                end_dead(job, f"the worker {job.locked_by} stopped while running it (lease expired)")
-                continue
-            if job.status == RUNNING:
-                log.warning("job %s: lease of %s expired, running it again", job.id, job.locked_by)
+                pick = pick.with_for_update(skip_locked=True)
             now = clock.now()
-            job.status, job.locked_by, job.locked_at = RUNNING, worker_id, now
-            job.attempts += 1
-            job.started_at = now
-            return Claimed(job.id, job.type, dict(job.payload or {}), job.attempts, job.max_attempts)
+            row = sess.execute(
+                sa.update(Job).where(Job.id == pick.scalar_subquery())
+                .values(status=RUNNING, locked_by=worker_id, locked_at=now, started_at=now, attempts=Job.attempts + 1)
+                .returning(Job.id, Job.type, Job.payload, Job.attempts, Job.max_attempts)
+                .execution_options(synchronize_session=False)).first()
+            if row is None:
+                return None
+            if row.attempts > row.max_attempts:  # its worker died during the last allowed attempt
+                job = sess.get(Job, row.id)
+                end_dead(job, "the worker running it stopped before it finished (lease expired)")
+                continue
+            if row.attempts > 1:
+                log.info("job %s: attempt %s", row.id, row.attempts)
+            return Claimed(row.id, row.type, dict(row.payload or {}), row.attempts, row.max_attempts)
 
 
 def end_dead(job: Job, error: str) -> None:

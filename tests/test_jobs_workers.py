@@ -1,0 +1,168 @@
+"""Real worker processes (``plugcrm worker``) and the embedded worker thread."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from core.db import session
+from core.jobs import DONE, Job, enqueue
+from core.testing import is_postgres
+from hooks import hookimpl
+
+PROBE_PLUGIN = '''
+"""Test plugin: a job handler that appends "<job id> <pid>" to a file for every execution."""
+import os
+
+from core.plugins import Manifest
+from hooks import hookimpl
+
+manifest = Manifest(name="jobprobe", version="1.0", label="Job probe")
+
+
+def record(payload, ctx):
+    line = f"{ctx.job_id} {os.getpid()}\\n".encode()
+    fd = os.open(os.environ["JOBPROBE_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+@hookimpl
+def crm_job_handlers():
+    return {"jobprobe.record": record}
+'''
+PLUGCRM = str(Path(sys.executable).with_name("plugcrm"))
+
+
+@pytest.fixture
+def probe(tmp_path, crm_database_url):
+    """Environment for ``plugcrm worker`` subprocesses on the test database, with the probe plugin loaded."""
+    plugins_dir = tmp_path / "loose_plugins"
+    (plugins_dir / "jobprobe").mkdir(parents=True)
+    (plugins_dir / "jobprobe" / "__init__.py").write_text(PROBE_PLUGIN, encoding="utf-8")
+    log = tmp_path / "executions.log"
+    env = dict(os.environ, DATABASE_URL=crm_database_url, PLUGCRM_INSTANCE=str(tmp_path / "worker_instance"),
+               PLUGCRM_SECRET_KEY="worker-test", PLUGCRM_PLUGINS="customers,jobprobe",
+               PLUGCRM_PLUGINS_DIR=str(plugins_dir), JOBPROBE_LOG=str(log), PYTHONUNBUFFERED="1")
+    return env, log
+
+
+def start_worker(env, *args) -> subprocess.Popen:
+    return subprocess.Popen([PLUGCRM, "worker", "--poll", "0.1", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=env["PLUGCRM_INSTANCE"].rsplit("/", 1)[0])
+
+
+def enqueue_many(app, n: int) -> list[int]:
+    with app.app_context():
+        ids = [enqueue("jobprobe.record", {"n": i}) for i in range(n)]
+        session().commit()
+    return ids
+
+
+def executions(log: Path) -> list[tuple[int, str]]:
+    return [(int(job_id), pid) for job_id, pid in (line.split() for line in log.read_text().splitlines())]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not is_postgres(), reason="several workers need PostgreSQL (SQLite has one writer); CI runs the "
+                                              "suite on PostgreSQL too")
+def test_two_worker_processes_on_postgresql_run_1000_jobs_exactly_once(crm_app, probe):
+    env, log = probe
+    ids = enqueue_many(crm_app, 1000)
+    workers = [start_worker(env, "--exit-when-idle") for _ in range(2)]
+    outputs = [w.communicate(timeout=300) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    runs = executions(log)
+    per_job = Counter(job_id for job_id, _pid in runs)
+    assert sorted(per_job) == sorted(ids)
+    assert set(per_job.values()) == {1}, "no job ran twice"
+    per_worker = Counter(pid for _job_id, pid in runs)
+    assert len(per_worker) == 2, f"both workers took jobs: {per_worker}"
+    with crm_app.app_context():
+        rows = session().execute(sa.select(Job.status, Job.attempts, sa.func.count()).group_by(Job.status, Job.attempts))
+        assert rows.all() == [(DONE, 1, 1000)]
+
+
+def test_worker_process_runs_jobs_and_exits_when_idle(crm_app, probe):
+    env, log = probe
+    ids = enqueue_many(crm_app, 5)
+    worker = start_worker(env, "--exit-when-idle")
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err
+    assert "stopped after 5 jobs" in out
+    assert sorted(job_id for job_id, _pid in executions(log)) == ids
+
+
+def wait_until(condition, timeout=60.0):
+    """Poll ``condition`` (a cheap database read) until true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def test_worker_process_stops_cleanly_on_sigterm(crm_app, probe):
+    env, log = probe
+    worker = start_worker(env)
+    try:
+        assert "ready" in worker.stdout.readline()
+        [job_id] = enqueue_many(crm_app, 1)
+
+        def done():
+            with crm_app.app_context():
+                return session().get(Job, job_id).status == DONE
+
+        wait_until(done)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, err
+    assert "stopped after 1 jobs" in out
+    assert [j for j, _pid in executions(log)] == [job_id]
+
+
+class Signalling:
+    """Handlers for the embedded worker test: each run sets an event the test waits on."""
+
+    def __init__(self):
+        self.ran = threading.Event()
+        self.threads: list[str] = []
+
+    @hookimpl
+    def crm_job_handlers(self):
+        def handler(payload, ctx):
+            self.threads.append(threading.current_thread().name)
+            self.ran.set()
+
+        return {"test.signal": handler}
+
+
+def test_embedded_worker_thread_runs_a_job_as_soon_as_it_is_committed(crm_app):
+    from core.jobs.worker import start_embedded_worker
+
+    probe = Signalling()
+    crm_app.extensions["plugcrm"].plugins.pm.register(probe, name="signalling")
+    thread = start_embedded_worker(crm_app, poll_seconds=3600)  # only the commit can wake it in time
+    try:
+        with crm_app.app_context():
+            job_id = enqueue("test.signal", {})
+            session().commit()
+        assert probe.ran.wait(30), "the commit woke the worker"
+    finally:
+        thread.stop()
+    assert not thread.is_alive()
+    assert probe.threads == ["plugcrm-worker"]
+    with crm_app.app_context():
+        assert session().get(Job, job_id).status == DONE
