@@ -120,7 +120,7 @@ def test_discontinued_products_are_not_offered_on_new_line_items(pipeline):
     deal = pipeline.deal()
     old = pipeline.product(name="구형 서버", discontinued=True)
     response = pipeline.api.post("/api/v1/opportunity_items", json={"opportunity_id": deal["id"], "product_id": old})
-    assert response.status_code == 422 and "discontinued" in response.get_json()["error"]["fields"]["product_id"]
+    assert response.status_code == 422 and "단종" in response.get_json()["error"]["fields"]["product_id"]
     assert ok(pipeline.api.get(f"/api/v1/opportunity_items?opportunity_id={deal['id']}"))["meta"]["total"] == 0
 
 
