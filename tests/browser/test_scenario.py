@@ -29,6 +29,8 @@ def create_records(app, entity_name: str, owner_email: str, names: list[str]) ->
 
 
 def test_new_user_walkthrough(live_app, live_server, browsing):
+    from playwright.sync_api import expect
+
     base = live_server.url
     make_user(live_app, "admin@example.com", admin=True, name="Admin Kim")
     page = browsing.new_page()
@@ -88,7 +90,8 @@ def test_new_user_walkthrough(live_app, live_server, browsing):
     page.select_option("fieldset[data-filter=cf_grade] select", ["B"])
     page.click("#apply-filters")
     rows = page.locator("#record-table tbody tr")
-    assert rows.count() == 1 and "대한물산" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("대한물산")
     screenshot(page, "06-list-filtered-by-custom-field")
 
     # mass-delete two records with a confirmation naming how many, then restore one
@@ -107,7 +110,8 @@ def test_new_user_walkthrough(live_app, live_server, browsing):
     assert page.locator("#recycle-table tbody tr").count() == 2
     screenshot(page, "08-recycle-bin")
     page.locator("#recycle-table tr:has-text('삭제예정 하나') button:text('복원')").click()
-    assert page.locator("#recycle-table tbody tr").count() == 1
+    expect(page.locator(".flash-success")).to_contain_text("삭제예정 하나")
+    expect(page.locator("#recycle-table tbody tr")).to_have_count(1)
     page.goto(base + "/records/accounts?q=삭제예정")
     assert page.locator("#record-table tbody tr[data-id]").all_inner_texts()[0].count("삭제예정 하나") == 1
     assert page.locator("#record-table tbody tr[data-id]").count() == 1
@@ -142,6 +146,8 @@ def test_sales_rep_never_sees_a_managers_private_account(live_app, live_server, 
 
 
 def test_type_ahead_quick_create_notes_and_upload_in_chinese(live_app, live_server, browsing, tmp_path):
+    from playwright.sync_api import expect
+
     base = live_server.url
     make_user(live_app, "admin@example.com", admin=True, name="管理员")
     create_records(live_app, "accounts", "admin@example.com", ["해동통신"])
@@ -158,13 +164,13 @@ def test_type_ahead_quick_create_notes_and_upload_in_chinese(live_app, live_serv
     account.locator("input[type=text]").type("ㅎㄷ")
     account.locator(".ref-results button").first.click()
     assert account.locator("input[type=text]").input_value() == "해동통신"
-    assert account.locator("input[name=account_id]").input_value() != ""
 
     # ... or a new account created in a dialog without leaving the form
+    expect(account.locator("input[name=account_id]")).not_to_have_value("")
     account.locator("[data-quick-create]").click()
     dialog = page.locator("#quick-create")
     dialog.locator("[data-quick-save]").click()
-    assert dialog.locator("[data-field=name] .field-error").inner_text() == "此字段为必填项。"
+    expect(dialog.locator("[data-field=name] .field-error")).to_have_text("此字段为必填项。")
     dialog.locator("input[name=name]").fill("新客户公司")
     dialog.locator("[data-quick-save]").click()
     page.wait_for_function("() => !document.querySelector('#quick-create').open")
@@ -179,18 +185,16 @@ def test_type_ahead_quick_create_notes_and_upload_in_chinese(live_app, live_serv
     page.click("#tab-notes")
     page.fill("#note-form textarea", "第一次拜访，客户很感兴趣。")
     page.click("#note-form button[type=submit]")
-    page.wait_for_selector("#notes-list .note")
-    assert "第一次拜访" in page.locator("#notes-list").inner_text()
-    assert page.locator("#notes-count").inner_text() == "1"
+    expect(page.locator("#notes-list")).to_contain_text("第一次拜访")
+    expect(page.locator("#notes-count")).to_have_text("1")
     upload = tmp_path / "견적서.pdf"
     upload.write_bytes(b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n")
     page.click("#tab-attachments")
     page.set_input_files("#attachment-form input[type=file]", str(upload))
     page.click("#attachment-form button[type=submit]")
-    page.wait_for_selector("#attachments-list a")
-    assert "견적서.pdf" in page.locator("#attachments-list").inner_text()
+    expect(page.locator("#attachments-list a")).to_have_text("견적서.pdf")
     assert page.locator("#attachment-form .progress > div").evaluate("el => el.style.width") == "100%"
-    assert page.locator("#attachments-count").inner_text() == "1"
+    expect(page.locator("#attachments-count")).to_have_text("1")
     screenshot(page, "11-contact-detail-zh")
     page.goto(base + "/records/accounts")
     screenshot(page, "12-account-list-zh")
