@@ -17,7 +17,6 @@ from core.runtime import Runtime
 
 log = logging.getLogger("plugcrm")
 csrf = CSRFProtect()
-babel = Babel()
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -39,7 +38,9 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
     login_manager.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
+    # One Babel per app: Flask-Babel caches the message domain and its loaded catalogues on the
+    # Babel object, so apps with different plugin sets in one process (tests) must not share it.
+    Babel().init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
     csrf.init_app(app)
     from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale

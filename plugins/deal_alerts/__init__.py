@@ -1,6 +1,44 @@
-"""deal_alerts: email the team when a big deal is entered (Vtiger's "Amount greater than 10000 -> send mail")."""
+"""deal_alerts: email the team when a big deal is entered (Vtiger's "Amount greater than 10000 -> send mail").
+
+Built only on the workflows plugin's public services: the settings become one
+workflow (see :mod:`plugins.deal_alerts.services`).  Off by default: it means
+nothing until an administrator sets a threshold and recipients, which can be
+done without the UI (``plugcrm plugins enable deal_alerts`` and
+``plugcrm deal-alerts configure --threshold 10000000 --to team@example.com``).
+"""
 from __future__ import annotations
 
-from core.plugins import Manifest
+from pathlib import Path
 
-manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", depends=["workflows"])
+from core.plugins import Manifest
+from hooks import hookimpl
+from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
+
+manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", depends=["workflows"],
+                    uses=["opportunities"],
+                    description="Email chosen recipients once when a deal is entered or raised above a threshold.")
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def crm_blueprints():
+    from plugins.deal_alerts.api import bp
+
+    return [bp]
+
+
+@hookimpl
+def crm_cli_commands():
+    from plugins.deal_alerts.cli import deal_alerts
+
+    return [deal_alerts]
+
+
+@hookimpl
+def crm_migrations():
+    return HERE / "migrations" / "versions"
+
+
+@hookimpl
+def crm_translation_dirs():
+    return [HERE / "translations"]

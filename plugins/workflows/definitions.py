@@ -4,7 +4,8 @@ A definition (API body, default workflow, deal_alerts)::
 
     {"name": "...", "entity": "opportunities", "active": true,
      "trigger": {"type": "create" | "save" | "modify" | "once" | "scheduled" | "manual",
-                 "schedule": {"every": "daily", "time": "09:00"}},
+                 "schedule": {"every": "daily", "time": "09:00"},   # scheduled only
+                 "recheck": true},                                  # once: re-check daily (default)
      "conditions": {"all": [{"field": "amount", "op": "gt", "value": "10000000"}], "any": []},
      "tasks": [{"type": "update_fields", "title": "...", "delay": {"days": 3, "after_field": "close_date"},
                 "fields": [{"field": "forecast_amount", "expr": "amount * probability / 100"}]}]}
@@ -80,6 +81,7 @@ class CompiledWorkflow:
     log_all: bool = False
     active: bool = True
     watched: set[str] = dc_field(default_factory=set)
+    recheck: bool = True   # "once": also re-checked daily by the worker (date conditions)
 
     def fires_on(self, event: str) -> bool:
         """``event`` is ``create`` or ``update``."""
@@ -139,6 +141,8 @@ def clean_definition(data) -> dict:
         trigger = {"type": trigger}
     if not isinstance(trigger, dict) or trigger.get("type") not in TRIGGERS:
         problems.add("trigger.type", _("Choose one of: %(choices)s.", choices=", ".join(TRIGGERS)))
+    elif not isinstance(trigger.get("recheck", True), bool):
+        problems.add("trigger.recheck", _("Must be true or false."))
     conditions = data.get("conditions") or {}
     if not isinstance(conditions, dict) or set(conditions) - {"all", "any"} or \
             not all(isinstance(conditions.get(g, []), list) for g in ("all", "any")):
@@ -192,7 +196,7 @@ def compile_definition(definition: dict, workflow_id: int | None = None) -> Comp
     watched = {c.path.path for c in groups["all"] + groups["any"]}
     return CompiledWorkflow(workflow_id, definition["name"], entity, trigger, schedule, groups["all"],
                             groups["any"], tasks, definition.get("log_all", False), definition.get("active", True),
-                            watched)
+                            watched, definition["trigger"].get("recheck", True))
 
 
 def compile_tasks(entity: Entity, raw_tasks: list, trigger: str, problems: Problems) -> list[CompiledTask]:

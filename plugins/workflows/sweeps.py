@@ -9,7 +9,8 @@ worker loses nothing and an edited schedule simply supersedes the old job
 
 "Once" workflows are re-checked every day shortly after midnight, because
 date conditions ("expected close date in less than 3 days") become true
-without anyone saving the record.  Firing is claimed per (workflow, record)
+without anyone saving the record (``"recheck": false`` in the trigger turns
+this off: then only saves count, as for deal alerts).  Firing is claimed per (workflow, record)
 under a unique key, so two workers sweeping at once still fire each record once.
 """
 from __future__ import annotations
@@ -37,7 +38,7 @@ BATCH = 500
 def next_due(compiled: CompiledWorkflow, after: dt.datetime) -> dt.datetime | None:
     if compiled.trigger == "scheduled":
         return compiled.schedule.next_after(after, deployment_tz())
-    if compiled.trigger == "once":
+    if compiled.trigger == "once" and compiled.recheck:
         return RECHECK.next_after(after, deployment_tz())
     return None
 
