@@ -124,6 +124,13 @@ def crm_default_rights():
 
 
 @hookimpl
+def crm_record_panels(entity):
+    from plugins.customers.views import PANELS
+
+    return PANELS.get(entity.name, [])
+
+
+@hookimpl
 def crm_dashboard_widgets(user):
     from plugins.customers.widgets import WIDGETS
 

@@ -1,7 +1,8 @@
-"""Pages under ``/customers``: the printable visit log."""
+"""Pages under ``/customers``: the printable visit log; helpers for the record panels."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 
 from core.entities import records
 from core.entities.display import display_values
@@ -21,3 +22,20 @@ def print_visit_log(visit_id):
     visit = records.get(visit_logs, visit_id, user)
     return render_template("customers/visit_log_print.html", visit=visit,
                            shown=display_values(visit_logs, [visit], user)[0])
+
+
+@pages.app_template_global("customers_account_summary")
+def account_summary(record: dict) -> dict:
+    """What the account panel shows: days since the last contact and other plugins' summaries."""
+    from plugins.customers.overview import days_since
+    from core.runtime import runtime
+
+    user = current_user_or_none()
+    extra = [s for group in runtime().hook.crm_account_summaries(account=record, user=user) for s in group or []]
+    return {"days": days_since(record.get("last_contact_at")), "summaries": extra}
+
+
+PANELS = {
+    "accounts": [{"title": _l("Customer 360°"), "template": "customers/panels/account.html", "order": 10}],
+    "visit_logs": [{"title": _l("Visit log"), "template": "customers/panels/visit_log.html", "order": 10}],
+}

@@ -48,3 +48,19 @@ def test_my_activities_include_what_i_am_assigned_to(crm_app, crm_api, crm_clock
         assert [a.subject for a in my_activities(helper)["today"]] == []  # assigned, but cannot see it
         admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
         assert [a.subject for a in my_activities(admin)["today"]] == ["같이 할 일"]
+
+
+def test_account_and_visit_log_pages_have_the_customer_panels(crm_api, crm_clock):
+    firm = account(crm_api, "(주)해동통신", is_hot=True, hot_reason="입찰 임박", heat_level=2)
+    create(crm_api, "activities", subject="통화", status="done", account_id=firm["id"], start_at="2026-02-25T01:00:00Z")
+    page = crm_api.get(f"/records/accounts/{firm['id']}", headers={"Accept-Language": "ko"})
+    assert page.status_code == 200, page.data[:300]
+    panel = page.data.decode()
+    start = panel.index('<dl class="customers-account-panel">')
+    panel = panel[start:panel.index("</dl>", start)]
+    assert "4일 전" in panel and "🔥🔥 입찰 임박" in panel
+    tpl = create(crm_api, "visit_templates", name="양식", body="<p>{{ account.name }}</p>")
+    visit = create(crm_api, "visit_logs", account_id=firm["id"], visit_date="2026-03-01", purpose="인사",
+                   template_id=tpl["id"])
+    page = crm_api.get(f"/records/visit_logs/{visit['id']}").data.decode()
+    assert f"/customers/visit-logs/{visit['id']}/print" in page
