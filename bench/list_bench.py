@@ -81,8 +81,10 @@ def rebuild(app, rows: int) -> float:
     load_accounts(engine, table, rows, owner_ids)
     for index in indexes:
         index.create(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE" if engine.dialect.name == "sqlite" else f"ANALYZE {table.name}")
+    # Statistics as a running deployment has them (PostgreSQL's autovacuum also sets the visibility
+    # map, without which an index-only count visits the table).
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE" if engine.dialect.name == "sqlite" else f"VACUUM ANALYZE {table.name}")
     return time.perf_counter() - started
 
 
@@ -306,13 +308,33 @@ same page query and the same capped count in hand-written SQL. Targets: within 3
 
 {table}
 
+Reading the table (the machine was shared with seven other engineers' test runs, load average
+around 10 on 2 cores, so absolute times are inflated and noisy; compare rows of the same run):
+
+* **The endpoint's cost does not grow with the table.** It is about the same at 10,000 and at
+  1,000,000 accounts: the page is read in index order and the count stops at the cap.
+* **On SQLite the SQL the service generates is as cheap as the hand-written query** ("… of which
+  SQL", which also includes the small lookups for the user, custom fields, picklist labels and owner
+  names, next to "raw SQL"). On PostgreSQL those eight statements are eight round trips, which is
+  most of the difference there.
+* **The rest is a fixed cost per request in Python** (authentication, parameter parsing, building 20
+  records with display labels, JSON). With the right indexes the raw query takes well under a
+  millisecond, so the whole endpoint cannot be within 3× of it: **the 3× target is met by the SQL the
+  endpoint runs on SQLite, not by the endpoint as a whole.** The 100 ms target is met with a wide
+  margin on SQLite (and on PostgreSQL).
+
 What keeps it fast:
 
-* Every list filters `deleted_at IS NULL`, so a declared composite index such as accounts'
-  `(status, name)` is built as a *partial* index over the live rows only: the page is read in index
-  order and stops after 60 rows, and the count never visits the table.
+* Every list filters `deleted_at IS NULL`, so indexed fields and declared composite indexes such as
+  accounts' `(status, name)` are built as *partial* indexes over the live rows: the page is read in
+  index order and stops after `page × per_page` rows, and the capped count is answered from the index
+  alone. (With a plain index on `deleted_at`, SQLite's planner took "deleted_at IS NULL" — true for
+  nearly every row — for a selective condition and sorted the whole table: 110 ms for the raw query
+  at 100,000 rows before the change, 0.3 ms after.)
+* The recycle bin has its own partial index over the deleted rows.
 * The total is a capped count (`list_count_cap`, 10,000 by default): past the cap the response says
   `"total_exact": false` instead of counting a million rows.
+* Picklist labels are resolved once per request, not once per cell.
 """
 
 
