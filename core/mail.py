@@ -7,7 +7,7 @@ server in the settings, or, when no host is configured, writes an ``.eml``
 file into ``<instance>/outbox/`` so a fresh install loses nothing.
 
 SMTP settings: ``config.toml`` ``[smtp]`` (host, port, security
-``none|starttls|ssl``, username, password, from_address, timeout), overridden
+``none|starttls|ssl``, username, password, from_address, timeout, ca_file), overridden
 key by key by what an administrator saved through ``/api/v1/mail/settings``.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ JOB_TYPE = "core.email"
 SETTINGS_KEY = "smtp"
 SECURITY_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
-SMTP_FIELDS = ("host", "port", "security", "username", "password", "from_address", "timeout")
+SMTP_FIELDS = ("host", "port", "security", "username", "password", "from_address", "timeout", "ca_file")
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 DEFAULT_FROM = "plugcrm@localhost"
 
@@ -41,7 +41,7 @@ DEFAULT_FROM = "plugcrm@localhost"
 def smtp_settings() -> dict:
     """The effective SMTP settings: config file values overridden by the stored ones."""
     merged = {"host": "", "port": None, "security": "none", "username": "", "password": "",
-              "from_address": "", "timeout": 30}
+              "from_address": "", "timeout": 30, "ca_file": ""}
     merged.update({k: v for k, v in (runtime().settings.smtp or {}).items() if k in SMTP_FIELDS})
     merged.update({k: v for k, v in (settings_store.get(SETTINGS_KEY) or {}).items() if k in SMTP_FIELDS})
     if not merged["port"]:
@@ -64,7 +64,7 @@ def validate_settings(data: dict) -> dict:
     for name in unknown:
         errors[name] = _("Unknown setting.")
     clean: dict = {}
-    for name in ("host", "username", "password", "from_address"):
+    for name in ("host", "username", "password", "from_address", "ca_file"):
         if name in data:
             value = data[name]
             if value is None:
@@ -87,6 +87,8 @@ def validate_settings(data: dict) -> dict:
                 clean[name] = value
         elif name in data:
             clean[name] = None
+    if clean.get("ca_file") and not Path(clean["ca_file"]).is_file():
+        errors["ca_file"] = _("No such file on the server.")
     if clean.get("from_address") and not valid_address(clean["from_address"]):
         errors["from_address"] = _("Enter a valid email address.")
     if errors:
@@ -157,7 +159,8 @@ def sender_domain(from_address: str) -> str:
 def smtp_connection(settings: dict) -> smtplib.SMTP:
     """An open, authenticated SMTP connection according to ``security``."""
     host, port, timeout = settings["host"], int(settings["port"]), float(settings.get("timeout") or 30)
-    context = ssl.create_default_context()
+    # Certificates are always verified; ``ca_file`` adds a company's own CA (or a self-signed server's certificate).
+    context = ssl.create_default_context(cafile=settings.get("ca_file") or None)
     if settings["security"] == "ssl":
         conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:

@@ -155,7 +155,8 @@ class SmtpTestServer:
     that points plugcrm at it.  With ``username``/``password`` it requires AUTH.
     """
 
-    def __init__(self, username: str | None = None, password: str | None = None):
+    def __init__(self, username: str | None = None, password: str | None = None, tls: str | None = None,
+                 cert_dir=None):
         import socket
 
         with socket.socket() as probe:
@@ -163,6 +164,10 @@ class SmtpTestServer:
             self.port = probe.getsockname()[1]
         self.host = "127.0.0.1"
         self.username, self.password = username, password
+        self.tls = tls  # None, "starttls" (required before MAIL) or "ssl" (implicit TLS)
+        self.cert_file = self.key_file = None
+        if tls:
+            self.cert_file, self.key_file = self_signed_certificate(cert_dir, self.host)
         self.messages: list = []
         self.envelopes: list = []
         self.controller = None
@@ -188,7 +193,16 @@ class SmtpTestServer:
 
         kwargs = {"enable_SMTPUTF8": True}
         if self.username:
-            kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=self.tls == "starttls")
+        if self.tls:
+            import ssl
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cert_file, self.key_file)
+            if self.tls == "starttls":
+                kwargs.update(tls_context=context, require_starttls=True)
+            else:
+                kwargs.update(ssl_context=context)
         self.controller = Controller(self, hostname=self.host, port=self.port, **kwargs)
         self.controller.start()
         return self
@@ -199,10 +213,27 @@ class SmtpTestServer:
             self.controller = None
 
     def settings(self) -> dict:
-        smtp = {"host": self.host, "port": self.port, "security": "none", "from_address": "crm@example.com"}
+        smtp = {"host": self.host, "port": self.port, "security": self.tls or "none",
+                "from_address": "crm@example.com"}
+        if self.tls:
+            smtp["ca_file"] = str(self.cert_file)
         if self.username:
             smtp.update(username=self.username, password=self.password)
         return smtp
+
+
+def self_signed_certificate(folder, host: str):
+    """A throw-away certificate for ``host`` (an IP address) made with the openssl command."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(folder or tempfile.mkdtemp(prefix="plugcrm-tls-"))
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={host}",
+                    "-addext", f"subjectAltName=IP:{host}", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
 
 
 @pytest.fixture

@@ -226,3 +226,18 @@ def test_jobs_survive_a_restart(crm_app_factory, crm_clock):
     assert run_pending(second) == 1
     assert CALLS == [("record", {"n": 1}, 1)]
     assert job(second, job_id).status == DONE
+
+
+def test_done_jobs_are_pruned_after_the_keep_period_dead_ones_stay(app):
+    from core.jobs.housekeeping import prune_done
+
+    done_id = add(app, "test.record")
+    dead_id = add(app, "test.always_fails", max_attempts=1)
+    run_pending(app)
+    Session = app.extensions["plugcrm"].Session
+    clock.advance(days=29)
+    assert prune_done(Session, 30) == 0
+    clock.advance(days=2)
+    assert prune_done(Session, 30) == 1
+    assert job(app, done_id) is None
+    assert job(app, dead_id).status == DEAD

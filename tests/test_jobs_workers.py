@@ -166,3 +166,44 @@ def test_embedded_worker_thread_runs_a_job_as_soon_as_it_is_committed(crm_app):
     assert probe.threads == ["plugcrm-worker"]
     with crm_app.app_context():
         assert session().get(Job, job_id).status == DONE
+
+
+class LongRunning:
+    """A handler that outlives a lease renewal and checks no other worker could take its job meanwhile."""
+
+    def __init__(self, app):
+        self.app = app
+        self.stolen = None
+
+    def locked_at(self, job_id):
+        with self.app.extensions["plugcrm"].engine.connect() as conn:
+            return conn.execute(sa.select(Job.locked_at).where(Job.id == job_id)).scalar_one()
+
+    @hookimpl
+    def crm_job_handlers(self):
+        def handler(payload, ctx):
+            from core import clock
+            from core.jobs.runner import claim
+
+            first = self.locked_at(ctx.job_id)
+            wait_until(lambda: self.locked_at(ctx.job_id) > first, timeout=30)
+            runtime = self.app.extensions["plugcrm"]
+            self.stolen = claim(runtime.Session, "intruder", clock.now(), runtime.settings.job_lease_seconds)
+
+        return {"test.long": handler}
+
+
+def test_a_long_job_keeps_its_lease_alive(crm_app_factory):
+    app = crm_app_factory(job_lease_seconds=3)
+    probe = LongRunning(app)
+    app.extensions["plugcrm"].plugins.pm.register(probe, name="long_running")
+    with app.app_context():
+        job_id = enqueue("test.long", {})
+        session().commit()
+    from core.jobs.worker import run_pending
+
+    assert run_pending(app) == 1
+    assert probe.stolen is None, "the renewed lease kept the job from a second worker"
+    with app.app_context():
+        job = session().get(Job, job_id)
+        assert (job.status, job.attempts) == (DONE, 1)

@@ -128,3 +128,41 @@ def test_header_injection_in_subject_is_refused(crm_app_factory):
     app = crm_app_factory()
     with app.app_context(), pytest.raises(ValidationError):
         enqueue_email(["kim@example.com"], "hello\r\nBcc: victim@example.com", "text")
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+def test_tls_modes_deliver_and_verify_the_certificate(crm_app_factory, tmp_path, tls):
+    from core.testing import SmtpTestServer
+
+    server = SmtpTestServer(username="crm", password="pw", tls=tls, cert_dir=tmp_path).start()
+    try:
+        app = crm_app_factory(smtp=server.settings())
+        job_id = send(app, ["kim@example.com"], SUBJECT_KO, "암호화된 연결")
+        run_pending(app)
+        assert status(app, job_id).status == DONE
+        assert [m["Subject"] for m in server.messages] == [SUBJECT_KO]
+    finally:
+        server.stop()
+
+
+def test_untrusted_certificate_is_refused(crm_app_factory, tmp_path):
+    from core.testing import SmtpTestServer
+
+    server = SmtpTestServer(tls="starttls", cert_dir=tmp_path).start()
+    try:
+        app = crm_app_factory(smtp=dict(server.settings(), ca_file=""))
+        job_id = send(app, ["kim@example.com"], "hi", "text")
+        run_pending(app)
+        failed = status(app, job_id)
+        assert failed.status == FAILED and "CERTIFICATE_VERIFY_FAILED" in failed.last_error
+        assert server.messages == []
+    finally:
+        server.stop()
+
+
+def test_internationalised_address_goes_out_with_smtputf8(crm_app_factory, smtp_server):
+    app = crm_app_factory(smtp=smtp_server.settings())
+    send(app, ["김철수@예시.한국"], SUBJECT_KO, "본문")
+    run_pending(app)
+    assert smtp_server.envelopes[0].rcpt_tos == ["김철수@예시.한국"]
+    assert smtp_server.messages[0]["To"] == "김철수@예시.한국"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -94,7 +95,9 @@ def execute(app, claimed: Claimed, table: dict, worker_id: str) -> str:
     from core.db import session
     from core.jobs import JobContext
 
-    with app.app_context():
+    engine = app.extensions["plugcrm"].engine
+    lease = app.extensions["plugcrm"].settings.job_lease_seconds
+    with app.app_context(), LeaseKeeper(engine, claimed.id, worker_id, lease / 3):
         sess = session()
         reporter = ProgressReporter(app, claimed.id, worker_id)
         try:
@@ -146,12 +149,36 @@ def record_failure(sess, claimed: Claimed, exc: BaseException, worker_id: str) -
     return DEAD if final else FAILED
 
 
+class LeaseKeeper(threading.Thread):
+    """Renews the job's lease while its handler runs, so a long import is not taken for a crashed worker."""
+
+    def __init__(self, engine, job_id: int, worker_id: str, every_seconds: float):
+        super().__init__(name=f"plugcrm-lease-{job_id}", daemon=True)
+        self.engine, self.job_id, self.worker_id, self.every = engine, job_id, worker_id, every_seconds
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        while not self.finished.wait(self.every):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(owned(self.job_id, self.worker_id).values(locked_at=clock.now()))
+            except sa.exc.SQLAlchemyError as exc:  # the database is busy or away: try again next time
+                log.warning("job %s: could not renew the lease: %s", self.job_id, exc)
+
+    def __enter__(self) -> "LeaseKeeper":
+        self.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.finished.set()
+        self.join()
+
+
 class ProgressReporter:
     """Writes ``ctx.progress`` to the job row, at most twice a second.
 
     On PostgreSQL it commits on a connection of its own, so the progress is
-    visible while the handler's transaction is still open (and it renews the
-    lease).  On SQLite a second writer would wait for the handler's write lock,
+    visible while the handler's transaction is still open.  On SQLite a second writer would wait for the handler's write lock,
     so progress is written in the handler's transaction instead.
     """
 
@@ -175,7 +202,7 @@ class ProgressReporter:
         engine = self.app.extensions["plugcrm"].engine
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
-                conn.execute(stmt.values(locked_at=clock.now()))
+                conn.execute(stmt)
         else:
             from core.db import session
             session().execute(stmt)

@@ -5,6 +5,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 import sqlalchemy as sa
@@ -43,6 +44,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.stop_event = threading.Event()
         self.jobs_run = 0
+        self.last_prune = float("-inf")
 
     @property
     def runtime(self):
@@ -65,14 +67,27 @@ class Worker:
         self.jobs_run += count
         return count
 
+    def prune_now_and_then(self) -> None:
+        from core.jobs.housekeeping import PRUNE_EVERY_SECONDS, keep_days, prune_done
+
+        if time.monotonic() - self.last_prune >= PRUNE_EVERY_SECONDS:
+            self.last_prune = time.monotonic()
+            removed = prune_done(self.runtime.Session, keep_days(self.runtime.settings))
+            if removed:
+                log.info("job worker %s: removed %s finished jobs", self.name, removed)
+
     def run_forever(self) -> None:
         log.info("job worker %s started", self.name)
+        errors = 0
         while not self.stop_event.is_set():
             try:
-                ran = self.run_due()
-            except Exception:  # database away for a moment: log, wait, try again
-                log.exception("job worker %s: polling failed", self.name)
-                ran = 0
+                self.prune_now_and_then()
+                ran, errors = self.run_due(), 0
+            except Exception:  # database away for a while: log, back off, try again
+                errors += 1
+                log.exception("job worker %s: polling failed (%s in a row)", self.name, errors)
+                self.stop_event.wait(min(self.poll_seconds * 2 ** errors, 60))
+                continue
             if ran == 0:
                 _wake.wait(self.poll_seconds)
                 _wake.clear()
