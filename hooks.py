@@ -141,6 +141,18 @@ def crm_visibility_condition(entity, user):
 
 
 @hookspec
+def crm_visibility_grants(entity, user):
+    """Return a SQLAlchemy condition that makes more *private* records of ``entity`` visible to ``user``.
+
+    ORed with the core's rule (owner, or a user in a role above the owner's),
+    e.g. the assignees of a task: ``entity.table.c.id.in_(select(link.c.activity_id)
+    .where(link.c.user_id == user.id))``.  Grants open reading only; editing and
+    deleting stay with the owner and superiors (unless the entity is ``public_rw``).
+    The role must still have the ``view`` right.  Return ``None`` to add nothing.
+    """
+
+
+@hookspec
 def crm_default_rights():
     """Return default rights per role and entity: ``{role: {entity: ["view", "create", ...]}}``.
 

@@ -239,3 +239,29 @@ def test_export_applies_the_same_filter_and_needs_the_export_right(org):
     sales = role_id(org, "sales")
     org.admin.patch(f"/api/v1/roles/{sales}/rights", json={"accounts": {"export": False}})
     assert org.rep1.get("/api/v1/exports/accounts?scope=all&format=csv").status_code == 403
+
+
+def test_visibility_grants_open_private_records_for_reading_only(crm_app_factory, tmp_path):
+    """A plugin grants reading (e.g. to a task's assignees); changing stays with owner and superiors."""
+    plugin = tmp_path / "plugins" / "grants_demo" / "__init__.py"
+    plugin.parent.mkdir(parents=True)
+    plugin.write_text(
+        "from core.plugins import Manifest\n"
+        "from hooks import hookimpl\n"
+        "manifest = Manifest(name='grants_demo', version='1', label='Grants', depends=['customers'])\n"
+        "@hookimpl\n"
+        "def crm_visibility_grants(entity, user):\n"
+        "    if entity.name == 'accounts':\n"
+        "        return entity.table.c.name.like('%' + user.name + '%')\n"
+    )
+    app = crm_app_factory(plugins=["customers", "grants_demo"], plugins_dir=str(plugin.parent.parent))
+    owner = client(app, "owner@example.com", role="sales")
+    kim = client(app, "kim@example.com", role="sales")
+    other = client(app, "lee@example.com", role="sales")
+    shared = create(owner, "accounts", name="kim 담당 상사")
+    create(owner, "accounts", name="비공개 상사")
+    assert names(kim.get("/api/v1/accounts")) == {"kim 담당 상사"}
+    assert names(other.get("/api/v1/accounts")) == set()
+    assert kim.get(f"/api/v1/accounts/{shared}").status_code == 200
+    assert kim.patch(f"/api/v1/accounts/{shared}", json={"status": "vip"}).status_code == 403
+    assert len(names(owner.get("/api/v1/accounts"))) == 2

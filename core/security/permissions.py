@@ -12,12 +12,14 @@ reports, exports and plugin queries all see the same rows:
   rep only their own, another branch none of them);
 * ``public_read`` / ``public_rw`` entities and entities without owners: every
   record;
+* a plugin's ``crm_visibility_grants`` may open private records to more
+  people (ORed with the ownership rule: the assignees of a task);
 * plus whatever each plugin's ``crm_visibility_condition`` adds (ANDed).
 
 :func:`can` answers whether a user may do an action (``view``, ``create``,
 ``edit``, ``delete``, ``import``, ``export``) on an entity, and on one record:
 editing and deleting someone else's record needs ``public_rw`` sharing or a
-role above the owner's.  Callers show a record that exists but is invisible as
+role above the owner's (a grant lets people read, not change).  Callers show a record that exists but is invisible as
 404 and a refused action as 403 (:func:`require_right`).
 """
 from __future__ import annotations
@@ -42,7 +44,8 @@ def visibility_condition(entity, user):
         if not role_rights(user.role_id, entity.name)["view"]:
             return sa.false()
         if entity.owned and effective_sharing(entity) == "private":
-            conditions.append(owner_condition(entity.table.c.owner_id, user))
+            grants = [c for c in runtime().hook.crm_visibility_grants(entity=entity, user=user) if c is not None]
+            conditions.append(sa.or_(owner_condition(entity.table.c.owner_id, user), *grants))
     for extra in runtime().hook.crm_visibility_condition(entity=entity, user=user):
         if extra is not None:
             conditions.append(extra)
@@ -92,14 +95,22 @@ def can(user, entity, action: str, record: dict | None = None) -> bool:
         raise ValueError(f"unknown action {action!r}")
     if not rights(user, entity)[action]:
         return False
+    if record is not None and action == "view":
+        return record_visible(entity, record["id"], user)
     if user.is_admin or record is None or not entity.owned:
         return True
-    sharing = effective_sharing(entity)
-    if action == "view" and sharing != "private":
-        return True
-    if action in ("view", "edit", "delete") and sharing != "public_rw":
+    if action in ("edit", "delete") and effective_sharing(entity) != "public_rw":
         return record.get("owner_id") in visible_owner_ids(user)
     return True
+
+
+def record_visible(entity, record_id: int, user) -> bool:
+    """Is this record in what ``user`` may see (the same SQL rule as every read)?"""
+    from core.db import session
+    from core.entities.query import visible_select
+
+    stmt = visible_select(entity, user, entity.table.c.id, include_deleted=True).where(entity.table.c.id == record_id)
+    return session().execute(stmt).first() is not None
 
 
 ACTION_MESSAGES = {
