@@ -79,3 +79,9 @@ def test_notes_sleep_in_the_recycle_bin_and_come_back_with_the_record(team):
 def test_unauthenticated_is_401(team):
     anonymous = team["app"].test_client()
     assert anonymous.get(f"{team['url']}/notes").status_code == 401
+
+
+def test_openapi_documents_notes_attachments_and_jobs(crm_app):
+    document = crm_app.test_client().get("/api/v1/openapi.json").json
+    assert {"/api/v1/accounts/{id}/notes", "/api/v1/accounts/{id}/attachments/{child_id}",
+            "/api/v1/jobs/{id}/retry", "/api/v1/mail/settings"} <= set(document["paths"])

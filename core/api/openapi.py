@@ -76,10 +76,13 @@ def openapi_document() -> dict:
         "PageMeta": {"type": "object", "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"},
                                                       "total": {"type": "integer"}, "total_exact": {"type": "boolean"}}},
     }
-    paths: dict = {}
+    from core.api.record_extras import admin_openapi_paths, openapi_paths
+
+    paths: dict = admin_openapi_paths()
     for entity in runtime().registry.entities.values():
         schemas.update(entity_schemas(entity))
         paths.update(entity_paths(entity))
+        paths.update(openapi_paths(entity.name))
     return {
         "openapi": "3.1.0",
         "info": {"title": "plugcrm API", "version": __version__},
