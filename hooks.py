@@ -94,10 +94,15 @@ def crm_translation_dirs():
 def crm_job_handlers():
     """Return a ``{job_type: callable(payload: dict, ctx)}`` mapping.
 
-    Handlers run in the worker, outside any request.  Raise to fail the
-    attempt; the queue retries with backoff and ends in ``dead`` with the last
-    error.  Enqueue with :func:`core.jobs.enqueue` inside the transaction that
-    caused the side effect.
+    Handlers run in the worker, outside any request, inside an app context:
+    use :func:`core.db.session` (the job is marked done in the same
+    transaction, so do not commit unless you work in chunks).  ``ctx.job_id``,
+    ``ctx.attempt`` (1, 2, ...) and ``ctx.progress(done, total)`` are there for
+    long jobs.  Raise to fail the attempt; the queue retries with exponential
+    backoff and ends in ``dead`` with the last error (raise
+    :class:`core.jobs.runner.PermanentJobError` when retrying cannot help).
+    Enqueue with :func:`core.jobs.enqueue` inside the transaction that caused
+    the side effect; job types are namespaced ``"<plugin>.<what>"``.
     """
 
 
