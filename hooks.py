@@ -100,7 +100,7 @@ def crm_job_handlers():
     ``ctx.attempt`` (1, 2, ...) and ``ctx.progress(done, total)`` are there for
     long jobs.  Raise to fail the attempt; the queue retries with exponential
     backoff and ends in ``dead`` with the last error (raise
-    :class:`core.jobs.runner.PermanentJobError` when retrying cannot help).
+    :class:`core.jobs.PermanentJobError` when retrying cannot help).
     Enqueue with :func:`core.jobs.enqueue` inside the transaction that caused
     the side effect; job types are namespaced ``"<plugin>.<what>"``.
     """

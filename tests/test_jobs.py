@@ -42,6 +42,13 @@ def writes_then_fails(payload, ctx):
     raise Flaky("after writing")
 
 
+def hopeless(payload, ctx):
+    from core.jobs import PermanentJobError
+
+    CALLS.append(("hopeless", payload, ctx.attempt))
+    raise PermanentJobError("the record is gone")
+
+
 def reports_progress(payload, ctx):
     for done in range(1, 5):
         ctx.progress(done, 4)
@@ -53,7 +60,7 @@ class ProbeJobs:
     @hookimpl
     def crm_job_handlers(self):
         return {"test.record": record, "test.fail_twice": fail_twice, "test.always_fails": always_fails,
-                "test.writes_then_fails": writes_then_fails, "test.progress": reports_progress}
+                "test.writes_then_fails": writes_then_fails, "test.progress": reports_progress, "test.hopeless": hopeless}
 
 
 @pytest.fixture
@@ -117,6 +124,13 @@ def test_always_failing_job_ends_dead_with_the_error(app):
     assert "Flaky: the gateway said no" in dead.last_error
     assert dead.finished_at is not None
     assert len(CALLS) == 3
+
+
+def test_permanent_error_ends_dead_without_retrying(app):
+    job_id = add(app, "test.hopeless")
+    run_pending(app)
+    dead = job(app, job_id)
+    assert (dead.status, dead.attempts) == (DEAD, 1) and "the record is gone" in dead.last_error
 
 
 def test_job_enqueued_in_rolled_back_transaction_never_runs(app):

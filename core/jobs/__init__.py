@@ -16,8 +16,8 @@ from core import clock
 from core.db import session
 from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 
-__all__ = ["enqueue", "Job", "JobContext", "handlers", "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD",
-           "STATUSES"]
+__all__ = ["enqueue", "Job", "JobContext", "PermanentJobError", "handlers",
+           "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD", "STATUSES"]
 
 Handler = Callable[[dict, "JobContext"], object]
 
@@ -73,6 +73,10 @@ def add_unless_duplicate(job: Job) -> None:
     except IntegrityError:
         sess.expunge(job) if job in sess else None
         job.id = None
+
+
+class PermanentJobError(Exception):
+    """Raise from a handler when retrying cannot help (bad address, missing record): the job goes dead now."""
 
 
 class JobContext:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from core import clock
+from core.jobs import PermanentJobError
 from core.jobs.models import DEAD, DONE, FAILED, RUNNING, WAITING, Job
 
 log = logging.getLogger("plugcrm.jobs")
@@ -31,10 +32,6 @@ RETRY_BASE_SECONDS = 10
 RETRY_MAX_SECONDS = 3600
 PROGRESS_EVERY_SECONDS = 0.5
 ERROR_MAX_CHARS = 4000
-
-
-class PermanentJobError(Exception):
-    """Raise from a handler when retrying cannot help (bad address, missing record): the job goes dead now."""
 
 
 @dataclass
