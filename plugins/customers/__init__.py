@@ -82,6 +82,16 @@ def crm_duplicate_candidates(entity, values, user):
 
 
 @hookimpl
+def crm_visibility_grants(entity, user):
+    """Assignees read the activities they are assigned to (editing stays with the owner and superiors)."""
+    if entity.name != "activities":
+        return None
+    from plugins.customers.activities import assigned_condition
+
+    return assigned_condition(user.id)
+
+
+@hookimpl
 def crm_list_filters(entity):
     from plugins.customers.filters import FILTERS
 

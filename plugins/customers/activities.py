@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from core import clock
 from core.db import session
 from core.entities.query import visible_select
-from core.errors import ValidationError
+from core.errors import Forbidden, ValidationError
 from core.runtime import runtime
 
 CONTACT_TYPES = ("call", "meeting", "visit")  # what counts as "contacting the customer"
@@ -120,6 +120,27 @@ def on_removed_or_restored(sender, *, record, **_kw) -> None:
 
 
 # --- assignees (a link table) -------------------------------------------------
+
+def assigned_condition(user_id: int):
+    """SQL: the activity has ``user_id`` among its assignees."""
+    from plugins.customers.entities import activities
+    from plugins.customers.models import assignees_table
+
+    link = assignees_table()
+    return activities.table.c.id.in_(sa.select(link.c.activity_id).where(link.c.user_id == user_id))
+
+
+def complete(activity_id: int, user) -> dict:
+    """Mark an activity done: its owner and superiors may (the edit right), and so may its assignees."""
+    from core.entities import records
+    from core.security.permissions import can
+    from plugins.customers.entities import activities
+
+    activity = records.get(activities, activity_id, user)
+    if not (can(user, activities, "edit", activity) or user.id in assignee_ids(activity_id)):
+        raise Forbidden(_("Only the owner, a superior or an assignee can complete this activity."))
+    return records.update(activities, activity_id, {"status": "done"}, user, check_rights=False)
+
 
 def assignee_ids(activity_id: int) -> list[int]:
     from plugins.customers.models import assignees_table

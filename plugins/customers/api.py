@@ -94,6 +94,16 @@ def import_vcards():
                     "accounts_not_found": unlinked}), 201
 
 
+@api.post("/activities/<int:activity_id>/complete")
+def complete_activity(activity_id):
+    """Assignees (who may read but not edit someone else's activity) mark it done here."""
+    from plugins.customers.entities import activities
+
+    record = activity_rules.complete(activity_id, current_user_or_none())
+    session().commit()
+    return jsonify(records.to_json(activities, record))
+
+
 @api.get("/activities/<int:activity_id>/assignees")
 def get_assignees(activity_id):
     from plugins.customers.entities import activities

@@ -52,16 +52,15 @@ def birthday_month(raw: str):
 def assigned_to(raw: str):
     """Activities a user owns or is assigned to: ``me`` or a user id."""
     from plugins.customers.entities import activities
-    from plugins.customers.models import assignees_table
 
     if raw.strip().lower() == "me":
         user = current_user_or_none()
         user_id = user.id if user is not None else 0
     else:
         user_id = positive_int(raw, 2**31 - 1)
-    link, table = assignees_table(), activities.table
-    return sa.or_(table.c.owner_id == user_id,
-                  table.c.id.in_(sa.select(link.c.activity_id).where(link.c.user_id == user_id)))
+    from plugins.customers.activities import assigned_condition
+
+    return sa.or_(activities.table.c.owner_id == user_id, assigned_condition(user_id))
 
 
 FILTERS = {

@@ -160,3 +160,20 @@ def test_last_contact_follows_edits_moves_and_the_recycle_bin(crm_api, crm_clock
     assert (last(first), last(second)) == (days_ago(40), days_ago(5))
     crm_api.patch(f"/api/v1/activities/{older['id']}", json={"status": "cancelled"})
     assert last(first) is None
+
+
+def test_assignees_read_and_complete_but_only_the_creator_confirms(crm_app, crm_api):
+    helper_id, helper = rep(crm_app, "helper@example.com")
+    _o, outsider = rep(crm_app, "outsider@example.com")
+    task = create(crm_api, "activities", subject="계약서 검토", type="task")
+    assert helper.get(f"/api/v1/activities/{task['id']}").status_code == 404
+    crm_api.put(f"/api/v1/customers/activities/{task['id']}/assignees", json={"user_ids": [helper_id]})
+    assert helper.get(f"/api/v1/activities/{task['id']}").json["subject"] == "계약서 검토"
+    assert [a["id"] for a in helper.get("/api/v1/activities?assigned_to=me").json["data"]] == [task["id"]]
+    assert helper.patch(f"/api/v1/activities/{task['id']}", json={"subject": "바꿈"}).status_code == 403
+    assert outsider.post(f"/api/v1/customers/activities/{task['id']}/complete").status_code == 404
+    done = helper.post(f"/api/v1/customers/activities/{task['id']}/complete")
+    assert done.status_code == 200 and done.json["status"] == "done" and done.json["completed_at"]
+    assert helper.patch(f"/api/v1/activities/{task['id']}", json={"confirmed": True}).status_code == 403
+    confirmed = crm_api.patch(f"/api/v1/activities/{task['id']}", json={"confirmed": True}).json
+    assert confirmed["confirmed"] is True

@@ -45,7 +45,7 @@ def test_my_activities_include_what_i_am_assigned_to(crm_app, crm_api, crm_clock
     crm_api.put(f"/api/v1/customers/activities/{task['id']}/assignees", json={"user_ids": [helper_id]})
     with crm_app.test_request_context():
         helper = session().get(User, helper_id)
-        assert [a.subject for a in my_activities(helper)["today"]] == []  # assigned, but cannot see it
+        assert [a.subject for a in my_activities(helper)["today"]] == ["같이 할 일"]  # assigned: may read it
         admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
         assert [a.subject for a in my_activities(admin)["today"]] == ["같이 할 일"]
 
