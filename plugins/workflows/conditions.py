@@ -64,6 +64,14 @@ class Condition:
     def reads_change(self) -> bool:
         return self.op in CHANGE_OPS
 
+    def holds(self, new: RecordView, old: RecordView | None, today: dt.date) -> bool:
+        """The fast path used on every save; :meth:`evaluate` adds the explanation for the run log."""
+        actual = new.value(self.path.path)
+        if self.op in CHANGE_OPS:
+            before = old.value(self.path.path) if old is not None else None
+            return self.evaluate_change(before, actual, old is None)
+        return bool(self.test(actual, today))
+
     def evaluate(self, new: RecordView, old: RecordView | None, today: dt.date) -> dict:
         """``{field, op, value, actual, held}``: the result and the value that decided it."""
         actual = new.value(self.path.path)

@@ -115,9 +115,16 @@ def take_pending(entity_name: str, record: dict, old: dict | None) -> Pending | 
 
 # --- evaluating --------------------------------------------------------------
 
-def evaluate(workflow: CompiledWorkflow, new: RecordView, old: RecordView | None) -> tuple[bool, dict]:
+def holds(workflow: CompiledWorkflow, new: RecordView, old: RecordView | None, today) -> bool:
+    """Whether the conditions hold (short-circuits: this runs for every workflow on every save)."""
+    return all(c.holds(new, old, today) for c in workflow.all) and \
+        (not workflow.any or any(c.holds(new, old, today) for c in workflow.any))
+
+
+def evaluate(workflow: CompiledWorkflow, new: RecordView, old: RecordView | None,
+             today=None) -> tuple[bool, dict]:
     """Whether the conditions hold, with each condition's result (the run log's "why")."""
-    today = local_today()
+    today = today or local_today()
     all_results = [c.evaluate(new, old, today) for c in workflow.all]
     any_results = [c.evaluate(new, old, today) for c in workflow.any]
     held = all(r["held"] for r in all_results) and (not any_results or any(r["held"] for r in any_results))
@@ -149,13 +156,16 @@ def before_save(entity, values: dict, old: dict | None, user) -> None:
     workflows = [w for w in cache.compiled_for(entity.name) if w.fires_on(event)]
     if not workflows:
         return
-    already = claimed_once([w.id for w in workflows if w.trigger == "once"], old["id"]) if old else set()
     old_view = RecordView(entity, old) if old is not None else None
+    new_view = RecordView(entity, values)  # reads ``values`` live: later workflows see earlier updates
+    today = local_today()
     evaluations = []
     for workflow in workflows:
-        if workflow.id in already:
+        if not workflow.log_all and not holds(workflow, new_view, old_view, today):
             continue
-        held, conditions = evaluate(workflow, RecordView(entity, values), old_view)
+        if workflow.trigger == "once" and old is not None and claimed_once([workflow.id], old["id"]):
+            continue
+        held, conditions = evaluate(workflow, new_view, old_view, today)
         if not held and not workflow.log_all:
             continue
         evaluation = Evaluation(workflow, held, conditions)

@@ -67,3 +67,12 @@ def test_manual_run_on_a_record_the_user_cannot_see_is_404(app, api):
     response = sales.post(f"/api/v1/workflows/{wf['id']}/run", json={"record_id": created["id"]})
     assert response.status_code == 404
     assert api.get(f"/api/v1/accounts/{created['id']}").get_json()["description"] is None
+
+
+def test_later_workflows_see_the_updates_of_earlier_ones_in_the_same_save(api):
+    workflow(api, name="first", tasks=[{"type": "update_fields", "fields": [
+        {"field": "representative", "expr": "if status = 'vip' then '대표 VIP' else '' end"}]}])
+    workflow(api, name="second", conditions={"all": [{"field": "representative", "op": "is", "value": "대표 VIP"}]},
+             tasks=[{"type": "update_fields", "fields": [{"field": "description", "value": "VIP 관리 대상"}]}])
+    assert account(api, status="vip")["description"] == "VIP 관리 대상"
+    assert account(api, name="보통", status="normal")["description"] is None
