@@ -157,7 +157,7 @@ def test_delete_and_restore_keep_attachments(team):
     team["rep"].post(f"{url}/notes", json={"body": "계약서 첨부함"})
     assert team["rep"].delete(url).status_code == 204
     assert team["rep"].get(f"{url}/attachments/{att['id']}").status_code == 404
-    assert team["rep"].get(f"/api/v1/accounts?q=해동").json["meta"]["total"] == 0
+    assert team["rep"].get("/api/v1/accounts?q=해동").json["meta"]["total"] == 0
     assert team["rep"].post(f"{url}/restore").status_code == 200
     assert team["rep"].get(f"{url}/attachments/{att['id']}").data == PDF
     assert team["rep"].get(f"{url}/counts").json == {"notes": 1, "attachments": 1}

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.db import session
-from core.jobs import DEAD, DONE, FAILED, Job
+from core.jobs import DONE, FAILED, Job
 from core.jobs.runner import retry_delay
 from core.jobs.worker import run_pending
 from core.mail import enqueue_email

@@ -4,7 +4,7 @@ The SMTP password is write-only: responses say only whether one is set.
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 
 from core import mail
