@@ -12,7 +12,7 @@ from core.runtime import runtime
 
 def reference_title(title, deleted_at) -> str:
     """A referenced record's title; one in the recycle bin says so rather than vanishing."""
-    return f"{title} ({_('in the recycle bin')})" if deleted_at is not None else str(title)
+    return _("%(title)s (in the recycle bin)", title=title) if deleted_at is not None else str(title)
 
 
 def display_values(entity, records: list[dict], user) -> list[dict]:
