@@ -5,13 +5,12 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core import clock
 from core.api import api
 from core.api.admin import admin
 from core.api.paging import page_args, page_json, raise_if
 from core.db import session
-from core.errors import Conflict, NotFound
-from core.jobs import DEAD, QUEUED, STATUSES, Job
+from core.errors import NotFound
+from core.jobs import STATUSES, Job, retry
 
 
 @api.get("/jobs")
@@ -56,14 +55,8 @@ def get_job(job_id):
 
 @api.post("/jobs/<int:job_id>/retry")
 def retry_job(job_id):
-    """Queue a dead job again with a fresh set of attempts (its last error stays until it succeeds)."""
+    """Queue a dead job again (409 for any other status)."""
     admin()
-    job = session().scalar(sa.select(Job).where(Job.id == job_id).with_for_update())
-    if job is None:
-        raise NotFound(_("Job not found."))
-    if job.status != DEAD:
-        raise Conflict(_("Only a dead job can be retried; this one is %(status)s.", status=job.status))
-    job.status, job.attempts, job.run_at, job.finished_at = QUEUED, 0, clock.now(), None
-    session().info["crm_jobs_enqueued"] = True
+    job = retry(job_id)
     session().commit()
     return jsonify(job.to_json(full=True))

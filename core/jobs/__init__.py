@@ -16,7 +16,7 @@ from core import clock
 from core.db import session
 from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 
-__all__ = ["enqueue", "Job", "JobContext", "PermanentJobError", "handlers",
+__all__ = ["enqueue", "retry", "Job", "JobContext", "PermanentJobError", "handlers",
            "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD", "STATUSES"]
 
 Handler = Callable[[dict, "JobContext"], object]
@@ -53,6 +53,23 @@ def enqueue(job_type: str, payload: dict, *, run_at: dt.datetime | None = None, 
             return existing_job(dedupe_key)
     sess.info["crm_jobs_enqueued"] = True
     return job.id
+
+
+def retry(job_id: int) -> Job:
+    """Queue a dead job again with a fresh set of attempts (its last error stays until it succeeds)."""
+    import sqlalchemy as sa
+    from flask_babel import gettext as _
+
+    from core.errors import Conflict, NotFound
+
+    job = session().scalar(sa.select(Job).where(Job.id == job_id).with_for_update())
+    if job is None:
+        raise NotFound(_("Job not found."))
+    if job.status != DEAD:
+        raise Conflict(_("Only a dead job can be retried; this one is %(status)s.", status=job.status))
+    job.status, job.attempts, job.run_at, job.finished_at = QUEUED, 0, clock.now(), None
+    session().info["crm_jobs_enqueued"] = True
+    return job
 
 
 def existing_job(dedupe_key: str) -> int | None:
