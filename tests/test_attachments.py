@@ -180,3 +180,25 @@ def test_upload_with_browser_session_needs_the_csrf_token(team):
     genuine = browser.post(f"{team['url']}/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")},
                            content_type="multipart/form-data", headers={"X-CSRFToken": token})
     assert genuine.status_code == 201
+
+
+def test_purging_the_record_removes_its_notes_attachments_and_files(team):
+    import sqlalchemy as sa
+
+    from core.attachments import Attachment
+    from core.db import session
+    from core.notes import Note
+
+    url = team["url"]
+    record_id = int(url.rsplit("/", 1)[1])
+    upload(team["rep"], url, PDF, "a.pdf")
+    team["rep"].post(f"{url}/notes", json={"body": "메모"})
+    team["rep"].delete(url)
+    assert len(stored_files(team["app"])) == 1, "the recycle bin keeps the file"
+    assert team["rep"].delete(f"/api/v1/recycle-bin/accounts/{record_id}").status_code == 403
+    assert len(stored_files(team["app"])) == 1
+    assert team["admin"].delete(f"/api/v1/recycle-bin/accounts/{record_id}").status_code == 204
+    assert stored_files(team["app"]) == []
+    with team["app"].app_context():
+        for model in (Note, Attachment):
+            assert session().scalar(sa.select(sa.func.count()).select_from(model)) == 0
