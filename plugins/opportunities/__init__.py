@@ -49,6 +49,12 @@ def crm_blueprints():
 
 
 @hookimpl
+def crm_list_filters(entity):
+    from plugins.opportunities.filters import FILTERS
+    return FILTERS.get(entity.name, {})
+
+
+@hookimpl
 def crm_visibility_condition(entity, user):
     """Line items, partners and competitors are visible exactly when their opportunity is."""
     if entity.name not in CHILD_NAMES:

@@ -38,7 +38,18 @@ def board():
     return render_template("opportunities/board.html", columns=columns, chosen_type=chosen_type,
                            types=choices("opportunity_type"), lost_reasons=choices("opportunity_lost_reason"),
                            can_edit=can(user, opps, "edit"), dwell_days=services.dwell_days,
-                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities", **kw))
+                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities", **kw),
+                           excel_url=excel_url(type=chosen_type))
+
+
+def excel_url(**filters) -> str | None:
+    """The core exporter's Excel download of the (filtered) opportunity list, when it is installed."""
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for("api.export_records", entity_name="opportunities", scope="all", format="xlsx", **filters)
+    except BuildError:
+        return None
 
 
 @pages.get("/reports")

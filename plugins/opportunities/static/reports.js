@@ -4,12 +4,6 @@
   const data = JSON.parse(document.getElementById("report-data").textContent);
   if (typeof Chart === "undefined") return;
 
-  function monthEnd(month) {
-    const [y, m] = month.split("-").map(Number);
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    return month + "-" + String(last).padStart(2, "0");
-  }
-
   new Chart(document.getElementById("funnel-chart"), {
     type: "bar",
     data: {
@@ -33,7 +27,7 @@
     options: {onClick: (_e, items) => {
       if (!items.length) return;
       const month = data.forecast[items[0].index].month;
-      window.location = data.monthUrl.replace("__FROM__", month + "-01").replace("__TO__", monthEnd(month));
+      window.location = data.monthUrl.replace("__MONTH__", month);
     }}
   });
 })();

@@ -20,6 +20,7 @@ def test_board_shows_deals_by_stage_with_counts_and_list_links(app, pipeline):
     proposal = html[html.index('data-stage="proposal"'):html.index('data-stage="negotiation"')]
     assert "서버 교체" in proposal and '<span class="count">1</span>' in proposal
     assert "/records/opportunities?stage=proposal" in proposal
+    assert "/api/v1/exports/opportunities?scope=all&amp;format=xlsx&amp;type=new" in html
 
 
 def test_reports_page_has_the_numbers_and_drill_down_links(app, pipeline):

@@ -122,3 +122,22 @@ def test_won_lost_analysis(team):
 
 def test_unknown_report_is_404(team):
     assert team["admin"].get("/api/v1/opportunities/reports/nothing").status_code == 404
+
+
+def test_list_filters_by_partner_product_and_revenue_month(team, pipeline):
+    admin, deals = team["admin"], team["deals"]
+    partner = pipeline.account("협력사")
+    ok(admin.post("/api/v1/opportunity_partners", json={"opportunity_id": deals["C"], "account_id": partner}), 201)
+    product = pipeline.product()
+    pipeline.item(deals["D"], product)
+
+    def titles(query):
+        return sorted(r["title"] for r in ok(admin.get(f"/api/v1/opportunities?{query}"))["data"])
+
+    assert titles(f"partner_id={partner}") == ["C"]
+    assert titles(f"product_id={product}") == ["D"]
+    assert titles("revenue_in_month=2027-02") == ["C"]
+    assert titles("revenue_in_month=2027-01") == ["B", "C", "E"]
+    assert admin.get("/api/v1/opportunities?revenue_in_month=02-2027").status_code == 400
+    funnel = report(admin, "funnel", f"?partner_id={partner}")
+    assert funnel["total"]["count"] == 1

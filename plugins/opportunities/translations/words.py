@@ -139,6 +139,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "다음 단계로 가기 전에 필수 활동을 완료하세요: %(actions)s", "推进阶段前请先完成必须的动作:%(actions)s。"),
     "Missing: %(actions)s.": ("미완료: %(actions)s", "未完成:%(actions)s。"),
     "List": ("목록", "列表"),
+    "Excel download": ("엑셀 다운로드", "导出 Excel"),
     "%(n)s days in stage": ("단계 체류 %(n)s일", "阶段停留 %(n)s 天"),
     "Why was it lost?": ("실패 사유는 무엇인가요?", "为什么丢单?"),
     "Cancel": ("취소", "取消"),
