@@ -241,3 +241,48 @@ def assert_nothing_changed(seeded: Seeded) -> None:
         assert found.status_code != 200 or found.json["data"] == [], name
     audit = seeded.admin.get("/api/v1/audit?per_page=200").json["data"]
     assert not [e for e in audit if re.search(WRITE_MARK, str(e["changes"]))]
+
+
+def page_calls(seeded: Seeded):
+    """``(endpoint, url)`` for every GET page route (not the API, not static files), ids filled in."""
+    for rule in seeded.app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or "GET" not in (rule.methods or ()) or rule.endpoint.endswith("static"):
+            continue
+        for values in substitutions(rule, seeded):
+            yield rule.endpoint, rule.build(values, append_unknown=False)[1]
+
+
+def session_client(app, email: str, password: str = "password123"):
+    import re as re_
+
+    client = app.test_client()
+    token = re_.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return client
+
+
+def test_pages_need_a_login_and_show_colleagues_nothing_private(seeded):
+    app = seeded.app
+    make_user(app, "page-peer@example.com", role="sales")
+    peer = session_client(app, "page-peer@example.com")
+    problems, pages = [], list(page_calls(seeded))
+    for endpoint, url in pages:
+        view = app.view_functions[endpoint]
+        anonymous = app.test_client().get(url)
+        public = getattr(view, "plugcrm_public", False) or endpoint == "ui.login"
+        if not public and not (anonymous.status_code in (302, 401) and
+                               (anonymous.status_code == 401 or "/login" in anonymous.headers.get("Location", ""))):
+            problems.append(("anonymous", url, anonymous.status_code))
+        if MARK in body_text(anonymous):
+            problems.append(("anonymous", url, "marker leaked"))
+        entity = entity_of(url, seeded)
+        if entity is not None and entity not in seeded.private:
+            continue
+        response = peer.get(url)
+        if MARK in body_text(response):
+            problems.append(("peer", url, response.status_code, "marker leaked"))
+        if response.status_code >= 500:
+            problems.append(("peer", url, response.status_code, "server error"))
+    assert problems == [], "\n".join(map(str, problems))
+    assert len(pages) > 10
