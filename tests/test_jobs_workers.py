@@ -36,9 +36,23 @@ def record(payload, ctx):
         os.close(fd)
 
 
+def gate(payload, ctx):
+    """Announce the start, then wait until the test creates the release file."""
+    import pathlib
+    import time
+
+    record(payload, ctx)
+    release = pathlib.Path(payload["release"])
+    deadline = time.monotonic() + 60
+    while not release.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("never released")
+        time.sleep(0.02)
+
+
 @hookimpl
 def crm_job_handlers():
-    return {"jobprobe.record": record}
+    return {"jobprobe.record": record, "jobprobe.gate": gate}
 '''
 PLUGCRM = str(Path(sys.executable).with_name("plugcrm"))
 
@@ -128,6 +142,28 @@ def test_worker_process_stops_cleanly_on_sigterm(crm_app, probe):
     assert worker.returncode == 0, err
     assert "stopped after 1 jobs" in out
     assert [j for j, _pid in executions(log)] == [job_id]
+
+
+def test_sigterm_during_a_job_lets_it_finish_first(crm_app, probe, tmp_path):
+    env, log = probe
+    release = tmp_path / "release"
+    with crm_app.app_context():
+        job_id = enqueue("jobprobe.gate", {"release": str(release)})
+        session().commit()
+    worker = start_worker(env)
+    try:
+        assert "ready" in worker.stdout.readline()
+        wait_until(lambda: log.exists() and log.read_text().strip() != "")
+        worker.send_signal(signal.SIGTERM)
+        release.touch()
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, err
+    assert "stopped after 1 jobs" in out
+    with crm_app.app_context():
+        assert session().get(Job, job_id).status == DONE
 
 
 class Signalling:
