@@ -59,6 +59,8 @@ def public_settings(settings: dict) -> dict:
 
 def validate_settings(data: dict) -> dict:
     """Check an administrator's SMTP change; returns the cleaned values (only the keys given)."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("Send a JSON object with the settings to change."))
     errors: dict[str, str] = {}
     unknown = sorted(set(data) - set(SMTP_FIELDS))
     for name in unknown:

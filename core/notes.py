@@ -47,8 +47,8 @@ def may_change(note: Note, user, *, editing: bool) -> bool:
     return note.author_id == user.id or (not editing and user.is_admin)
 
 
-def clean_body(data: dict) -> str:
-    text = data.get("body")
+def clean_body(data) -> str:
+    text = data.get("body") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise ValidationError(_("Write something first."), fields={"body": _("This field is required.")})
     if len(text) > MAX_BODY:

@@ -57,6 +57,12 @@ def test_test_email_reports_an_unreachable_server_as_422(admin, smtp_server):
     assert "Connection refused" in response.json["error"]["message"] or "Errno" in response.json["error"]["message"]
 
 
+@pytest.mark.parametrize("payload", [["host"], "smtp.example.com", 5])
+def test_settings_must_be_a_json_object(admin, payload):
+    response = admin.put("/api/v1/mail/settings", json=payload)
+    assert response.status_code == 422 and response.json["error"]["code"] == "validation_error"
+
+
 def test_test_email_to_a_bad_address_is_422(admin):
     assert admin.post("/api/v1/mail/test", json={"to": ["not an address"]}).status_code == 422
 

@@ -1,6 +1,8 @@
 """Notes on any record: visibility follows the record, authors change their own, the recycle bin keeps them."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -52,11 +54,13 @@ def test_only_the_author_edits_and_deletes_admin_may_delete(team):
     assert team["rep"].get(f"{url}/notes").json["data"] == []
 
 
-@pytest.mark.parametrize("payload", [{}, {"body": ""}, {"body": "   "}, {"body": 5}, {"body": "가" * 20001}])
+@pytest.mark.parametrize("payload", [{}, {"body": ""}, {"body": "   "}, {"body": 5}, {"body": "가" * 20001},
+                                     ["body"], "메모"])
 def test_bad_note_bodies_are_422_and_store_nothing(team, payload):
     url = team["url"]
     response = team["rep"].post(f"{url}/notes", json=payload)
     assert response.status_code == 422 and "body" in response.json["error"]["fields"]
+    assert re.search("[가-힣]", response.json["error"]["message"]), "the refusal speaks Korean"
     assert team["rep"].get(f"{url}/notes").json["data"] == []
 
 

@@ -39,7 +39,7 @@ def send_test_mail():
     """Send a test email now (not queued) so the administrator sees the SMTP server's answer at once."""
     user = admin()
     data = body()
-    to = data.get("to") or [user.email]
+    to = (data.get("to") if isinstance(data, dict) else None) or [user.email]
     if isinstance(to, str):
         to = [to]
     recipients = mail.check_recipients(to)
