@@ -126,3 +126,22 @@ def test_switching_off_keeps_settings_and_stops_alerts(app, api, smtp_server):
     assert off["active"] is False and off["threshold"] == "10000000.00"
     account(api, "해동통신", "50000000")
     assert run_pending(app) == 0 and smtp_server.messages == []
+
+
+def test_with_opportunities_the_alert_watches_the_deal_amount_by_default(crm_app_factory, smtp_server, crm_clock):
+    app = crm_app_factory(plugins=["customers", "products", "opportunities", "workflows", "deal_alerts"],
+                          smtp=smtp_server.settings())
+    api = ApiClient(app.test_client(), make_user(app, "admin@example.com", admin=True, name="관리자")[1])
+    defaults = api.get("/api/v1/deal_alerts/config").get_json()
+    assert (defaults["configured"], defaults["entity"], defaults["field"]) == (False, "opportunities", "amount")
+    response = api._call("PUT", "/api/v1/deal_alerts/config",
+                         json={"threshold": "10000000", "recipients": {"addresses": ["team@example.com"]}})
+    assert response.status_code == 200, response.get_json()
+    for title, amount in (("서버 교체", "8000000"), ("전사 ERP 구축", "250000000")):
+        created = api.post("/api/v1/opportunities", json={"title": title, "amount": amount,
+                                                          "revenue_month": "2026-06-01"})
+        assert created.status_code == 201, created.get_json()
+    assert run_pending(app) == 1
+    [message] = smtp_server.messages
+    assert message["Subject"] == "[대형 거래] 전사 ERP 구축: 250,000,000"
+    assert "영업기회: 전사 ERP 구축" in message.get_content()
