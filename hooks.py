@@ -211,17 +211,50 @@ def crm_dashboard_widgets(user):
 
 @hookspec
 def crm_workflow_task_types():
-    """Return workflow task types ``{name: TaskType}`` (send SMS, create invoice, ...)."""
+    """Return workflow task types ``{name: TaskType()}`` (send SMS, create invoice, ...).
+
+    Subclass :class:`plugins.workflows.tasks.TaskType` (needs the ``workflows``
+    plugin in ``depends`` or ``uses``): ``compile(entity, config, env)`` checks
+    the task's settings when a workflow is saved (raise ``TaskError(key,
+    message)``; ``env.field``/``env.expression``/``env.template`` check fields,
+    expressions and Jinja2 templates), ``run(compiled, ctx)`` performs it in the
+    record's transaction - enqueue a job with :func:`core.jobs.enqueue`, never
+    call the network - and returns ``{"status": "queued", "job_id": ...}``;
+    ``preview(compiled, ctx)`` describes it for the dry run.  ``ctx.record``,
+    ``ctx.view.value("account.industry")`` and
+    :func:`plugins.workflows.templates.render` give the record's values.
+    """
 
 
 @hookspec
 def crm_workflow_functions():
-    """Return ``{name: callable}`` functions usable in workflow expressions."""
+    """Return ``{name: callable}`` functions usable in workflow expressions.
+
+    A plain callable takes and returns any value (numbers arrive as
+    ``Decimal``, dates as ``date``, missing values as ``None``).  Return a
+    :class:`plugins.workflows.expressions.Function` with argument and result
+    types (``NUMBER``, ``TEXT``, ``DATE`` ...) to have calls type-checked when
+    the workflow is saved, e.g. ``Function(fn, (DATE, DATE), NUMBER)``.
+    Functions must not write anything.
+    """
 
 
 @hookspec
 def crm_default_workflows():
-    """Return workflow definitions (dicts) installed when the workflows plugin is enabled."""
+    """Return workflow definitions (dicts) installed when the workflows plugin is enabled.
+
+    The format is the ``/api/v1/workflows`` body (see
+    :mod:`plugins.workflows.definitions`)::
+
+        {"name": "forecast amount", "entity": "opportunities", "trigger": {"type": "save"},
+         "conditions": {"all": [], "any": []},
+         "tasks": [{"type": "update_fields",
+                    "fields": [{"field": "forecast_amount", "expr": "amount * probability / 100"}]}]}
+
+    Each is installed once (keyed ``<plugin>:<name>``, or ``"key"`` if given);
+    administrators may then edit or switch it off, and deleting it switches it
+    off so it is not installed again.
+    """
 
 
 @hookspec
