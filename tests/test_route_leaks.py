@@ -12,6 +12,8 @@ with every method it accepts, ids substituted with those records' ids:
   a private record, never a successful write to one.
 
 Afterwards nothing the callers sent was stored and the records are unchanged.
+Every page route (``GET``) is walked the same way: anonymous visitors go to
+the login page, a same-role colleague sees no private marker.
 """
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def seconds_blocked(ip: str, email: str) -> float:
                                   .order_by(LoginEvent.at.desc()).limit(limit)).all()
         if len(times) >= limit:
             # blocked until the oldest of the last ``limit`` failures leaves the window
-            return max(0.0, (times[-1] + WINDOW - now).total_seconds()) or 0.0
+            return max(1.0, (times[-1] + WINDOW - now).total_seconds())
     return 0.0
 
 
