@@ -25,26 +25,29 @@ def count(app, entity_name: str) -> int:
 
 def test_form_shows_every_field_with_required_marks_and_validates_on_the_server(crm_app_factory):
     app = ui_app(crm_app_factory)
-    make_user(app, "admin@example.com", admin=True)
+    admin_id, _ = make_user(app, "admin@example.com", admin=True, name="관리자")
+    parent = create(app, "gadgets", {"name": "상위"})
     browser = logged_in(app, "admin@example.com")
     form = browser.get("/records/gadgets/new").text
     for name in ("name", "note", "email", "site", "phone", "qty", "weight", "price", "rate", "active", "due",
                  "seen_at", "status", "tags", "parent_id", "keeper_id", "owner_id"):
         assert f'data-field="{name}"' in form, name
     assert re.search(r'data-field="name">\s*<label[^>]*>[^<]*<span class="required-mark"', form)
-    bad = browser.post("/records/gadgets/new", {"_fields": ["name", "email", "qty", "due"], "name": "",
-                                                "email": "not-an-email", "qty": "-3", "due": "31/02/2026"})
+    bad = browser.post("/records/gadgets/new", {"_fields": ["name", "email", "qty", "due", "parent_id"], "name": "",
+                                                "email": "not-an-email", "qty": "-3", "due": "31/02/2026",
+                                                "parent_id": str(parent["id"]), "owner_id": str(admin_id)})
     assert bad.status_code == 422
     assert field_error(bad.text, "name") == "필수 항목입니다."
     assert field_error(bad.text, "email") == "올바른 이메일 주소가 아닙니다."
     assert field_error(bad.text, "qty") == "0 이상이어야 합니다."
     assert field_error(bad.text, "due") == "올바른 날짜가 아닙니다 (YYYY-MM-DD)."
     assert 'value="not-an-email"' in bad.text  # what was typed stays in the form
-    assert count(app, "gadgets") == 0
+    assert 'value="상위"' in bad.text  # with the chosen reference's title
+    assert count(app, "gadgets") == 1
     good = browser.post("/records/gadgets/new", {"_fields": ["name", "qty", "price", "tags", "active"],
                                                  "name": "새 가젯", "qty": "1,200", "price": "₩15,000",
                                                  "tags": ["red", "blue"], "active": "1"})
-    assert good.status_code == 302 and count(app, "gadgets") == 1
+    assert good.status_code == 302 and count(app, "gadgets") == 2
     detail = browser.get(good.headers["Location"]).text
     assert "₩15,000" in detail and "1,200" in detail and "빨강, 파랑" in detail
 

@@ -77,4 +77,15 @@ def reference_titles(entity, record: dict, user) -> dict:
     """Titles of the referenced records the form shows beside their ids."""
     from core.entities.display import display_values
 
-    return display_values(entity, [record], user)[0] if record else {}
+    if not record:
+        return {}
+    ids = {f.name for f in runtime().registry.fields(entity) if f.type in ("reference", "user")} | {"owner_id"}
+    typed = {k: (as_id(v) if k in ids else v) for k, v in record.items()}  # form input arrives as text
+    return display_values(entity, [typed], user)[0]
+
+
+def as_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

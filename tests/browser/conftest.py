@@ -48,7 +48,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(crm_app_factory):
-    return crm_app_factory(language="en")
+    """A deployment speaking English by default, with the customers plugin (accounts, contacts)."""
+    return crm_app_factory(plugins=["customers"], language="en")
 
 
 @pytest.fixture
