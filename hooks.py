@@ -195,18 +195,36 @@ def crm_record_panels(entity):
     """Return extra panels for a record page of ``entity``.
 
     Each panel is a ``dict(title=..., template=..., order=...)``; the template
-    is rendered with ``record`` and ``entity`` in its context.
+    is rendered inside its own box on the record page (below the field blocks)
+    with ``record`` (a dict in Python form), ``entity`` and ``display``
+    (reference titles and picklist labels) in its context.  Put plugin actions
+    such as "convert to quote" in a panel as buttons or forms (POST forms need
+    ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``).
     """
 
 
 @hookspec
 def crm_menu_items(user):
-    """Return ``dict(label=..., endpoint=..., icon=..., order=...)`` menu entries for ``user``."""
+    """Return ``dict(label=..., endpoint=..., icon=..., order=..., args={...})`` menu entries for ``user``.
+
+    ``endpoint`` is a Flask endpoint of the plugin's blueprint (``args`` are its
+    URL arguments).  The menu already lists every entity the user may view;
+    return only extra pages, and nothing for users who may not open them.
+    Entities come first (order 10, 20, ...), administration last.
+    """
 
 
 @hookspec
 def crm_dashboard_widgets(user):
-    """Return dashboard widgets ``dict(title=..., template=..., order=...)`` for the workbench."""
+    """Return workbench widgets ``dict(title=..., template=..., order=..., context=callable, wide=False)``.
+
+    Each widget is drawn in its own box.  ``context(user)`` (optional) returns a
+    dict available to the template as ``ctx``; ``user`` is in the context too.
+    Read data through :func:`core.entities.query.visible_select`.  The core's
+    own widgets (recently changed records, new records per week) have orders 50
+    and 60; a chart is a ``<canvas data-chart="{{ config|tojson|forceescape }}">``
+    with a Chart.js configuration (the library is served by the app).
+    """
 
 
 @hookspec
