@@ -17,7 +17,8 @@ from core import clock
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import visible_select
+from core.api.records import without
+from core.entities.query import all_fields, hidden_fields, order_by, parse_sort, visible_select
 from core.runtime import runtime
 
 SECTION_LIMIT = 20
@@ -27,8 +28,9 @@ def account_360(account_id: int, user, limit: int = SECTION_LIMIT) -> dict:
     from plugins.customers.entities import accounts
 
     account = records.get(accounts, account_id, user)
-    out = records.to_json(accounts, account)
-    out["_display"] = display_values(accounts, [account], user)[0]
+    hidden = hidden_fields(accounts, user)
+    out = without(records.to_json(accounts, account), hidden)
+    out["_display"] = {k: v for k, v in display_values(accounts, [account], user)[0].items() if k not in hidden}
     out["days_since_contact"] = days_since(account.get("last_contact_at"))
     sections = {}
     for related in runtime().registry.related.get("accounts", []):
@@ -45,17 +47,18 @@ def account_360(account_id: int, user, limit: int = SECTION_LIMIT) -> dict:
 
 
 def child_section(entity, field: str, parent_id: int, user, limit: int, label=None) -> dict:
+    """The first ``limit`` children in the entity's default order, their count, hidden fields left out."""
     table = entity.table
     stmt = visible_select(entity, user).where(table.c[field] == parent_id)
     count = session().execute(stmt.with_only_columns(sa.func.count()).order_by(None)).scalar_one()
     fields = runtime().registry.fields(entity)
-    order = [table.c[entity.default_sort.lstrip("-")].desc() if entity.default_sort.startswith("-")
-             else table.c[entity.default_sort].asc(), table.c.id.desc()]
+    sort = parse_sort(all_fields(entity), entity.default_sort, {})
     rows = [records.row_to_record(entity, r, fields)
-            for r in session().execute(stmt.order_by(*order).limit(limit))]
-    data = [records.to_json(entity, r, fields) for r in rows]
+            for r in session().execute(order_by(entity, stmt, sort).limit(limit))]
+    hidden = hidden_fields(entity, user)
+    data = [without(records.to_json(entity, r, fields), hidden) for r in rows]
     for item, shown in zip(data, display_values(entity, rows, user)):
-        item["_display"] = shown
+        item["_display"] = {k: v for k, v in shown.items() if k not in hidden}
     return {"label": str(label or entity.label), "entity": entity.name, "count": count, "data": data}
 
 

@@ -16,12 +16,16 @@ from core.security.auth import current_user_or_none
 from plugins.customers import vcard
 
 
-def write_contacts(stmt: sa.Select, user, fileobj: IO[bytes]) -> int:
-    """Write the contacts ``stmt`` selects (built on ``visible_select``) with their account names."""
+def write_contacts(stmt: sa.Select, user, fileobj: IO[bytes], hidden: set[str] = frozenset()) -> int:
+    """Write the contacts ``stmt`` selects (built on ``visible_select``) with their account names.
+
+    Fields in ``hidden`` (field-level security) are left out of the cards.
+    """
     from plugins.customers.entities import contacts
 
     fields = runtime().registry.fields(contacts)
-    rows = [records.row_to_record(contacts, r, fields) for r in session().execute(stmt)]
+    rows = [{k: v for k, v in records.row_to_record(contacts, r, fields).items() if k not in hidden}
+            for r in session().execute(stmt)]
     return export_writer(contacts, rows, fileobj, user=user)
 
 

@@ -76,3 +76,34 @@ def test_other_plugins_add_sections(crm_app_factory, tmp_path):
     firm = account(api, "해동통신")
     section = api.get(f"/api/v1/customers/accounts/{firm['id']}/360").json["sections"]["receipts"]
     assert section == {"label": "AS 접수", "count": 2, "data": [{"title": "해동통신"}]}
+
+
+HIDE_MOBILE_PLUGIN = """
+from core.plugins import Manifest
+from hooks import hookimpl
+
+manifest = Manifest(name="hide_mobile", version="1", label="Hide mobiles", depends=("customers",))
+
+
+@hookimpl
+def crm_hidden_fields(entity, user):
+    return {"mobile"} if entity.name == "contacts" else None
+"""
+
+
+def test_hidden_fields_stay_hidden_in_360_and_vcards(crm_app_factory, tmp_path):
+    from core.testing import ApiClient, make_user
+
+    folder = tmp_path / "loose" / "hide_mobile"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(HIDE_MOBILE_PLUGIN, encoding="utf-8")
+    app = crm_app_factory(plugins=["customers", "hide_mobile"], plugins_dir=str(tmp_path / "loose"))
+    _uid, token = make_user(app, "rep@example.com", role="sales")
+    api = ApiClient(app.test_client(), token)
+    firm = account(api, "해동통신")
+    create(api, "contacts", name="김철수", account_id=firm["id"], mobile="010-1234-5678", email="kim@example.com")
+    contact = api.get(f"/api/v1/customers/accounts/{firm['id']}/360").json["sections"]["contacts"]["data"][0]
+    assert "mobile" not in contact and contact["email"] == "kim@example.com"
+    cards = api.get("/api/v1/customers/contacts.vcf").data.decode()
+    assert "kim@example.com" in cards and "010-1234-5678" not in cards
+    assert api.get("/api/v1/customers/contacts.vcf?mobile=01012345678").status_code == 400
