@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from core import signals
 from core.audit import AuditEntry, change_row
 from core.db import session, utcnow
-from core.entities.numbering import next_numbers
+from core.entities import numbering, records as records_service
 from core.entities.query import column_for
-from core.entities.records import DatabaseChecks, new_row
 from core.runtime import runtime
 
 
-class BatchChecks(DatabaseChecks):
-    """Uniqueness and reference checks for a batch from a few queries.
+class BatchChecks:
+    """Uniqueness and reference checks for a batch from a few queries (a ``records.DatabaseChecks``).
 
     ``prefetch`` loads, per unique field, which of the batch's values are
     already stored; :meth:`claim` then remembers values taken by earlier rows
@@ -34,6 +33,7 @@ class BatchChecks(DatabaseChecks):
         self.claimed: dict[str, dict] = {}  # unique value → title of the earlier row that took it
         self.asked: dict[str, set] = {}  # the values prefetch looked up
         self.visible_ids = visible_ids or {}
+        self.database = records_service.DatabaseChecks()  # for questions outside the prefetched sets
 
     def prefetch(self, values_list: list[dict]) -> None:
         table = self.entity.table
@@ -55,15 +55,15 @@ class BatchChecks(DatabaseChecks):
     def reference_visible(self, target, value, user) -> bool:
         if value in self.visible_ids.get(target.name, ()):
             return True
-        return super().reference_visible(target, value, user)
+        return self.database.reference_visible(target, value, user)
 
     def duplicate_of(self, entity, f, value, record_id):
         if f.name not in self.taken:
-            return super().duplicate_of(entity, f, value, record_id)
+            return self.database.duplicate_of(entity, f, value, record_id)
         if value in self.claimed[f.name]:
             return self.claimed[f.name][value]
         if value not in self.asked[f.name]:  # a row prepared after the prefetch
-            return super().duplicate_of(entity, f, value, record_id)
+            return self.database.duplicate_of(entity, f, value, record_id)
         return self.taken[f.name].get(value)
 
     def claim(self, values: dict) -> None:
@@ -80,8 +80,8 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     sess = session()
     fields = runtime().registry.fields(entity)
     now = utcnow()
-    numbers = next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
-    rows = [new_row(entity, fields, values, user, now, number) for values, number in zip(values_list, numbers)]
+    numbers = numbering.next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
+    rows = [records_service.new_row(entity, fields, values, user, now, number) for values, number in zip(values_list, numbers)]
     table = entity.table
     columns = set().union(*(row.keys() for row in rows))
     rows = [{c: row.get(c) for c in columns} for row in rows]

@@ -129,39 +129,46 @@ def record_chunks(entity, user, stmt: sa.Select) -> Iterator[list[dict]]:
 
 
 class CellMaker:
-    """Turns a record's value into what the sheet holds, per column."""
+    """Turns records into sheet rows: one converter per column, chosen once from the field's type."""
 
     def __init__(self, entity, columns: list[str], for_xlsx: bool):
         fields = all_fields(entity)
-        self.columns = [(name, fields.get(name)) for name in columns]
         self.for_xlsx = for_xlsx
         self.tz = deployment_tz()
         self.yes, self.no = YES_NO.get(current_language(), YES_NO["en"])
+        self.converters = [(name, self.converter(fields.get(name))) for name in columns]
 
     def row(self, record: dict) -> list:
         display = record.get("_display") or {}
-        return [self.value(name, f, record.get(name), display) for name, f in self.columns]
+        return [None if (value := record.get(name)) is None or value == [] else convert(value, display.get(name))
+                for name, convert in self.converters]
 
-    def value(self, name: str, f: Field | None, value, display: dict):
-        if value is None or value == [] or f is None:
-            return None
-        kind = f.type
-        if kind in ("reference", "user", "picklist"):
-            return neutralise(str(display.get(name) or value) if kind != "reference" else display.get(name))
-        if kind == "multipicklist":
-            return neutralise("; ".join(display.get(name) or value))
-        if isinstance(value, dt.datetime):
-            local = value.astimezone(self.tz).replace(tzinfo=None)
-            return local if self.for_xlsx else local.isoformat(sep=" ", timespec="seconds")
-        if isinstance(value, dt.date):
-            return value if self.for_xlsx else value.isoformat()
-        if isinstance(value, bool):
-            return value if self.for_xlsx else (self.yes if value else self.no)
-        if isinstance(value, Decimal):
-            return value if self.for_xlsx else format(value, "f")
-        if isinstance(value, str):
-            return neutralise(value)
-        return value
+    def converter(self, f: Field | None):
+        """``convert(value, display)`` for the column of ``f`` (``value`` is never empty)."""
+        xlsx = self.for_xlsx
+        if f is None:
+            return lambda value, shown: None
+        if f.type == "reference":
+            return lambda value, shown: neutralise(shown)
+        if f.type in ("user", "picklist"):
+            return lambda value, shown: neutralise(str(shown or value))
+        if f.type == "multipicklist":
+            return lambda value, shown: neutralise("; ".join(shown or value))
+        if f.type == "datetime":
+            tz = self.tz
+            if xlsx:
+                return lambda value, shown: value.astimezone(tz).replace(tzinfo=None)
+            return lambda value, shown: value.astimezone(tz).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+        if f.type == "date":
+            return (lambda value, shown: value) if xlsx else (lambda value, shown: value.isoformat())
+        if f.type == "boolean":
+            yes, no = self.yes, self.no
+            return (lambda value, shown: value) if xlsx else (lambda value, shown: yes if value else no)
+        if f.kind.name in ("decimal", "money", "percent"):
+            return (lambda value, shown: value) if xlsx else (lambda value, shown: format(value, "f"))
+        if f.kind.name in ("integer",):
+            return lambda value, shown: value
+        return lambda value, shown: neutralise(value) if isinstance(value, str) else value
 
 
 def neutralise(text):
@@ -201,15 +208,17 @@ def write_xlsx(entity, columns: list[str], chunks: Iterator[list[dict]], fileobj
     ws = wb.create_sheet(title=str(entity.label)[:31] or entity.name)
     ws.append(header_labels(entity, columns))
     maker = CellMaker(entity, columns, for_xlsx=True)
-    formats = number_formats(entity, columns)
+    styled = {}  # one formatted cell per column, refilled row after row (append writes the row at once)
+    for index, fmt in number_formats(entity, columns).items():
+        styled[index] = WriteOnlyCell(ws)
+        styled[index].number_format = fmt
     count = 0
     for chunk in chunks:
         for record in chunk:
             values = maker.row(record)
-            for index, fmt in formats.items():
+            for index, cell in styled.items():
                 if values[index] is not None:
-                    cell = WriteOnlyCell(ws, values[index])
-                    cell.number_format = fmt
+                    cell.value = values[index]
                     values[index] = cell
             ws.append(values)
             count += 1

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import session, utcnow
 from core.entities import records
 from core.entities.fields import FieldValueError
-from core.entities.numbering import reserved_blocks
+from core.entities import numbering
 from core.entities.query import all_fields, column_for, visible_select
 from core.errors import CRMError, ValidationError
 from core.importexport.bulk import BatchChecks, create_many
@@ -113,7 +113,7 @@ class Importer:
         return self.summary
 
     def process(self, raw_rows: list[tuple[int, list]]) -> None:
-        with reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
+        with numbering.reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
             outcomes = self.process_rows(raw_rows)
         self.finish_chunk(outcomes, len(raw_rows))
 
