@@ -53,6 +53,9 @@ def field_value(f, value, display: dict | None = None):
         if isinstance(shown, list):
             return ", ".join(map(str, shown))
         if f.type == "picklist":
+            colour = picklist_colour(f.picklist, value)
+            if colour:
+                return Markup('<span class="badge" style="background:{0}1f;color:{0}">{1}</span>').format(colour, shown)
             return Markup('<span class="badge">{}</span>').format(shown)
         return shown
     kind = f.type
@@ -79,6 +82,20 @@ def field_value(f, value, display: dict | None = None):
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return value
+
+
+def picklist_colour(picklist: str | None, value) -> str | None:
+    """The administrator's colour of a picklist value (``#rrggbb``), if any."""
+    import re
+
+    from core.entities import picklists
+
+    if not picklist:
+        return None
+    for row in picklists.values(picklist):
+        if row.value == value and row.colour and re.fullmatch(r"#[0-9a-fA-F]{6}", row.colour):
+            return row.colour
+    return None
 
 
 def input_value(f, value) -> str:

@@ -94,6 +94,15 @@ def test_new_user_walkthrough(live_app, live_server, browsing):
     expect(rows.first).to_contain_text("대한물산")
     screenshot(page, "06-list-filtered-by-custom-field")
 
+    # the picklist editor: drag a value to the top, save, and the order sticks
+    page.goto(base + "/admin/picklists/account_status")
+    rows = page.locator("#picklist-form tbody tr")
+    rows.last.drag_to(rows.first)
+    assert rows.first.get_attribute("data-value") == "invalid"
+    page.click("#picklist-form button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    assert page.locator("#picklist-form tbody tr").first.get_attribute("data-value") == "invalid"
+
     # mass-delete two records with a confirmation naming how many, then restore one
     create_records(live_app, "accounts", "admin@example.com", ["삭제예정 하나", "삭제예정 둘"])
     page.goto(base + "/records/accounts?q=삭제예정")
