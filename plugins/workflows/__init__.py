@@ -44,8 +44,25 @@ def crm_job_handlers():
 @hookimpl
 def crm_blueprints():
     from plugins.workflows.api import bp
+    from plugins.workflows.views import pages
 
-    return [bp]
+    return [bp, pages]
+
+
+@hookimpl
+def crm_menu_items(user):
+    from flask_babel import lazy_gettext as _l
+
+    if user is None or not user.is_admin:
+        return []
+    return [dict(label=_l("Workflows"), endpoint="workflows_pages.index", icon="bolt", order=90)]
+
+
+@hookimpl
+def crm_record_panels(entity):
+    from flask_babel import lazy_gettext as _l
+
+    return [dict(title=_l("Workflow runs"), template="workflows/panel.html", order=90)]
 
 
 @hookimpl

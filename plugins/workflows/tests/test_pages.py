@@ -1,0 +1,26 @@
+"""The workflow pages: the list and run log for administrators, the run-log panel on a record page."""
+from __future__ import annotations
+
+from core.testing import ApiClient, make_user
+from plugins.workflows.tests.conftest import account, workflow
+
+
+def test_workflow_list_run_log_and_record_panel(app, api):
+    wf = workflow(api, name="VIP 표시", conditions={"all": [{"field": "status", "op": "is", "value": "vip"}]},
+                  tasks=[{"type": "update_fields", "title": "대표자 표시",
+                          "fields": [{"field": "representative", "value": "VIP"}]}])
+    created = account(api, name="해동통신", status="vip")
+    listing = api.get("/workflows/?lang=ko")
+    assert listing.status_code == 200
+    page = listing.get_data(as_text=True)
+    assert "VIP 표시" in page and "워크플로" in page
+    log = api.get(f"/workflows/{wf['id']}?lang=ko").get_data(as_text=True)
+    assert "✓ status is" in log and "값: vip" in log and "대표자 표시: done" in log
+    detail = api.get(f"/records/accounts/{created['id']}?lang=ko").get_data(as_text=True)
+    assert "워크플로 실행 기록" in detail and "VIP 표시" in detail and "대표자 표시: done" in detail
+
+
+def test_workflow_pages_are_for_administrators(app, api):
+    _uid, token = make_user(app, "rep@example.com", role="sales")
+    rep = ApiClient(app.test_client(), token)
+    assert rep.get("/workflows/").status_code == 403

@@ -1,0 +1,68 @@
+"""Pages: the workflow list and each workflow's run log (administrators), and a run-log panel on records.
+
+Definitions are edited through ``/api/v1/workflows`` (these pages show them,
+their next scheduled run and what happened, with each condition's value).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+
+from core.db import session
+from core.errors import Forbidden
+from core.runtime import runtime
+from core.security.auth import current_user_or_none
+from plugins.workflows import services
+from plugins.workflows.models import Run, Workflow
+
+pages = Blueprint("workflows_pages", __name__, url_prefix="/workflows", template_folder="templates")
+PANEL_RUNS = 20
+PAGE_RUNS = 100
+
+
+def require_admin():
+    user = current_user_or_none()
+    if user is None or not user.is_admin:
+        raise Forbidden(_("Only administrators may manage workflows."))
+    return user
+
+
+@pages.get("/")
+def index():
+    require_admin()
+    rows = session().scalars(sa.select(Workflow).order_by(Workflow.entity, Workflow.position, Workflow.id)).all()
+    counts = dict(session().execute(sa.select(Run.workflow_id, sa.func.count()).where(Run.matched)
+                                    .group_by(Run.workflow_id)).all())
+    entities = runtime().registry.entities
+    return render_template("workflows/index.html", workflows=rows, counts=counts,
+                           entity_label=lambda name: str(entities[name].label) if name in entities else name)
+
+
+@pages.get("/<int:workflow_id>")
+def show(workflow_id):
+    require_admin()
+    row = services.get_workflow(workflow_id)
+    runs = session().scalars(sa.select(Run).where(Run.workflow_id == row.id).order_by(Run.id.desc())
+                             .limit(PAGE_RUNS)).all()
+    return render_template("workflows/show.html", workflow=services.workflow_json(row),
+                           runs=services.runs_json(list(runs)))
+
+
+@pages.app_template_global()
+def workflow_runs(entity_name: str, record_id: int) -> list[dict]:
+    """The latest runs on one record, for its record-page panel (the page already checked the record is visible)."""
+    runs = session().scalars(sa.select(Run).where(Run.entity == entity_name, Run.record_id == record_id)
+                             .order_by(Run.id.desc()).limit(PANEL_RUNS)).all()
+    return services.runs_json(list(runs))
+
+
+@pages.app_template_filter("workflow_time")
+def workflow_time(value) -> str:
+    """An ISO time from the run log shown in the deployment's zone (Asia/Seoul)."""
+    import datetime as dt
+
+    from core.i18n import deployment_tz
+
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(deployment_tz()).strftime("%Y-%m-%d %H:%M")
