@@ -140,7 +140,7 @@ def record_runs():
     record = records.get(entity, services.parse_id(request.args.get("record_id")), user)
     runs = session().scalars(sa.select(Run).where(Run.entity == entity.name, Run.record_id == record["id"])
                              .order_by(Run.id.desc()).limit(limit()))
-    return jsonify({"data": services.runs_json(list(runs))})
+    return jsonify({"data": services.runs_for_user(list(runs), entity, user)})
 
 
 @bp.get("/meta")

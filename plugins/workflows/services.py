@@ -182,8 +182,13 @@ def dry_run(compiled: CompiledWorkflow, record_id, user, changes: dict | None = 
 
 def run_manual(row: Workflow, record_id, user) -> Run | None:
     """The "run on this record" action: conditions are checked, then every task runs now."""
+    from core.errors import Forbidden
+    from core.security.permissions import can
+
     compiled = compiled_row(row)
     record = records.get(compiled.entity, parse_id(record_id), user)
+    if not can(user, compiled.entity, "edit", record):
+        raise Forbidden(_("You may not change this record."))
     held, conditions = engine.evaluate(compiled, RecordView(compiled.entity, record), None)
     if not held:
         return engine.start_run(compiled, record["id"], "manual", False, conditions)
@@ -204,6 +209,28 @@ def parse_id(raw) -> int:
 # --- the run log -------------------------------------------------------------
 
 JOB_RESULT = {"done": "done", "queued": "queued", "running": "running", "failed": "retrying", "dead": "dead"}
+
+
+def runs_for_user(runs: list[Run], entity, user) -> list[dict]:
+    """:func:`runs_json` for someone who may see the record but perhaps not every field of it.
+
+    Conditions on fields hidden from ``user`` (``crm_hidden_fields``, e.g. cost)
+    keep their result but not the values; task details are left out for them.
+    """
+    from core.entities.query import hidden_fields
+
+    out = runs_json(runs)
+    hidden = hidden_fields(entity, user)
+    if not hidden:
+        return out
+    for run in out:
+        for group in run["conditions"].values():
+            for condition in group:
+                if condition["field"].split(".")[0] in hidden:
+                    condition["value"] = condition["actual"] = "***"
+        for task in run["tasks"]:
+            task.pop("detail", None)
+    return out
 
 
 def runs_json(runs: list[Run]) -> list[dict]:

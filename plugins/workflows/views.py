@@ -54,7 +54,8 @@ def workflow_runs(entity_name: str, record_id: int) -> list[dict]:
     """The latest runs on one record, for its record-page panel (the page already checked the record is visible)."""
     runs = session().scalars(sa.select(Run).where(Run.entity == entity_name, Run.record_id == record_id)
                              .order_by(Run.id.desc()).limit(PANEL_RUNS)).all()
-    return services.runs_json(list(runs))
+    entity = runtime().registry.get(entity_name)
+    return services.runs_for_user(list(runs), entity, current_user_or_none())
 
 
 @pages.app_template_filter("workflow_time")
