@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
@@ -57,6 +58,47 @@ def crm_picklists():
 @hookimpl
 def crm_related_lists(entity):
     return [RelatedList("gadgets", "parent_id", label=_l("Child gadgets"))] if entity.name == "gadgets" else []
+
+
+pages = Blueprint("uitest_pages", __name__, url_prefix="/uitest", template_folder="templates")
+
+
+@pages.get("/shelf")
+def shelf():
+    """A plugin page inside the shell."""
+    return render_template("uitest/shelf.html")
+
+
+def gadget_totals(user) -> dict:
+    import sqlalchemy as sa
+
+    from core.db import session
+    from core.entities.query import visible_select
+
+    table = gadgets.table
+    return {"count": session().scalar(visible_select(gadgets, user, sa.func.count()).order_by(None))}
+
+
+@hookimpl
+def crm_blueprints():
+    return [pages]
+
+
+@hookimpl
+def crm_menu_items(user):
+    return [dict(label=_l("Gadget shelf"), endpoint="uitest_pages.shelf", icon="box", order=15)]
+
+
+@hookimpl
+def crm_dashboard_widgets(user):
+    return [dict(title=_l("Gadget totals"), template="uitest/widget.html", order=10, context=gadget_totals)]
+
+
+@hookimpl
+def crm_record_panels(entity):
+    if entity.name != "gadgets":
+        return []
+    return [dict(title=_l("Gadget passport"), template="uitest/panel.html", order=5)]
 
 
 @hookimpl
