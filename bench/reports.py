@@ -307,14 +307,27 @@ def main(argv=None):
     headers = ["database", "opportunities", "as", "report", "report ms", "raw SQL ms", "× raw SQL"]
     print(markdown_table(headers, table))
     if args.write_docs:
-        write_docs_section("Reports", docs_body(args, markdown_table(headers, table)))
+        write_docs_section("Reports", docs_body(args, markdown_table(headers, table), verdict(table)))
 
 
-def docs_body(args, table: str) -> str:
+def verdict(table: list[list[object]]) -> str:
+    """The targets (≤ 1.5× raw SQL; under 1 s on SQLite), checked row by row, misses named."""
+    misses = []
+    for database, _rows, who, report, ms, _raw, ratio in table:
+        if float(ratio.rstrip("×")) > 1.5:
+            misses.append(f"{report} as {who} on {database} is {ratio} raw SQL")
+        if database == "SQLite" and float(ms) >= 1000:
+            misses.append(f"{report} as {who} on SQLite takes {float(ms) / 1000:.1f} s")
+    return "Targets met." if not misses else "Targets missed: " + "; ".join(misses) + "."
+
+
+def docs_body(args, table: str, targets: str = "") -> str:
     return f"""Command: `python -m bench.reports --rows {args.rows} --runs {args.runs}` \
 ({platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores shared, {dt.date.today()}).
 
 {table}
+
+{targets}
 
 "report" is the service behind `GET /api/v1/opportunities/reports/funnel` / `.../forecast`
 (`plugins/opportunities/reports.py`): it starts from `visible_select` (permission filter, recycle bin
@@ -322,6 +335,13 @@ excluded), groups in SQL and adds shares, conversions and month gaps in Python. 
 GROUP BY hand-written on the DBAPI connection.  The forecast reads the revenue schedule rows
 (one per deal and month, `weighted` stored at save time) joined to the visible opportunities, for
 24 months.  The manager sees the deals of a quarter of the {OWNERS} owners.
+
+Why the forecast is slower than the funnel: 1,000,000 deals have about 2.3 million schedule rows
+(20 % bill monthly over 3-12 months), and each must be matched to its deal for the permission and
+stage conditions.  The funnel reads one covering index.  On a loaded shared machine even the schedule's
+GROUP BY alone, without the join, takes about 0.5 s over 2.3 million rows on SQLite; the join is what
+the raw SQL pays too, so the ratio stays near 1×.  PostgreSQL (hash join, parallel scan) is the
+production database for pipelines of this size.
 """
 
 
