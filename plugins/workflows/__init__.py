@@ -73,3 +73,10 @@ def crm_migrations():
 @hookimpl
 def crm_translation_dirs():
     return [HERE / "translations"]
+
+
+@hookimpl
+def crm_demo_data(demo):
+    from plugins.workflows.demo import fill
+
+    fill(demo)

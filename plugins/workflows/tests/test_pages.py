@@ -24,3 +24,21 @@ def test_workflow_pages_are_for_administrators(app, api):
     _uid, token = make_user(app, "rep@example.com", role="sales")
     rep = ApiClient(app.test_client(), token)
     assert rep.get("/workflows/").status_code == 403
+
+
+def test_demo_workflow_is_valid_and_fires(app, api):
+    import sqlalchemy as sa
+
+    from core.db import session
+    from core.demo import DemoContext
+    from core.security.models import User
+    from plugins.workflows.demo import fill
+
+    with app.app_context():
+        fill(DemoContext(admin=session().scalar(sa.select(User))))
+        session().commit()
+    [wf] = api.get("/api/v1/workflows/").get_json()["data"]
+    created = account(api, status="normal")
+    api.patch(f"/api/v1/accounts/{created['id']}", json={"status": "vip"})
+    runs = api.get(f"/api/v1/workflows/{wf['id']}/runs").get_json()["data"]
+    assert [r["tasks"][0]["status"] for r in runs] == ["queued"]
