@@ -29,9 +29,11 @@ def account_360(account_id):
 
 @api.get("/accounts/duplicates")
 def account_duplicates():
-    """What creating an account with this name / business number would warn about."""
+    """What creating an account with this name / business number would warn about (for who may create one)."""
+    from plugins.customers.entities import accounts
     from plugins.customers.validators import normalise_business_number
 
+    require_right(current_user_or_none(), accounts, "create")
     name = (request.args.get("name") or "").strip()
     number = normalise_business_number(request.args.get("business_number") or "")
     if not name and not number:
