@@ -121,6 +121,19 @@ def test_users_roles_rights_and_sharing(crm_app_factory):
         me = session().scalar(sa.select(User.id).where(User.email == "admin@example.com"))
     refused = browser.post(f"/admin/users/{me}", {"active": "0"}, follow_redirects=True)
     assert any("자기 자신을 비활성화할 수 없습니다." in f for f in flashes(refused.text))
+    with app.app_context():
+        newcomer = session().scalar(sa.select(User.id).where(User.email == "new@example.com"))
+    for name in ("하나", "둘"):
+        create(app, "gadgets", {"name": name}, "new@example.com")
+    moved = browser.post("/admin/users/transfer", {"from_user_id": str(newcomer), "to_user_id": str(me)},
+                         follow_redirects=True)
+    assert "레코드 2건을 넘겼습니다." in flashes(moved.text)
+    same = browser.post("/admin/users/transfer", {"from_user_id": str(me), "to_user_id": str(me)},
+                        follow_redirects=True)
+    assert any("다른 사용자를 고르세요" in f for f in flashes(same.text))
+    browser.post(f"/admin/users/{newcomer}", {"active": "0"})
+    with app.app_context():
+        assert session().get(User, newcomer).active is False
 
 
 def test_numbering_format(crm_app_factory):

@@ -7,7 +7,7 @@ import json
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from core.db import session
 from core.entities import custom_fields, picklists
@@ -190,44 +190,53 @@ def role_label(role) -> str:
 
 @ui.post("/admin/users")
 def admin_create_user():
-    from core.security.models import User
+    """A new user through the security service (the same validation as ``POST /api/v1/users``)."""
+    from core.security.users import create_user
 
     form = request.form
-    email = (form.get("email") or "").strip().lower()
-    errors = {}
-    if "@" not in email:
-        errors["email"] = _("Not a valid email address.")
-    elif session().scalar(sa.select(User.id).where(User.email == email)):
-        errors["email"] = _("Already used by %(title)s.", title=email)
-    if len(form.get("password") or "") < 8:
-        errors["password"] = _("At least %(n)s characters.", n=8)
-    if not (form.get("name") or "").strip():
-        errors["name"] = _("This field is required.")
-    if errors:
-        return failed(ValidationError(_("Some fields are not valid."), errors), "ui.admin_users")
-    user = User(email=email, name=form["name"].strip(), is_admin=form.get("is_admin") == "1",
-                role_id=form.get("role_id", type=int) or None, language=form.get("language") or None)
-    user.set_password(form["password"])
-    session().add(user)
+    data = {"email": form.get("email", ""), "name": form.get("name", ""), "password": form.get("password", ""),
+            "role_id": form.get("role_id", type=int), "is_admin": form.get("is_admin") == "1",
+            "language": form.get("language") or None}
+    try:
+        create_user(data)
+    except CRMError as exc:
+        return failed(exc, "ui.admin_users")
     return done(_("Saved."), "ui.admin_users")
 
 
 @ui.post("/admin/users/<int:user_id>")
 def admin_update_user(user_id):
-    from core.security.models import User
+    from core.security.users import deactivate_user, get_user, update_user
 
-    user = session().get(User, user_id)
-    if user is None:
-        from core.errors import NotFound
-        raise NotFound(_("Record not found."))
-    if "role_id" in request.form:
-        user.role_id = request.form.get("role_id", type=int) or None
-    if "active" in request.form:
-        if user.id == current_user_or_none().id and request.form["active"] != "1":
-            return failed(ValidationError(_("You cannot deactivate yourself.")), "ui.admin_users")
-        user.active = request.form["active"] == "1"
+    user = get_user(user_id)
+    acting = current_user_or_none()
+    try:
+        if request.form.get("active") == "0":
+            deactivate_user(user, acting)
+        else:
+            data = {"active": True} if request.form.get("active") == "1" else {}
+            if "role_id" in request.form:
+                data["role_id"] = request.form.get("role_id", type=int)
+            update_user(user, data, acting)
+    except CRMError as exc:
+        return failed(exc, "ui.admin_users")
     _forget_security_cache()
     return done(_("Saved."), "ui.admin_users")
+
+
+@ui.post("/admin/users/transfer")
+def admin_transfer_records():
+    """Hand every record a user owns to a colleague (someone leaves the company)."""
+    from core.security.users import get_user, transfer_records
+
+    try:
+        moved = transfer_records(get_user(request.form.get("from_user_id", 0, type=int)),
+                                 request.form.get("to_user_id", type=int),
+                                 current_user_or_none())
+    except CRMError as exc:
+        return failed(exc, "ui.admin_users")
+    return done(ngettext("%(num)d record was handed over.", "%(num)d records were handed over.",
+                         sum(moved.values())), "ui.admin_users")
 
 
 def _forget_security_cache():
