@@ -155,7 +155,6 @@ def test_menu_follows_rights_and_plugins(crm_app_factory):
     assert 'data-menu="admin"' in admin_menu
     with app.app_context():
         from core.db import session
-        from core.runtime import runtime
         from core.security.models import Role
         from core.security.rights import set_role_rights
         role = session().scalar(sa.select(Role).where(Role.name == "warehouse"))

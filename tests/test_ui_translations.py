@@ -40,7 +40,7 @@ def page_urls(app, gadget_id: int, child_id: int) -> list[str]:
             if not rule.endpoint.startswith("ui.") or "GET" not in rule.methods or rule.endpoint == "ui.static":
                 continue
             urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
-    extras = ["/search?q=ㄱㅈ", "/search?q=gadget", f"/records/gadgets?status__in=new&qty__gte=1&sort=-price",
+    extras = ["/search?q=ㄱㅈ", "/search?q=gadget", "/records/gadgets?status__in=new&qty__gte=1&sort=-price",
               f"/records/gadgets/{child_id}", "/records/gadgets/999999", "/admin/fields/gadgets"]
     return sorted(set(urls + extras) - {"/records/gadgets/lookup", "/logout"})
 

@@ -1,7 +1,7 @@
 """Error pages for the browser (the API answers JSON instead), in the user's language."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 
 from core.errors import CRMError

@@ -1,7 +1,6 @@
 """Detail, create and edit pages for any entity, plus the reference type-ahead lookup."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 

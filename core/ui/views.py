@@ -1,7 +1,6 @@
 """Login, logout, the workbench (home), language choice and password change."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, refresh
 from flask_login import login_user, logout_user

@@ -75,7 +75,6 @@ def gadget_totals(user) -> dict:
     from core.db import session
     from core.entities.query import visible_select
 
-    table = gadgets.table
     return {"count": session().scalar(visible_select(gadgets, user, sa.func.count()).order_by(None))}
 
 
