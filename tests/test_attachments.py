@@ -202,3 +202,11 @@ def test_purging_the_record_removes_its_notes_attachments_and_files(team):
     with team["app"].app_context():
         for model in (Note, Attachment):
             assert session().scalar(sa.select(sa.func.count()).select_from(model)) == 0
+
+
+def test_a_file_lost_from_the_storage_is_a_clear_404(team):
+    att = upload(team["rep"], team["url"], PDF, "a.pdf").json
+    [stored] = stored_files(team["app"])
+    stored.unlink()
+    response = team["rep"].get(f"{team['url']}/attachments/{att['id']}")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import jsonify, request, send_file
+from flask_babel import gettext as _
 
 from core import attachments
 from core.api import api
 from core.api.notes import context
 from core.api.record_extras import user_names
 from core.db import session
+from core.errors import NotFound
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments")
@@ -33,7 +35,10 @@ def upload_attachment(entity_name, record_id):
 def download_attachment(entity_name, record_id, attachment_id):
     entity, user = context(entity_name)
     att = attachments.get_attachment(entity, record_id, attachment_id, user)
-    response = send_file(attachments.storage_path(att.storage_name), mimetype=att.content_type,
+    path = attachments.storage_path(att.storage_name)
+    if not path.is_file():
+        raise NotFound(_("The file is missing from the attachment storage; ask an administrator."))
+    response = send_file(path, mimetype=att.content_type,
                          as_attachment=True, download_name=att.filename, max_age=0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
