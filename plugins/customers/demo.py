@@ -96,6 +96,21 @@ def fill(demo) -> None:
     director = demo.users["director"][0]
     demo.create("activities", {"subject": "주간 영업회의", "type": "meeting", "status": "planned",
                                "start_at": now + dt.timedelta(days=1), "owner_id": director.id}, director)
+    first_screen(demo, now)
+
+
+def first_screen(demo, now) -> None:
+    """The administrator who logs in first sees an overdue call and today's meeting on the workbench."""
+    from core.runtime import runtime
+
+    table = runtime().registry.get("accounts").table
+    haedong = session().scalar(sa.select(table.c.id).where(table.c.name == COMPANIES[0][0]))
+    for subject, kind, start in (("해동통신 재계약 조건 회신 전화", "call", now - dt.timedelta(days=1)),
+                                 ("해동통신 유지보수 재계약 미팅", "meeting", now + dt.timedelta(hours=2))):
+        demo.create("activities", {"subject": subject, "type": kind, "status": "planned", "account_id": haedong,
+                                   "start_at": start, "end_at": start + dt.timedelta(hours=1),
+                                   "reminder_at": start - dt.timedelta(minutes=30),
+                                   "owner_id": demo.admin.id}, demo.admin)
 
 
 def default_template(demo, name: str, body: str) -> dict:

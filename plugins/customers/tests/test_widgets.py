@@ -58,7 +58,7 @@ def test_account_and_visit_log_pages_have_the_customer_panels(crm_api, crm_clock
     panel = page.data.decode()
     start = panel.index('<dl class="customers-account-panel">')
     panel = panel[start:panel.index("</dl>", start)]
-    assert "4일 전" in panel and "🔥🔥 입찰 임박" in panel
+    assert "4일 전" in panel and "온도 2/5 · 입찰 임박" in panel
     tpl = create(crm_api, "visit_templates", name="양식", body="<p>{{ account.name }}</p>")
     visit = create(crm_api, "visit_logs", account_id=firm["id"], visit_date="2026-03-01", purpose="인사",
                    template_id=tpl["id"])
