@@ -155,3 +155,27 @@ def test_mass_delete_of_a_record_the_user_cannot_see_deletes_nothing(crm_app_fac
     assert row_ids(page) == [own["id"]] and "비밀상사" not in page
     manager = logged_in(app, "manager@example.com").get("/records/accounts").text
     assert secret["id"] in row_ids(manager) and own["id"] in row_ids(manager)
+
+
+def test_global_search_groups_results_by_entity(crm_app_factory):
+    app = ui_app(crm_app_factory, plugins=("customers", "uitest"))
+    make_user(app, "manager@example.com", role="manager")
+    make_user(app, "rep@example.com", role="sales")
+    create(app, "accounts", {"name": "해동통신"}, "rep@example.com")
+    create(app, "contacts", {"name": "해동 김과장"}, "rep@example.com")
+    create(app, "accounts", {"name": "해동비밀"}, "manager@example.com")
+    create(app, "gadgets", {"name": "해동 가젯"}, "rep@example.com")
+    page = logged_in(app, "rep@example.com").get("/search?q=ㅎㄷ").text
+    groups = re.findall(r'data-entity="(\w+)"', page)
+    assert groups == ["accounts", "contacts", "gadgets"]
+    assert "해동통신" in page and "해동 김과장" in page and "해동비밀" not in page
+
+
+def test_purge_is_for_administrators_only(gadgets):
+    app, browser, ids, _keeper = gadgets
+    browser.post("/records/gadgets/mass", {"action": "delete", "ids": [ids["a"]]})
+    make_user(app, "rep2@example.com", role="sales")
+    assert logged_in(app, "rep2@example.com").post(f"/recycle-bin/gadgets/{ids['a']}/purge").status_code == 403
+    assert browser.post(f"/recycle-bin/gadgets/{ids['a']}/purge").status_code == 302
+    assert "해동통신 가젯" not in browser.get("/recycle-bin").text
+    assert browser.post(f"/recycle-bin/gadgets/{ids['a']}/restore").status_code == 404
