@@ -56,7 +56,7 @@ def test_account_and_visit_log_pages_have_the_customer_panels(crm_api, crm_clock
     page = crm_api.get(f"/records/accounts/{firm['id']}", headers={"Accept-Language": "ko"})
     assert page.status_code == 200, page.data[:300]
     panel = page.data.decode()
-    start = panel.index('<dl class="customers-account-panel">')
+    start = panel.index('<dl class="fields customers-account-panel">')
     panel = panel[start:panel.index("</dl>", start)]
     assert "4일 전" in panel and "온도 2/5 · 입찰 임박" in panel
     tpl = create(crm_api, "visit_templates", name="양식", body="<p>{{ account.name }}</p>")
