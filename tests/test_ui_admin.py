@@ -75,10 +75,10 @@ def test_plugins_page_checks_dependencies_and_asks_for_a_restart(crm_app_factory
     page = browser.get("/admin/plugins").text
     assert 'data-plugin="customers"' in page and 'data-plugin="deal_alerts"' in page
     refused = browser.post("/admin/plugins/customers", {"enable": "0"}, follow_redirects=True)
-    assert any("opportunities" in f for f in flashes(refused.text))
+    assert any("opportunities" in f and "먼저 끄세요" in f for f in flashes(refused.text))
     browser.post("/admin/plugins/workflows", {"enable": "0"})
     refused = browser.post("/admin/plugins/deal_alerts", {"enable": "1"}, follow_redirects=True)
-    assert any("workflows" in f for f in flashes(refused.text))
+    assert flashes(refused.text)[-1] == "deal_alerts에는 workflows이(가) 필요합니다. 먼저 켜세요."
     browser.post("/admin/plugins/workflows", {"enable": "1"})
     done = browser.post("/admin/plugins/deal_alerts", {"enable": "1"}, follow_redirects=True)
     assert any("다시 시작" in f for f in flashes(done.text))

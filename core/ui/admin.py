@@ -143,6 +143,19 @@ def configured_enabled() -> list[str]:
     return enabled_names(rt.plugins.installed, rt.settings.plugins, stored_plugin_state())
 
 
+def dependency_message(installed, enabled: list[str], name: str, enable: bool) -> str | None:
+    """Why ``core.plugins`` refused, in the user's language (None: not a dependency problem)."""
+    if name not in installed:
+        return None
+    if enable:
+        missing = [d for d in installed[name].manifest.depends if d not in enabled]
+        return _("%(name)s needs %(plugins)s: enable them first.", name=name, plugins=", ".join(missing)) \
+            if missing else None
+    dependants = sorted(n for n in enabled if name in installed[n].manifest.depends)
+    return _("%(plugins)s need %(name)s: disable them first.", name=name, plugins=", ".join(dependants)) \
+        if dependants else None
+
+
 @ui.post("/admin/plugins/<name>")
 def admin_toggle_plugin(name):
     """Switch a plugin on or off for the next start (dependencies checked); a restart applies it."""
@@ -153,10 +166,11 @@ def admin_toggle_plugin(name):
         flash(_("The plugin list is fixed by the deployment's configuration (PLUGCRM_PLUGINS)."), "error")
         return redirect(url_for("ui.admin_plugins"))
     enable = request.form.get("enable") == "1"
+    enabled = configured_enabled()
     try:
-        (check_enable if enable else check_disable)(rt.plugins.installed, configured_enabled(), name)
+        (check_enable if enable else check_disable)(rt.plugins.installed, enabled, name)
     except PluginError as exc:
-        flash(str(exc), "error")
+        flash(dependency_message(rt.plugins.installed, enabled, name, enable) or str(exc), "error")
         return redirect(url_for("ui.admin_plugins"))
     row = session().get(PluginState, name) or PluginState(name=name, enabled=enable)
     row.enabled = enable
