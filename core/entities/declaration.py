@@ -25,7 +25,9 @@ class Entity:
     such as ``ACC-{YYYY}-{#####}``; the number is stored in the ``number``
     field.  ``indexes`` lists extra composite indexes for common filter + sort
     pairs.  ``sharing`` is the default sharing model (administrators can
-    change it): ``private``, ``public_read`` or ``public_rw``.
+    change it): ``private``, ``public_read`` or ``public_rw``.  ``blocks``
+    labels the groups that ``Field.block`` forms on record pages and forms,
+    e.g. ``{"hot": _l("Hot customer")}``.
     """
 
     name: str
@@ -41,6 +43,7 @@ class Entity:
     icon: str = "file"
     indexes: list[tuple[str, ...]] = dc_field(default_factory=list)
     description: Any = None
+    blocks: dict = dc_field(default_factory=dict)
     plugin: str = ""
 
     def __post_init__(self):
