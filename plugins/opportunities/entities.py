@@ -39,6 +39,13 @@ opportunities = Entity(
               help=_l("Lump sum: the month the revenue is expected (any day of it).")),
         Field("revenue_end", "date", label=_l("Revenue end month"),
               help=_l("Monthly: the last month; the period starts at the expected revenue month.")),
+        # The schedule of a lump-sum or monthly deal in a few numbers (see reports.forecast): its last month,
+        # the amount of each month from revenue_month and of the last month, unweighted and weighted.
+        Field("revenue_last_month", "date", label=_l("Last revenue month"), readonly=True),
+        Field("month_amount", "money", label=_l("Monthly amount"), readonly=True),
+        Field("last_month_amount", "money", label=_l("Last month amount"), readonly=True),
+        Field("month_forecast", "money", label=_l("Monthly forecast amount"), readonly=True),
+        Field("last_month_forecast", "money", label=_l("Last month forecast amount"), readonly=True),
         Field("lost_reason", "picklist", label=_l("Lost reason"), picklist="opportunity_lost_reason"),
         Field("lost_to", "text", label=_l("Lost to competitor"), max_length=200),
         Field("description", "longtext", label=_l("Description"), block="description"),
@@ -48,6 +55,8 @@ opportunities = Entity(
     # owner filter, the forecast's lookups of live deals by id, stuck deals by stage and age.
     indexes=[("stage", "deleted_at", "owner_id", "amount", "forecast_amount"),
              ("id", "deleted_at", "stage", "owner_id"),
+             ("revenue_month", "revenue_last_month", "deleted_at", "stage", "owner_id", "billing_method",
+              "month_amount", "last_month_amount", "month_forecast", "last_month_forecast"),
              ("owner_id", "expected_close_date"), ("stage", "stage_changed_at")],
 )
 

@@ -105,29 +105,81 @@ def forecast(user, args=None) -> dict:
     ``from`` / ``to`` (YYYY-MM) bound the months; by default this month and
     the eleven after it.  ``amount`` is unweighted, ``weighted`` applies each
     deal's probability.
+
+    Lump-sum and monthly deals are summed in one GROUP BY over the deals by
+    (first month, last month), using the per-month amounts stored on each
+    deal (:func:`plugins.opportunities.schedule.compressed`): a deal adds its
+    monthly amount from its first month, the difference to its last-month
+    amount in its last month, and stops after it, so a running total over
+    the months gives each month's revenue.  Installment deals are read from
+    the schedule table, joined to the visible deals.
     """
     from core.i18n import local_today
 
-    start = month_arg(args, "from", local_today().replace(day=1))
-    end = month_arg(args, "to", add_months(start, 11))
-    if end < start:
+    first = month_arg(args, "from", local_today().replace(day=1))
+    last = month_arg(args, "to", add_months(first, 11))
+    if last < first:
         raise BadRequest(_("Invalid list parameters."), {"to": _("The end month is before the start month.")})
-    s, t = RevenueMonth.__table__, entity().table
-    lost = [st.value for st in stages.all_stages(include_inactive=True) if st.kind == "lost"]
-    stmt = (filtered(user, args, s.c.month, sa.func.sum(s.c.amount), sa.func.sum(s.c.weighted),
-                     sa.func.count())
-            .join(s, s.c.opportunity_id == t.c.id)
-            .where(s.c.month >= start, s.c.month <= end, t.c.stage.not_in(lost))
-            .group_by(s.c.month))
-    found = {row[0]: row for row in session().execute(stmt)}
-    months, month = [], start
-    while month <= end:
-        row = found.get(month)
-        months.append({"month": month.strftime("%Y-%m"), "amount": money(row[1] if row else 0),
-                       "weighted": money(row[2] if row else 0), "deals": row[3] if row else 0})
+    changes = month_changes(user, args, last)
+    totals = {"amount": Decimal(0), "weighted": Decimal(0), "deals": 0}
+    for month in sorted(m for m in changes if m < first):
+        add(totals, changes[month])
+    exact = installment_months(user, args, first, last)
+    months, month = [], first
+    while month <= last:
+        add(totals, changes.get(month, {}))
+        extra = exact.get(month, (0, 0, 0))
+        months.append({"month": month.strftime("%Y-%m"), "amount": money(totals["amount"] + Decimal(extra[0] or 0)),
+                       "weighted": money(totals["weighted"] + Decimal(extra[1] or 0)),
+                       "deals": totals["deals"] + extra[2]})
         month = add_months(month, 1)
     return {"data": months, "total": {"amount": money(sum(Decimal(m["amount"]) for m in months)),
                                       "weighted": money(sum(Decimal(m["weighted"]) for m in months))}}
+
+
+def add(totals: dict, change: dict) -> None:
+    for key, value in change.items():
+        totals[key] += value
+
+
+def lost_stages() -> list[str]:
+    return [st.value for st in stages.all_stages(include_inactive=True) if st.kind == "lost"]
+
+
+def month_changes(user, args, last: dt.date) -> dict:
+    """``{month: {amount, weighted, deals}}`` changes of the running monthly totals (lump sum and monthly)."""
+    t = entity().table
+    end = t.c.revenue_last_month
+    stmt = (filtered(user, args, t.c.revenue_month, end, sa.func.count(), sa.func.sum(t.c.month_amount),
+                     sa.func.sum(t.c.last_month_amount), sa.func.sum(t.c.month_forecast),
+                     sa.func.sum(t.c.last_month_forecast))
+            .where(t.c.stage.not_in(lost_stages()), t.c.billing_method != "installments",
+                   t.c.revenue_month <= last)
+            .group_by(t.c.revenue_month, end))
+    changes: dict = {}
+
+    def change(month, amount, weighted, deals):
+        c = changes.setdefault(month, {"amount": Decimal(0), "weighted": Decimal(0), "deals": 0})
+        c["amount"] += amount
+        c["weighted"] += weighted
+        c["deals"] += deals
+
+    for start, stop, count, each, final, w_each, w_final in session().execute(stmt):
+        each, final, w_each, w_final = (Decimal(v or 0) for v in (each, final, w_each, w_final))
+        change(start, each, w_each, count)
+        change(stop, final - each, w_final - w_each, 0)
+        change(add_months(stop, 1), -final, -w_final, -count)
+    return changes
+
+
+def installment_months(user, args, first: dt.date, last: dt.date) -> dict:
+    """``{month: (amount, weighted, deals)}`` of installment deals, from their schedule rows."""
+    s, t = RevenueMonth.__table__, entity().table
+    deals = filtered(user, args, t.c.id).where(t.c.billing_method == "installments", t.c.stage.not_in(lost_stages()))
+    stmt = (sa.select(s.c.month, sa.func.sum(s.c.amount), sa.func.sum(s.c.weighted), sa.func.count())
+            .where(s.c.opportunity_id.in_(deals), s.c.month >= first, s.c.month <= last)
+            .group_by(s.c.month))
+    return {row[0]: tuple(row[1:]) for row in session().execute(stmt)}
 
 
 # --- by dimension -----------------------------------------------------------------

@@ -67,6 +67,27 @@ def planned(values: dict, installments: list[tuple[dt.date, Decimal]]) -> list[t
     return installments
 
 
+def compressed(values: dict) -> dict:
+    """A lump-sum or monthly schedule as the amount of each month and of the last month (weighted too).
+
+    Every month from ``revenue_month`` to ``revenue_end`` (the same month for a lump sum) gets
+    ``month_amount`` except the last, which gets ``last_month_amount``; the forecast report adds
+    these up per month in one pass over the deals instead of joining millions of schedule rows.
+    Installment deals keep their months in the schedule table only (zeros here).
+    """
+    zero = Decimal(0)
+    probability = values.get("probability") or zero
+    method = values.get("billing_method") or "lump_sum"
+    if method == "installments":
+        return {"revenue_last_month": None, "month_amount": zero, "last_month_amount": zero,
+                "month_forecast": zero, "last_month_forecast": zero}
+    plan = planned(values, [])
+    each, last = plan[0][1], plan[-1][1]
+    return {"revenue_last_month": plan[-1][0], "month_amount": each, "last_month_amount": last,
+            "month_forecast": round_money(each * probability / 100),
+            "last_month_forecast": round_money(last * probability / 100)}
+
+
 def parse_installments(raw) -> list[tuple[dt.date, Decimal]]:
     """``[{"month": "2026-12", "amount": "1000000"}, ...]`` as sorted ``(first day, Decimal)`` pairs."""
     if not isinstance(raw, list) or not raw:

@@ -65,6 +65,7 @@ def before_save(values: dict, old: dict | None, user) -> None:
     values["forecast_amount"] = round_money(values["amount"] * (values["probability"] or 0) / 100)
     schedule.check_period(values)
     check_installments(values, old)
+    values.update(schedule.compressed(values))
 
 
 def apply_stage(values: dict, old: dict | None) -> None:

@@ -141,3 +141,16 @@ def test_list_filters_by_partner_product_and_revenue_month(team, pipeline):
     assert admin.get("/api/v1/opportunities?revenue_in_month=02-2027").status_code == 400
     funnel = report(admin, "funnel", f"?partner_id={partner}")
     assert funnel["total"]["count"] == 1
+
+
+def test_forecast_window_cuts_through_monthly_and_installment_deals(pipeline):
+    pipeline.deal(title="X", amount="400", stage="proposal", billing_method="monthly", revenue_month="2026-10-01",
+                  revenue_end="2027-01-01")
+    y = pipeline.deal(title="Y", amount="1000", stage="negotiation")
+    ok(pipeline.put_schedule(y["id"], {"billing_method": "installments", "installments": [
+        {"month": "2026-12", "amount": "300"}, {"month": "2027-03", "amount": "700"}]}))
+    pipeline.deal(title="Z", amount="999", stage="lost", lost_reason="price", revenue_month="2026-12-01")
+    forecast = report(pipeline.api, "forecast", "?from=2026-12&to=2027-03")
+    assert [(m["month"], m["amount"], m["weighted"], m["deals"]) for m in forecast["data"]] == [
+        ("2026-12", "400.00", "290.00", 2), ("2027-01", "100.00", "50.00", 1), ("2027-02", "0.00", "0.00", 0),
+        ("2027-03", "700.00", "560.00", 1)]

@@ -85,6 +85,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "Revenue end month": ("매출 종료월", "收入结束月份"),
     "Monthly: the last month; the period starts at the expected revenue month.": (
         "월납: 마지막 달. 기간은 매출예상월부터 시작합니다.", "按月:最后一个月;期间从预计收入月份开始。"),
+    "Last revenue month": ("매출 종료월", "最后收入月份"),
+    "Monthly amount": ("월 금액", "每月金额"),
+    "Last month amount": ("마지막 달 금액", "最后一个月金额"),
+    "Monthly forecast amount": ("월 예측 금액", "每月预测金额"),
+    "Last month forecast amount": ("마지막 달 예측 금액", "最后一个月预测金额"),
     "Lost reason": ("실패 사유", "丢单原因"),
     "Lost to competitor": ("수주한 경쟁사", "输给的竞争对手"),
     "Customer requirements": ("고객 요구사항", "客户需求"),

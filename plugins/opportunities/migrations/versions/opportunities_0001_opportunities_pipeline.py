@@ -68,6 +68,11 @@ def upgrade():
     sa.Column('billing_method', sa.String(length=64), nullable=True),
     sa.Column('revenue_month', sa.Date(), nullable=True),
     sa.Column('revenue_end', sa.Date(), nullable=True),
+    sa.Column('revenue_last_month', sa.Date(), nullable=True),
+    sa.Column('month_amount', core.db.Money(precision=18, scale=2), nullable=True),
+    sa.Column('last_month_amount', core.db.Money(precision=18, scale=2), nullable=True),
+    sa.Column('month_forecast', core.db.Money(precision=18, scale=2), nullable=True),
+    sa.Column('last_month_forecast', core.db.Money(precision=18, scale=2), nullable=True),
     sa.Column('lost_reason', sa.String(length=64), nullable=True),
     sa.Column('lost_to', sa.String(length=200), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
@@ -93,13 +98,14 @@ def upgrade():
         batch_op.create_index('ix_opportunities_opportunities_billing_method_live', ['billing_method'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_id_deleted_at_stage_owner_id_live', ['id', 'deleted_at', 'stage', 'owner_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_id_deleted_at_stage_own_57d65c6f', ['id', 'deleted_at', 'stage', 'owner_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index('ix_opportunities_opportunities_lost_reason_live', ['lost_reason'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_owner_id'), ['owner_id'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_owner_id_expected_close_date_live', ['owner_id', 'expected_close_date'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_owner_id_expected_close_c683582c', ['owner_id', 'expected_close_date'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_revenue_month_revenue_l_675ab07b', ['revenue_month', 'revenue_last_month', 'deleted_at', 'stage', 'owner_id', 'billing_method', 'month_amount', 'last_month_amount', 'month_forecast', 'last_month_forecast'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_source_live', ['source'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-        batch_op.create_index('ix_opportunities_opportunities_stage_deleted_at_owner_id_amount_forecast_amount_live', ['stage', 'deleted_at', 'owner_id', 'amount', 'forecast_amount'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_opportunities_opportunities_stage_deleted_at_owner__d8e6159c', ['stage', 'deleted_at', 'owner_id', 'amount', 'forecast_amount'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_stage_live', ['stage'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_stage_stage_changed_at_live', ['stage', 'stage_changed_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_type_live', ['type'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
@@ -213,13 +219,14 @@ def downgrade():
         batch_op.drop_index('ix_opportunities_opportunities_type_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_opportunities_opportunities_stage_stage_changed_at_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_opportunities_opportunities_stage_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-        batch_op.drop_index('ix_opportunities_opportunities_stage_deleted_at_owner_id_amount_forecast_amount_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_stage_deleted_at_owner__d8e6159c', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_opportunities_opportunities_source_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-        batch_op.drop_index('ix_opportunities_opportunities_owner_id_expected_close_date_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_revenue_month_revenue_l_675ab07b', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_owner_id_expected_close_c683582c', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_owner_id'))
         batch_op.drop_index('ix_opportunities_opportunities_lost_reason_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_opportunities_opportunities_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
-        batch_op.drop_index('ix_opportunities_opportunities_id_deleted_at_stage_owner_id_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_id_deleted_at_stage_own_57d65c6f', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_created_at'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_contact_id'))
         batch_op.drop_index('ix_opportunities_opportunities_billing_method_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
