@@ -135,9 +135,9 @@ def crm_default_rights():
 
 @hookimpl
 def crm_record_panels(entity):
-    from plugins.customers.views import PANELS
+    from plugins.customers.views import ACTIVITIES_PANEL, OWN_TABS, PANELS
 
-    return PANELS.get(entity.name, [])
+    return PANELS.get(entity.name, []) + ([] if entity.name in OWN_TABS else [ACTIVITIES_PANEL])
 
 
 @hookimpl

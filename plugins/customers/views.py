@@ -35,6 +35,26 @@ def account_summary(record: dict) -> dict:
     return {"days": days_since(record.get("last_contact_at")), "summaries": extra}
 
 
+@pages.app_template_global("customers_related_activities")
+def related_activities(entity_name: str, record_id: int) -> list:
+    """Activities linked to any record through ``(related_entity, related_id)``, newest first (visible ones)."""
+    import sqlalchemy as sa
+
+    from core.db import session
+    from core.entities.query import visible_select
+    from plugins.customers.entities import activities
+
+    table = activities.table
+    stmt = (visible_select(activities, current_user_or_none(), table.c.id, table.c.subject, table.c.type,
+                           table.c.status, table.c.start_at)
+            .where(table.c.related_entity == entity_name, table.c.related_id == record_id)
+            .order_by(table.c.start_at.desc(), table.c.id.desc()).limit(20))
+    return session().execute(stmt).all()
+
+
+ACTIVITIES_PANEL = {"title": _l("Activities"), "template": "customers/panels/related_activities.html", "order": 50}
+OWN_TABS = {"accounts", "contacts", "activities"}  # these list activities in a related tab already
+
 PANELS = {
     "accounts": [{"title": _l("Customer 360°"), "template": "customers/panels/account.html", "order": 10}],
     "visit_logs": [{"title": _l("Visit log"), "template": "customers/panels/visit_log.html", "order": 10}],

@@ -64,3 +64,17 @@ def test_account_and_visit_log_pages_have_the_customer_panels(crm_api, crm_clock
                    template_id=tpl["id"])
     page = crm_api.get(f"/records/visit_logs/{visit['id']}").data.decode()
     assert f"/customers/visit-logs/{visit['id']}/print" in page
+
+
+def test_any_record_page_lists_the_activities_linked_to_it(crm_api):
+    firm = account(crm_api, "재근상사")
+    tpl = create(crm_api, "visit_templates", name="양식", body="<p>{{ account.name }}</p>")
+    visit = create(crm_api, "visit_logs", account_id=firm["id"], visit_date="2026-03-01", purpose="인사",
+                   template_id=tpl["id"])
+    create(crm_api, "activities", subject="방문 후속 전화", related_entity="visit_logs", related_id=visit["id"])
+    page = crm_api.get(f"/records/visit_logs/{visit['id']}").data.decode()
+    start = page.index('<div class="customers-related-activities">')
+    panel = page[start:page.index("</div>", start)]
+    assert "방문 후속 전화" in panel and "related_entity=visit_logs" in panel
+    assert crm_api.get(f"/api/v1/activities?related_entity=visit_logs&related_id={visit['id']}").json["meta"][
+        "total"] == 1
