@@ -29,6 +29,16 @@ WIDGETS = {"longtext": "textarea", "boolean": "checkbox", "picklist": "select", 
            "email": "email", "url": "url", "phone": "tel"}
 
 
+def block_labels(entity) -> dict[str, str]:
+    """Headings of the field blocks: the core's own, then the entity's ``blocks``."""
+    from flask_babel import gettext as _
+
+    labels = {"main": _("Details"), "address": _("Address"), "description": _("Description"),
+              "custom": _("Additional fields")}
+    labels.update({name: str(label) for name, label in (entity.blocks or {}).items()})
+    return labels
+
+
 def form_value(f, form, key: str | None = None):
     """One field's submitted value in API form (strings; the schema coerces them)."""
     key = key or f.name

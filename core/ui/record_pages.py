@@ -13,7 +13,7 @@ from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
 from core.ui import ui
-from core.ui.forms import form_fields, reference_titles, submitted, user_choices
+from core.ui.forms import block_labels, form_fields, reference_titles, submitted, user_choices
 from core.ui.history import history_rows
 
 RELATED_ROWS = 20
@@ -22,8 +22,7 @@ LOOKUP_LIMIT = 15
 
 def field_blocks(entity, fields) -> list[tuple[str, list]]:
     """Fields grouped by their ``block`` (built-ins first, custom fields in their own block)."""
-    labels = {"main": _("Details"), "address": _("Address"), "description": _("Description"),
-              "custom": _("Additional fields")}
+    labels = block_labels(entity)
     blocks: dict[str, list] = {}
     for f in fields:
         blocks.setdefault(f.block or ("custom" if f.custom else "main"), []).append(f)
@@ -97,6 +96,7 @@ def render_form(entity, record, values, errors=None, conflict=None, status=200):
     user = current_user_or_none()
     fields = form_fields(entity, hidden_fields(entity, user))
     return render_template("ui/form.html", entity=entity, record=record, values=values, errors=errors or {},
+                           block_labels=block_labels(entity),
                            form_fields=fields, conflict=conflict, users=user_choices() if entity.owned else [],
                            titles=reference_titles(entity, values, user)), status
 
