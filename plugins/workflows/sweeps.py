@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
 
 from core.db import session
 from core.entities.query import visible_select

@@ -1,8 +1,6 @@
 """Deal alerts end to end: settings through the API, one email per big deal over real SMTP, in Korean."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from core.jobs.worker import run_pending

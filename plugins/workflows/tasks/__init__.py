@@ -5,4 +5,6 @@ from plugins.workflows.tasks.email import SendEmail
 from plugins.workflows.tasks.update import UpdateFields
 from plugins.workflows.tasks.webhook import Webhook
 
+__all__ = ["BUILTIN_TASK_TYPES", "CompileEnv", "TaskContext", "TaskError", "TaskType"]
+
 BUILTIN_TASK_TYPES = {t.name: t for t in (UpdateFields(), SendEmail(), CreateRecord(), Webhook())}

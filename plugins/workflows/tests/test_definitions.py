@@ -125,3 +125,13 @@ def test_edit_keeps_webhook_secret_and_masks_it(api):
 
     with api.client.application.app_context():
         assert session().get(Workflow, wf["id"]).tasks[0]["secret"] == "s" * 20
+
+
+def test_meta_lists_triggers_operators_task_types_and_functions(api):
+    meta = api.get("/api/v1/workflows/meta?lang=ko").get_json()
+    assert meta["triggers"] == ["create", "save", "modify", "once", "scheduled", "manual"]
+    assert meta["operators"]["money"][:6] == ["eq", "ne", "lt", "lte", "gt", "gte"]
+    assert {"has_changed", "changed_to", "changed_from"} <= set(meta["operators"]["date"])
+    assert meta["task_types"]["send_email"] == "이메일 보내기"
+    assert {"concat", "substring", "upper", "lower", "round", "add_days", "days_between", "today", "now"} <= \
+        set(meta["functions"])
