@@ -196,3 +196,24 @@ def test_plugins_add_task_types_and_functions(crm_app_factory, tmp_path):
     import sys
 
     assert sys.modules["plugcrm_local_textmsg"].SENT[-1] == {"to": "02-123-4567", "text": "haedong 등록"}
+
+
+def test_update_from_another_field(api):
+    workflow(api, trigger={"type": "create"}, tasks=[{"type": "update_fields", "fields": [
+        {"field": "representative", "field_from": "name"}, {"field": "address", "value": "서울시 중구"}]}])
+    created = account(api, name="해동통신")
+    assert (created["representative"], created["address"]) == ("해동통신", "서울시 중구")
+
+
+def test_a_webhook_that_keeps_failing_ends_dead_and_the_log_says_so(app, api, crm_clock):
+    with WebhookReceiver() as receiver:
+        workflow(api, trigger={"type": "create"}, tasks=[{"type": "webhook", "url": receiver.url, "secret": SECRET}])
+        receiver.fail_next = 100
+        created = account(api)
+        for _attempt in range(5):
+            assert run_pending(app) == 1
+            crm_clock.advance(hours=2)
+        assert run_pending(app) == 0
+    [run] = runs_of(api, created["id"])
+    job = run["tasks"][0]["job"]
+    assert (job["result"], job["attempts"]) == ("dead", 5) and "503" in job["last_error"]
