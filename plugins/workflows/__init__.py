@@ -20,8 +20,9 @@ manifest = Manifest(name="workflows", version="0.1.0", label="Workflows", defaul
 HERE = Path(__file__).parent
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def crm_before_save(entity, values, old, user):
+    """Last, so workflows see (and may override) what every plugin computed, e.g. the forecast amount."""
     from plugins.workflows import engine
 
     engine.before_save(entity, values, old, user)
