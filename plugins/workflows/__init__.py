@@ -61,8 +61,14 @@ def crm_menu_items(user):
 
 @hookimpl
 def crm_record_panels(entity):
+    """The run-log panel, on records of entities that have workflows."""
+    import sqlalchemy as sa
     from flask_babel import lazy_gettext as _l
 
+    from core.db import session
+
+    if session().scalar(sa.select(models.Workflow.id).where(models.Workflow.entity == entity.name).limit(1)) is None:
+        return []
     return [dict(title=_l("Workflow runs"), template="workflows/panel.html", order=90)]
 
 

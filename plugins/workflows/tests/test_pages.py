@@ -42,3 +42,8 @@ def test_demo_workflow_is_valid_and_fires(app, api):
     api.patch(f"/api/v1/accounts/{created['id']}", json={"status": "vip"})
     runs = api.get(f"/api/v1/workflows/{wf['id']}/runs").get_json()["data"]
     assert [r["tasks"][0]["status"] for r in runs] == ["queued"]
+
+
+def test_no_panel_on_entities_without_workflows(app, api):
+    contact = api.post("/api/v1/contacts", json={"name": "김담당"}).get_json()
+    assert "워크플로 실행 기록" not in api.get(f"/records/contacts/{contact['id']}?lang=ko").get_data(as_text=True)
