@@ -414,8 +414,11 @@ class Evaluator:
 
     def eval_call(self, node):
         fn = self.functions[node.value]
-        result = fn.impl(*[self.eval(c) for c in node.children])
-        return to_number(result)
+        args = [self.eval(c) for c in node.children]
+        try:
+            return to_number(fn.impl(*args))
+        except (ArithmeticError, OverflowError, ValueError):
+            return None  # e.g. add_days(close_date, 99999999): out of range is "no value", as in SQL
 
     def eval_binary(self, node):
         op = node.value

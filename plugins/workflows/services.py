@@ -169,7 +169,7 @@ def dry_run(compiled: CompiledWorkflow, record_id, user, changes: dict | None = 
                           task_index=task.index)
         try:
             preview = task.type.preview(task.compiled, ctx)
-        except ValueError as exc:
+        except Exception as exc:  # the dry run reports what would fail instead of failing itself
             preview = {"error": str(exc)}
         entry = {"index": task.index, "type": task.type.name, "title": task.title, "would": preview}
         if task.delay is not None:

@@ -102,3 +102,8 @@ def test_plugin_functions_from_the_hook(app):
         assert run("double(amount)", functions=table) == Decimal("30000000.00")
         with pytest.raises(ex.ExpressionError, match="Expected a number"):
             run("double(name)", functions=table)
+
+
+def test_out_of_range_function_results_are_null_not_errors(ctx):
+    assert run("add_days(close_date, 99999999)") is None
+    assert run("round(amount, 100000000)") is None
