@@ -165,3 +165,22 @@ def test_menu_follows_rights_and_plugins(crm_app_factory):
     assert 'data-menu="accounts"' not in menu and 'data-menu="admin"' not in menu
     assert clerk.get("/records/accounts").status_code == 403
     assert clerk.get("/admin").status_code == 403
+
+
+def test_redirect_targets_stay_on_this_site(crm_app_factory):
+    app = ui_app(crm_app_factory)
+    make_user(app, "rep@example.com", role="sales")
+    browser = Browser(app)
+    page = browser.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = browser.client.post("/login?next=//evil.example/x", data={"email": "rep@example.com",
+                                                                         "password": "password123",
+                                                                         "csrf_token": token})
+    assert response.headers["Location"] == "/"
+    browser.token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text).group(1)
+    for back in ("https://evil.example/", "//evil.example", "/\\evil.example"):
+        assert browser.post("/me/language", {"language": "ko", "back": back}).headers["Location"] == "/"
+        moved = browser.post("/records/gadgets/columns", {"columns": ["name"], "back": back})
+        assert moved.headers["Location"] == "/records/gadgets"
+    assert browser.post("/me/language", {"language": "ko", "back": "/records/gadgets?q=1"}).headers["Location"] \
+        == "/records/gadgets?q=1"

@@ -26,6 +26,7 @@ from core.api.records import refuse_hidden_params
 from core.ui import ui
 from core.ui.filters import filter_specs
 from core.ui.models import ListPreference, SavedFilter
+from core.ui.shell import local_target
 
 PAGE_SIZES = (10, 20, 30, 50)
 UI_ONLY = {"saved"}
@@ -150,7 +151,7 @@ def save_columns(entity_name):
     session().add(pref)
     session().commit()
     flash(_("List settings saved."), "success")
-    return redirect(request.form.get("back") or url_for("ui.list_view", entity_name=entity.name))
+    return redirect(local_target(request.form.get("back"), url_for("ui.list_view", entity_name=entity.name)))
 
 
 @ui.post("/records/<entity_name>/filters")
@@ -209,7 +210,7 @@ def mass_action(entity_name):
     user = current_user_or_none()
     ids = selected_ids()
     action = request.form.get("action")
-    back = request.form.get("back") or url_for("ui.list_view", entity_name=entity.name)
+    back = local_target(request.form.get("back"), url_for("ui.list_view", entity_name=entity.name))
     try:
         if action == "delete":
             for record_id in ids:

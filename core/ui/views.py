@@ -10,6 +10,7 @@ from core.errors import CRMError, ValidationError
 from core.i18n import LANGUAGES
 from core.security.auth import current_user_or_none
 from core.ui import ui
+from core.ui.shell import local_target
 from core.ui.widgets import workbench_widgets
 
 MIN_PASSWORD = 8
@@ -41,8 +42,7 @@ def login():
         if user is not None:
             session().commit()
             login_user(user)
-            target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("ui.home"))
+            return redirect(local_target(request.args.get("next"), url_for("ui.home")))
         session().commit()
         error, status = _("Wrong email or password."), 401
         return render_template("login.html", error=error, email=email), status
@@ -64,8 +64,7 @@ def set_language():
     user.language = language
     session().commit()
     refresh()
-    back = request.form.get("back") or ""
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("ui.home"))
+    return redirect(local_target(request.form.get("back"), url_for("ui.home")))
 
 
 @ui.route("/me/password", methods=["GET", "POST"])
