@@ -179,3 +179,13 @@ def test_purge_is_for_administrators_only(gadgets):
     assert browser.post(f"/recycle-bin/gadgets/{ids['a']}/purge").status_code == 302
     assert "해동통신 가젯" not in browser.get("/recycle-bin").text
     assert browser.post(f"/recycle-bin/gadgets/{ids['a']}/restore").status_code == 404
+
+
+def test_reference_filter_with_type_ahead(gadgets):
+    app, browser, ids, _keeper = gadgets
+    child = create(app, "gadgets", {"name": "자식", "parent_id": ids["b"]})
+    page = browser.get(f"/records/gadgets?parent_id={ids['b']}").text
+    assert row_ids(page) == [child["id"]]
+    box = re.search(r'data-filter="parent_id">.*?</fieldset>', page, re.S).group(0)
+    assert 'data-lookup="/records/gadgets/lookup"' in box and 'value="대한 가젯"' in box
+    assert row_ids(browser.get("/records/gadgets?parent_id__isnull=0").text) == [child["id"]]

@@ -61,11 +61,11 @@ def spec_for(f, users) -> FilterSpec | None:
     if f.type == "user":
         return FilterSpec(f, "choice", [name], options=users)
     if f.type == "reference":
-        return FilterSpec(f, "none", [])
+        return FilterSpec(f, "reference", [name])
     return None
 
 
-def filter_specs(entity, fields: dict, args) -> list[FilterSpec]:
+def filter_specs(entity, fields: dict, args, user=None) -> list[FilterSpec]:
     users = user_options()
     specs = []
     for f in fields.values():
@@ -76,5 +76,22 @@ def filter_specs(entity, fields: dict, args) -> list[FilterSpec]:
         for key in spec.keys + [spec.empty_key]:
             raw = args.get(key, "")
             spec.values[key] = raw.split(",") if key.endswith("__in") and raw else raw
+        if spec.kind == "reference" and spec.values[f.name]:
+            spec.options = [(spec.values[f.name], reference_title(f, spec.values[f.name], user))]
         specs.append(spec)
     return specs
+
+
+def reference_title(f, raw: str, user) -> str:
+    """The title of the record a reference filter names, if the user may see it."""
+    from core.entities.query import visible_select
+    from core.runtime import runtime
+
+    target = runtime().registry.get(f.target)
+    table = target.table
+    try:
+        record_id = int(raw)
+    except ValueError:
+        return ""
+    stmt = visible_select(target, user, table.c[target.title_field]).where(table.c.id == record_id)
+    return session().scalar(stmt) or ""

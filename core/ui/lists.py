@@ -99,7 +99,7 @@ def list_context(entity, user, args) -> dict:
         "columns": chosen_columns(user, entity, everything), "all_fields": list(everything.values()),
         "params": params, "args": api_args, "total": total, "exact": exact,
         "pages": max(1, -(-total // params.per_page)), "page_sizes": PAGE_SIZES,
-        "filters": filter_specs(entity, everything, api_args), "saved": saved_filters(user, entity),
+        "filters": filter_specs(entity, everything, api_args, user), "saved": saved_filters(user, entity),
         "sort_key": args.get("sort") or entity.default_sort, "export_url": export_url(entity),
         "editable_fields": [f for f in fields if not f.readonly and f.name not in hidden],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
