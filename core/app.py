@@ -193,6 +193,9 @@ def register_error_handlers(app: Flask) -> None:
 
         log.exception("unexpected error on %s %s", request.method, request.path)
         session().rollback()
+        if not wants_json():
+            from core.ui.errors import internal_error_page
+            return internal_error_page()
         response = jsonify({"error": {"code": "internal_error", "message": "internal error"}})
         response.status_code = 500
         return response

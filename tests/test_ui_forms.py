@@ -184,3 +184,18 @@ def test_redirect_targets_stay_on_this_site(crm_app_factory):
         assert moved.headers["Location"] == "/records/gadgets"
     assert browser.post("/me/language", {"language": "ko", "back": "/records/gadgets?q=1"}).headers["Location"] \
         == "/records/gadgets?q=1"
+
+
+def test_an_unexpected_error_is_a_page_in_the_users_language(crm_app_factory):
+    app = ui_app(crm_app_factory)
+    make_user(app, "rep@example.com", role="sales")
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("broken on purpose")
+
+    browser = logged_in(app, "rep@example.com")
+    page = browser.get("/boom", headers={"Accept": "text/html"})
+    assert page.status_code == 500 and "서버에서 문제가 발생했습니다" in page.text and "broken" not in page.text
+    api = browser.get("/boom", headers={"Accept": "application/json"})
+    assert api.status_code == 500 and api.get_json()["error"]["code"] == "internal_error"

@@ -27,6 +27,16 @@ def http_error_page(exc):
     return error_page(error)
 
 
+def internal_error_page():
+    """A 500 for the browser: apologise in the user's language (the details are in the server log)."""
+    error = CRMError(_("Something went wrong on the server. The error was logged; try again later."))
+    error.status = 500
+    try:
+        return error_page(error)
+    except Exception:  # the page itself failed (e.g. the database is down): plain text, never a loop
+        return error.message, 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def register(app) -> None:
     for code in (403, 404, 405):
         app.register_error_handler(code, http_error_page)
