@@ -95,10 +95,10 @@ def upgrade():
     )
     with op.batch_alter_table('opportunities_opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_account_id'), ['account_id'], unique=False)
+        batch_op.create_index('ix_opportunities_opportunities_billing_method_deleted__89d0fc2f', ['billing_method', 'deleted_at', 'stage', 'owner_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_billing_method_live', ['billing_method'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_opportunities_opportunities_id_deleted_at_stage_own_57d65c6f', ['id', 'deleted_at', 'stage', 'owner_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_opportunities_opportunities_in_recycle_bin', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index('ix_opportunities_opportunities_lost_reason_live', ['lost_reason'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_opportunities_opportunities_owner_id'), ['owner_id'], unique=False)
@@ -226,10 +226,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_owner_id'))
         batch_op.drop_index('ix_opportunities_opportunities_lost_reason_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_opportunities_opportunities_in_recycle_bin', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
-        batch_op.drop_index('ix_opportunities_opportunities_id_deleted_at_stage_own_57d65c6f', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_created_at'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_contact_id'))
         batch_op.drop_index('ix_opportunities_opportunities_billing_method_live', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_opportunities_opportunities_billing_method_deleted__89d0fc2f', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_opportunities_opportunities_account_id'))
 
     op.drop_table('opportunities_opportunities')
