@@ -76,3 +76,30 @@ def test_later_workflows_see_the_updates_of_earlier_ones_in_the_same_save(api):
              tasks=[{"type": "update_fields", "fields": [{"field": "description", "value": "VIP 관리 대상"}]}])
     assert account(api, status="vip")["description"] == "VIP 관리 대상"
     assert account(api, name="보통", status="normal")["description"] is None
+
+
+def test_bulk_import_path_matches_each_new_record_to_its_own_evaluation(app, api):
+    """The importer runs every row's before_save first and every after_save afterwards."""
+    from core.db import session
+    from core.entities import records
+    from core.importexport.bulk import create_many
+    from core.runtime import runtime
+    from core.security.models import User
+
+    workflow(api, trigger={"type": "create"}, conditions={"all": [{"field": "status", "op": "is", "value": "vip"}]},
+             tasks=[{"type": "update_fields", "fields": [{"field": "representative", "expr": "concat(name, ' 대표')"}]},
+                    {"type": "send_email", "recipients": {"addresses": ["team@example.com"]},
+                     "subject": "{{ record.name }} {{ record.number }}", "body": "-"}])
+    rows = [{"name": "가나상사", "status": "vip"}, {"name": "다라상사", "status": "normal"},
+            {"name": "마바상사", "status": "vip"}]
+    with app.app_context():
+        accounts = runtime().registry.get("accounts")
+        admin = session().get(User, 1)
+        fields = runtime().registry.fields(accounts)
+        prepared = [records.prepare_new(accounts, row, admin, fields) for row in rows]
+        created = create_many(accounts, prepared, admin)
+        session().commit()
+    assert [c["representative"] for c in created] == ["가나상사 대표", None, "마바상사 대표"]
+    for record in created:
+        subjects = [r["tasks"][1]["detail"]["subject"] for r in runs_of(api, record["id"])]
+        assert subjects == ([f"{record['name']} {record['number']}"] if record["status"] == "vip" else [])
