@@ -38,6 +38,36 @@ def upgrade():
     with op.batch_alter_table('core_custom_fields', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_custom_fields_entity'), ['entity'], unique=False)
 
+    op.create_table('core_entity_sharing',
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('sharing', sa.String(length=20), nullable=False),
+    sa.Column('changed_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('entity', name=op.f('pk_core_entity_sharing'))
+    )
+    op.create_table('core_jobs',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('type', sa.String(length=100), nullable=False),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('run_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('locked_by', sa.String(length=200), nullable=True),
+    sa.Column('locked_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('progress_done', sa.Integer(), nullable=True),
+    sa.Column('progress_total', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_jobs')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_core_jobs_dedupe_key'))
+    )
+    with op.batch_alter_table('core_jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_core_jobs_due', ['status', 'run_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_jobs_type'), ['type'], unique=False)
+
     op.create_table('core_number_counters',
     sa.Column('key', sa.String(length=120), nullable=False),
     sa.Column('value', sa.BigInteger(), nullable=False),
@@ -84,6 +114,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_core_picklist_values')),
     sa.UniqueConstraint('picklist', 'value', name=op.f('uq_core_picklist_values_picklist_value'))
     )
+    op.create_table('core_role_rights',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('role_id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('view', sa.Boolean(), nullable=False),
+    sa.Column('create', sa.Boolean(), nullable=False),
+    sa.Column('edit', sa.Boolean(), nullable=False),
+    sa.Column('delete', sa.Boolean(), nullable=False),
+    sa.Column('import', sa.Boolean(), nullable=False),
+    sa.Column('export', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['role_id'], ['core_roles.id'], name=op.f('fk_core_role_rights_role_id_core_roles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_role_rights')),
+    sa.UniqueConstraint('role_id', 'entity', name=op.f('uq_core_role_rights_role_id_entity'))
+    )
+    with op.batch_alter_table('core_role_rights', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_role_rights_role_id'), ['role_id'], unique=False)
+
     op.create_table('core_users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -117,6 +164,24 @@ def upgrade():
     with op.batch_alter_table('core_api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_core_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('core_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('record_id', sa.BigInteger(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('storage_name', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['core_users.id'], name=op.f('fk_core_attachments_uploaded_by_id_core_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_attachments')),
+    sa.UniqueConstraint('storage_name', name=op.f('uq_core_attachments_storage_name'))
+    )
+    with op.batch_alter_table('core_attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_core_attachments_record', ['entity', 'record_id'], unique=False)
+
     op.create_table('core_audit_log',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
@@ -131,15 +196,182 @@ def upgrade():
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
         batch_op.create_index('ix_core_audit_log_record', ['entity', 'record_id', 'id'], unique=False)
 
+    op.create_table('core_exports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('format', sa.String(length=10), nullable=False),
+    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('file_path', sa.String(length=500), nullable=True),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('job_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_exports_user_id_core_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_exports'))
+    )
+    op.create_table('core_import_mappings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('mapping', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_import_mappings_user_id_core_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_import_mappings')),
+    sa.UniqueConstraint('entity', 'name', name=op.f('uq_core_import_mappings_entity_name'))
+    )
+    op.create_table('core_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('file_path', sa.String(length=500), nullable=True),
+    sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=True),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('skipped', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('job_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('undone_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_imports_user_id_core_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_imports'))
+    )
+    with op.batch_alter_table('core_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_imports_entity'), ['entity'], unique=False)
+
+    op.create_table('core_list_preferences',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('columns', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('per_page', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_list_preferences_user_id_core_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_list_preferences')),
+    sa.UniqueConstraint('user_id', 'entity', name=op.f('uq_core_list_preferences_user_id_entity'))
+    )
+    with op.batch_alter_table('core_list_preferences', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_list_preferences_user_id'), ['user_id'], unique=False)
+
+    op.create_table('core_login_log',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('success', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=True),
+    sa.Column('ip', sa.String(length=64), nullable=False),
+    sa.Column('user_agent', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_login_log_user_id_core_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_login_log'))
+    )
+    with op.batch_alter_table('core_login_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_login_log_at'), ['at'], unique=False)
+        batch_op.create_index('ix_core_login_log_ip_email', ['ip', 'email', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_core_login_log_user_id'), ['user_id'], unique=False)
+
+    op.create_table('core_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('record_id', sa.BigInteger(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['core_users.id'], name=op.f('fk_core_notes_author_id_core_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_notes'))
+    )
+    with op.batch_alter_table('core_notes', schema=None) as batch_op:
+        batch_op.create_index('ix_core_notes_record', ['entity', 'record_id'], unique=False)
+
+    op.create_table('core_saved_filters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('query', sa.Text(), nullable=False),
+    sa.Column('shared', sa.Boolean(), nullable=False),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['core_users.id'], name=op.f('fk_core_saved_filters_user_id_core_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_saved_filters'))
+    )
+    with op.batch_alter_table('core_saved_filters', schema=None) as batch_op:
+        batch_op.create_index('ix_core_saved_filters_entity', ['entity', 'user_id'], unique=False)
+
+    op.create_table('core_settings',
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('value', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['core_users.id'], name=op.f('fk_core_settings_updated_by_id_core_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_core_settings'))
+    )
+    op.create_table('core_import_rows',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('row_number', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('errors', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['core_imports.id'], name=op.f('fk_core_import_rows_batch_id_core_imports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_core_import_rows'))
+    )
+    with op.batch_alter_table('core_import_rows', schema=None) as batch_op:
+        batch_op.create_index('ix_core_import_rows_batch_action', ['batch_id', 'action'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('core_import_rows', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_import_rows_batch_action')
+
+    op.drop_table('core_import_rows')
+    op.drop_table('core_settings')
+    with op.batch_alter_table('core_saved_filters', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_saved_filters_entity')
+
+    op.drop_table('core_saved_filters')
+    with op.batch_alter_table('core_notes', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_notes_record')
+
+    op.drop_table('core_notes')
+    with op.batch_alter_table('core_login_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_login_log_user_id'))
+        batch_op.drop_index('ix_core_login_log_ip_email')
+        batch_op.drop_index(batch_op.f('ix_core_login_log_at'))
+
+    op.drop_table('core_login_log')
+    with op.batch_alter_table('core_list_preferences', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_list_preferences_user_id'))
+
+    op.drop_table('core_list_preferences')
+    with op.batch_alter_table('core_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_imports_entity'))
+
+    op.drop_table('core_imports')
+    op.drop_table('core_import_mappings')
+    op.drop_table('core_exports')
     with op.batch_alter_table('core_audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_core_audit_log_record')
 
     op.drop_table('core_audit_log')
+    with op.batch_alter_table('core_attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_core_attachments_record')
+
+    op.drop_table('core_attachments')
     with op.batch_alter_table('core_api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_api_tokens_user_id'))
 
@@ -148,6 +380,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_core_users_role_id'))
 
     op.drop_table('core_users')
+    with op.batch_alter_table('core_role_rights', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_role_rights_role_id'))
+
+    op.drop_table('core_role_rights')
     op.drop_table('core_picklist_values')
     with op.batch_alter_table('core_roles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_roles_parent_id'))
@@ -157,6 +393,12 @@ def downgrade():
     op.drop_table('core_picklists')
     op.drop_table('core_numbering_formats')
     op.drop_table('core_number_counters')
+    with op.batch_alter_table('core_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_jobs_type'))
+        batch_op.drop_index('ix_core_jobs_due')
+
+    op.drop_table('core_jobs')
+    op.drop_table('core_entity_sharing')
     with op.batch_alter_table('core_custom_fields', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_core_custom_fields_entity'))
 
