@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.testing import make_user
-
 
 def test_demo_pipeline_makes_the_charts_meaningful(app, admin):
     from core.db import session

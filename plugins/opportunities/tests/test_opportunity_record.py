@@ -1,8 +1,6 @@
 """The opportunity record through the API: billing methods, line items, stages, forecast, contract."""
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 
 from core.testing import ApiClient, make_user
