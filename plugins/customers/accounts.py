@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 
 from core import clock
@@ -54,8 +55,11 @@ def hot_rules(values: dict, errors: dict) -> None:
 
 
 def code_format() -> str:
-    configured = session().get(NumberingFormat, CODE_SCOPE)
-    return configured.format if configured else DEFAULT_CODE_FORMAT
+    """The configured format, read once per app context (an import numbers thousands of accounts)."""
+    if "_customer_code_format" not in g:
+        configured = session().get(NumberingFormat, CODE_SCOPE)
+        g._customer_code_format = configured.format if configured else DEFAULT_CODE_FORMAT
+    return g._customer_code_format
 
 
 def set_code_format(fmt) -> None:
@@ -66,6 +70,7 @@ def set_code_format(fmt) -> None:
     row = session().get(NumberingFormat, CODE_SCOPE) or NumberingFormat(entity=CODE_SCOPE, format=fmt.strip())
     row.format = fmt.strip()
     session().add(row)
+    g.pop("_customer_code_format", None)
 
 
 def next_customer_code(registered_on: dt.date) -> str:
