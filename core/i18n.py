@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 
 LANGUAGES = ("ko", "zh_Hans", "en")
 LANGUAGE_NAMES = {"ko": "한국어", "zh_Hans": "简体中文", "en": "English"}
@@ -43,12 +43,14 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    if has_request_context() or g:
-        try:
-            return select_locale()
-        except RuntimeError:
-            pass
-    return "ko"
+    """The language of this request, chosen once by Flask-Babel and cached on the request."""
+    from flask_babel import get_locale
+
+    try:
+        locale = get_locale()
+    except RuntimeError:
+        return "ko"
+    return normalise_language(str(locale)) or "ko" if locale is not None else "ko"
 
 
 def pick_label(labels: dict | None, fallback: str = "") -> str:
