@@ -204,7 +204,9 @@ def find_duplicate(entity: Entity, f: Field, value, record_id: int | None) -> st
     row = session().execute(stmt.limit(1)).first()
     if row is None:
         return None
-    return f"{row[0]} ({_('in the recycle bin')})" if row[1] else str(row[0])
+    from core.entities.display import reference_title
+
+    return reference_title(row[0], row[1])
 
 
 # --- writing ---------------------------------------------------------------
