@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.db import metadata
+from core.testing_browser import chromium  # noqa: F401  (the session's one Chromium, for every test directory)
 
 TEST_DB_ENV = "PLUGCRM_TEST_DATABASE_URL"
 

@@ -1,49 +1,15 @@
 """Browser tests: a real server in a thread, real Chromium through Playwright.
 
-Without Chromium (or Playwright) the tests skip, unless ``PLUGCRM_BROWSER_TESTS=1``
-(set by CI) makes them fail instead.  Every test records the browser's requests;
-none may leave the app's origin.
+The shared pieces (the session's ``chromium`` fixture, :class:`LiveServer`,
+:class:`Browsing`, ``log_in``, ``screenshot``) live in :mod:`core.testing_browser`
+so plugins' browser tests use the same browser.  Every test here records the
+browser's requests; none may leave the app's origin.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def browser_required() -> bool:
-    return os.environ.get("PLUGCRM_BROWSER_TESTS") == "1"
-
-
-def missing(reason: str):
-    if browser_required():
-        pytest.fail(f"browser tests are required (PLUGCRM_BROWSER_TESTS=1) but {reason}")
-    pytest.skip(reason)
-
-
-class LiveServer:
-    """The app served by werkzeug on a free loopback port, in a daemon thread."""
-
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
+from core.testing_browser import Browsing, LiveServer
 
 
 @pytest.fixture
@@ -58,47 +24,6 @@ def live_server(live_app):
         yield server
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        missing("chromium is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Browsing:
-    """Browser contexts for one test, each recording every request URL it makes."""
-
-    def __init__(self, chromium, server: LiveServer):
-        self.chromium = chromium
-        self.server = server
-        self.requests: list[str] = []
-        self.contexts = []
-
-    def new_page(self):
-        context = self.chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("request", lambda request: self.requests.append(request.url))
-        return page
-
-    def foreign_requests(self) -> list[str]:
-        origin = self.server.url + "/"
-        return [u for u in self.requests if not (u.startswith(origin) or u.startswith(("data:", "blob:", "about:")))]
-
-    def close(self):
-        for context in self.contexts:
-            context.close()
-
-
 @pytest.fixture
 def browsing(chromium, live_server):
     session = Browsing(chromium, live_server)
@@ -106,16 +31,3 @@ def browsing(chromium, live_server):
     session.close()
     assert session.requests, "the browser made no requests at all"
     assert session.foreign_requests() == [], "requests left the app's origin"
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page, base_url: str, email: str, password: str = "password123") -> None:
-    page.goto(base_url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_selector("nav.sidebar")

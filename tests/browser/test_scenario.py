@@ -6,7 +6,7 @@ import re
 import pytest
 
 from core.testing import make_user
-from tests.browser.conftest import log_in, screenshot
+from core.testing_browser import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from core.testing import make_user
 from plugins.opportunities.tests.conftest import PLUGINS
-from tests.browser.conftest import Browsing, LiveServer, chromium, log_in, screenshot  # noqa: F401  (fixture)
+from core.testing_browser import Browsing, LiveServer, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def column(page, stage: str):
     return page.locator(f"section.board-column[data-stage={stage}] .cards")
 
 
-def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_factory, chromium):  # noqa: F811
+def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_factory, chromium):
     app = crm_app_factory(plugins=PLUGINS, language="en")
     make_user(app, "admin@example.com", admin=True, name="Admin Kim")
     deal = create_deal(app, "Groupware rollout")
