@@ -51,9 +51,22 @@
     }
     card.dataset.version = data.version;
     show("");
-    [from, column].forEach(function (col) {
-      col.querySelector(".count").textContent = col.querySelectorAll(".deal-card").length;
-    });
+    // Columns show at most 50 cards, so the header totals are adjusted, not recounted.
+    const amount = Number(card.dataset.amount) || 0;
+    adjust(from, -1, -amount);
+    adjust(column, 1, amount);
+  }
+
+  const money = new Intl.NumberFormat(document.documentElement.lang || undefined,
+    {style: "currency", currency: board.dataset.currency || "KRW"});
+
+  function adjust(column, cards, amount) {
+    const count = column.querySelector(".count");
+    count.textContent = Number(count.textContent) + cards;
+    const total = column.querySelector(".amount");
+    const value = Number(total.dataset.amount) + amount;
+    total.dataset.amount = value;
+    total.textContent = money.format(value);
   }
 
   board.addEventListener("dragstart", function (event) {

@@ -72,6 +72,10 @@ def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_fa
             page.wait_for_selector("#board-message[hidden]", state="attached")
             assert stored(app, other)["stage"] == "needs_analysis"
             assert page.inner_text("section.board-column[data-stage=needs_analysis] .count") == "1"
+            # the header totals follow the card: its amount leaves qualification and joins needs analysis
+            assert "1,000,000" in page.inner_text("section.board-column[data-stage=needs_analysis] .amount")
+            assert page.inner_text("section.board-column[data-stage=qualification] .count") == "0"
+            assert "1,000,000" not in page.inner_text("section.board-column[data-stage=qualification] .amount")
 
             # dropping on "lost" asks for the reason first
             page.drag_and_drop(card, "section.board-column[data-stage=lost] .cards")
