@@ -1,35 +1,12 @@
 """The JSON API under ``/api/v1``: generic entity endpoints, metadata, OpenAPI."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify
 
-from core.errors import CRMError, Unauthorized
-from core.security.auth import current_user_or_none
+from core.errors import CRMError
 
+# Authentication for every /api/v1 route is core.security.auth.require_api_login (app-wide).
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-API_PREFIX = "/api/v1"
-
-
-def require_api_user():
-    """Every ``/api/v1`` call needs a token or a logged-in session, except public plugin views."""
-    view = request.endpoint and request.url_rule and _view_function()
-    if view is not None and getattr(view, "plugcrm_public", False):
-        return None
-    if request.endpoint == "api.openapi":
-        return None
-    if current_user_or_none() is None:
-        raise Unauthorized(_("Log in or send an API token (Authorization: Bearer ...)."))
-    return None
-
-
-api.before_request(require_api_user)
-
-
-def _view_function():
-    from flask import current_app
-
-    return current_app.view_functions.get(request.endpoint)
 
 
 def error_response(exc: CRMError):
