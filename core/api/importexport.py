@@ -23,7 +23,7 @@ from core.errors import BadRequest, NotFound
 from core.importexport import export, export_files, mapping as mappings, runs, undo
 from core.importexport.formats import export_formats, import_formats
 from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, ImportRow
-from core.importexport.service import batch_json
+from core.importexport.service import Summary, batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
@@ -78,19 +78,31 @@ def preview_import(entity_name):
     limit = min(int(request.args.get("rows", 10) or 10), 100)
     sheet, options, summary = runs.dry_run(entity, current_user_or_none(), storage.stream, storage.filename,
                                            import_options(), limit=limit)
-    errors = {e["row"]: e["errors"] for e in summary.errors}
-    rows = [{"row": number, "cells": [runs_cell(c) for c in cells], "errors": errors.get(number, {})}
-            for number, cells in sheet.preview or []]
     return jsonify({"headers": sheet.headers, "mapping": options.mapping, "format": sheet.format,
                     "encoding": sheet.encoding, "total": sheet.total, "match": options.match,
                     "fields": [field_json(entity, f) for f in mappings.importable_fields(entity)],
-                    "rows": rows, "summary": summary.as_json()})
+                    "rows": preview_rows(sheet, summary), "summary": summary.as_json()})
 
 
-def runs_cell(value):
-    from core.importexport.service import jsonable_cell
+def preview_rows(sheet, summary) -> list[dict]:
+    """The previewed rows of a dry run: row number, cells (JSON-safe) and ``{column: reason}``."""
+    errors = {e["row"]: e["errors"] for e in summary.errors}
+    return [{"row": number, "cells": [jsonable_cell(c) for c in cells], "errors": errors.get(number, {})}
+            for number, cells in sheet.preview or []]
 
-    return jsonable_cell(value)
+
+def start_or_enqueue(entity, user, source, file_name: str, options: dict) -> tuple[ImportBatch, Summary | None]:
+    """Start an import and commit: small files run now (with their summary), large ones become the job.
+
+    ``options["async"]`` forces the job.  The summary is None when the import was queued.
+    """
+    batch = runs.start(entity, user, source, file_name, options)
+    if options.get("async") or os.path.getsize(batch.file_path) > runs.INLINE_MAX_BYTES:
+        runs.enqueue(batch)
+        session().commit()
+        return batch, None
+    session().commit()
+    return batch, runs.run(batch, user)
 
 
 @api.post("/imports/<entity_name>")
@@ -103,15 +115,11 @@ def start_import(entity_name):
     if options["dry_run"]:
         _sheet, _options, summary = runs.dry_run(entity, user, storage.stream, storage.filename, options)
         return jsonify({"dry_run": True, "summary": summary.as_json()})
-    batch = runs.start(entity, user, storage.stream, storage.filename, options)
-    if options["async"] or os.path.getsize(batch.file_path) > runs.INLINE_MAX_BYTES:
-        runs.enqueue(batch)
-        session().commit()
+    batch, summary = start_or_enqueue(entity, user, storage.stream, storage.filename, options)
+    if summary is None:
         response = jsonify(batch_json(batch))
         response.status_code = 202
         return response
-    session().commit()
-    summary = runs.run(batch, user)
     body = batch_json(batch)
     body["errors"] = summary.errors
     response = jsonify(body)
@@ -130,13 +138,18 @@ def batch_or_404(import_id: int) -> ImportBatch:
 @api.get("/imports")
 def list_imports():
     """The user's imports (all imports for administrators), newest first; ``entity=`` filters."""
-    user = current_user_or_none()
-    stmt = sa.select(ImportBatch).order_by(ImportBatch.id.desc()).limit(100)
+    batches = import_history(current_user_or_none(), request.args.get("entity") or None)
+    return jsonify({"data": [batch_json(b) for b in batches]})
+
+
+def import_history(user, entity_name: str | None = None, limit: int = 100) -> list[ImportBatch]:
+    """The user's imports (every import for administrators), newest first, optionally of one entity."""
+    stmt = sa.select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
     if not user.is_admin:
         stmt = stmt.where(ImportBatch.user_id == user.id)
-    if request.args.get("entity"):
-        stmt = stmt.where(ImportBatch.entity == request.args["entity"])
-    return jsonify({"data": [batch_json(b) for b in session().scalars(stmt)]})
+    if entity_name:
+        stmt = stmt.where(ImportBatch.entity == entity_name)
+    return list(session().scalars(stmt))
 
 
 @api.get("/imports/<int:import_id>")
@@ -149,11 +162,16 @@ def import_errors(import_id):
     """Rejected rows: row number and ``{column: reason}``, 100 per page."""
     batch = batch_or_404(import_id)
     page = max(int(request.args.get("page", 1) or 1), 1)
+    return jsonify({"data": rejected_rows(batch, 100, (page - 1) * 100),
+                    "meta": {"page": page, "per_page": 100, "total": batch.rejected}})
+
+
+def rejected_rows(batch: ImportBatch, limit: int, offset: int = 0) -> list[dict]:
+    """Rejected rows of ``batch`` in file order: ``{"row": number, "errors": {column: reason}}``."""
     rows = session().execute(sa.select(ImportRow.row_number, ImportRow.errors)
                              .where(ImportRow.batch_id == batch.id, ImportRow.action == REJECTED)
-                             .order_by(ImportRow.row_number).limit(100).offset((page - 1) * 100)).all()
-    return jsonify({"data": [{"row": n, "errors": e} for n, e in rows],
-                    "meta": {"page": page, "per_page": 100, "total": batch.rejected}})
+                             .order_by(ImportRow.row_number).limit(limit).offset(offset)).all()
+    return [{"row": n, "errors": e} for n, e in rows]
 
 
 @api.get("/imports/<int:import_id>/errors.xlsx")
