@@ -23,7 +23,7 @@ from core.errors import BadRequest, NotFound
 from core.importexport import export, export_files, mapping as mappings, runs, undo
 from core.importexport.formats import export_formats, import_formats
 from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, ImportRow
-from core.importexport.service import Summary, batch_json, jsonable_cell
+from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
@@ -91,18 +91,16 @@ def preview_rows(sheet, summary) -> list[dict]:
             for number, cells in sheet.preview or []]
 
 
-def start_or_enqueue(entity, user, source, file_name: str, options: dict) -> tuple[ImportBatch, Summary | None]:
-    """Start an import and commit: small files run now (with their summary), large ones become the job.
+def start_import_batch(entity, user, source, file_name: str, options: dict) -> ImportBatch:
+    """Start an import and commit; a large file (or ``options["async"]``) is queued as the ``core.import`` job.
 
-    ``options["async"]`` forces the job.  The summary is None when the import was queued.
+    A batch without ``job_id`` is small: the caller runs it within the request (``runs.run``).
     """
     batch = runs.start(entity, user, source, file_name, options)
     if options.get("async") or os.path.getsize(batch.file_path) > runs.INLINE_MAX_BYTES:
         runs.enqueue(batch)
-        session().commit()
-        return batch, None
     session().commit()
-    return batch, runs.run(batch, user)
+    return batch
 
 
 @api.post("/imports/<entity_name>")
@@ -115,11 +113,12 @@ def start_import(entity_name):
     if options["dry_run"]:
         _sheet, _options, summary = runs.dry_run(entity, user, storage.stream, storage.filename, options)
         return jsonify({"dry_run": True, "summary": summary.as_json()})
-    batch, summary = start_or_enqueue(entity, user, storage.stream, storage.filename, options)
-    if summary is None:
+    batch = start_import_batch(entity, user, storage.stream, storage.filename, options)
+    if batch.job_id is not None:
         response = jsonify(batch_json(batch))
         response.status_code = 202
         return response
+    summary = runs.run(batch, user)
     body = batch_json(batch)
     body["errors"] = summary.errors
     response = jsonify(body)
