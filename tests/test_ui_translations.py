@@ -32,7 +32,7 @@ def english_leftovers(lang: str) -> list[tuple[re.Pattern, str]]:
 
 def page_urls(app, gadget_id: int, child_id: int) -> list[str]:
     """Every GET page of the UI blueprint, with real ids substituted."""
-    values = {"entity_name": "gadgets", "record_id": gadget_id, "name": "gadget_status", "job_id": 1}
+    values = {"entity_name": "gadgets", "record_id": gadget_id, "name": "gadget_status", "job_id": 1, "import_id": 1}
     urls = []
     with app.test_request_context():
         from flask import url_for

@@ -103,7 +103,7 @@ def list_context(entity, user, args) -> dict:
         "sort_key": args.get("sort") or entity.default_sort, "export_url": export_url(entity),
         "editable_fields": [f for f in fields if not f.readonly and f.name not in hidden],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
-        "can_edit": can(user, entity, "edit"),
+        "can_edit": can(user, entity, "edit"), "can_import": can(user, entity, "import"),
     }
 
 
