@@ -261,3 +261,23 @@ def test_history_shows_the_date_in_the_deployment_time_zone(app):
         session().commit()
     row = re.search(rf'<tr data-import="{number}">.*?</tr>', rep.get("/records/accounts/imports").text, re.S).group(0)
     assert "1/6/26" in row and "12:30" in row  # 15:30 UTC is 00:30 the next day in Asia/Seoul
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh_Hans"])
+def test_every_wizard_page_speaks_the_users_language(app, lang):
+    from tests.browser.support import visible_text
+    from tests.test_ui_translations import english_leftovers
+
+    rep = logged_in(app, "rep@example.com")
+    rep.post("/me/language", {"language": lang})
+    token = upload_token(upload(rep, csv_bytes(CSV_ROWS), "a.csv"))
+    pages = {"upload": rep.get("/records/accounts/import"),
+             "mapping": rep.get(f"/records/accounts/import/mapping?upload={token}")}
+    number = import_id(rep.post("/records/accounts/import/run", mapping_form(token, ["name", "business_number"])))
+    pages["result"] = rep.get(f"/imports/{number}")
+    pages["history"] = rep.get("/records/accounts/imports")
+    patterns = english_leftovers(lang)
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        text = visible_text(page.text)
+        assert [msgid for pattern, msgid in patterns if pattern.search(text)] == [], name
