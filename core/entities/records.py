@@ -108,16 +108,19 @@ def fetch(entity: Entity, record_id: int, *, for_update: bool = False) -> dict |
 
 # --- validating ------------------------------------------------------------
 
-def load_input(entity: Entity, data: dict, *, partial: bool) -> dict:
-    """Validate a request body against the entity's schema; 422 naming each bad field."""
+def load_input(entity: Entity, data: dict, *, partial: bool, schema=None) -> dict:
+    """Validate a request body against the entity's schema; 422 naming each bad field.
+
+    ``schema`` replaces the marshmallow schema with an equivalent (the importer's
+    :class:`~core.importexport.row_schema.RowSchema`).
+    """
     from core.entities.schemas import schema_for
 
     if not isinstance(data, dict):
         raise ValidationError(_("The request body must be a JSON object."))
-    fields = entity_fields(entity)
     body = {k: v for k, v in data.items() if k not in STANDARD_IN_BODY and k != "owner_id"}
     try:
-        values = schema_for(entity, fields).load(body, partial=partial)
+        values = (schema or schema_for(entity, entity_fields(entity))).load(body, partial=partial)
     except ma.ValidationError as exc:
         raise ValidationError(_("Some fields are not valid."), translate_errors(exc.messages)) from None
     if "owner_id" in data and entity.owned:
@@ -230,13 +233,13 @@ def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> di
     return record
 
 
-def prepare_new(entity: Entity, data: dict, user, fields: list[Field]) -> dict:
+def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema=None) -> dict:
     """Values of a new record: schema-validated, defaults and owner filled in, ``crm_before_save`` applied.
 
     Shared by :func:`create` and the importer's bulk path, so both validate
     identically; the database rules follow in :func:`check_values`.
     """
-    values = load_input(entity, data, partial=False)
+    values = load_input(entity, data, partial=False, schema=schema)
     for f in fields:
         if f.name not in values and f.default is not None:
             values[f.name] = f.default() if callable(f.default) else f.default
@@ -246,14 +249,18 @@ def prepare_new(entity: Entity, data: dict, user, fields: list[Field]) -> dict:
     return values
 
 
-def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number: str | None) -> dict:
-    """The column values inserting a new record (standard columns, number, search text)."""
+def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number: str | None,
+            expanders: list | None = None) -> dict:
+    """The column values inserting a new record (standard columns, number, search text).
+
+    ``expanders``: :func:`search_expanders`, asked once by a caller writing many records.
+    """
     row = columns_for_write(entity, fields, values, {})
     row.update(created_at=now, updated_at=now, version=1,
                created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
     if entity.numbering:
         row["number"] = number
-    row["search_text"] = build_search_text(entity, fields, {**values, "number": row.get("number")})
+    row["search_text"] = build_search_text(entity, fields, {**values, "number": row.get("number")}, expanders)
     return row
 
 
@@ -379,10 +386,14 @@ def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: di
     return row
 
 
-def build_search_text(entity: Entity, fields: list[Field], values: dict) -> str:
+def build_search_text(entity: Entity, fields: list[Field], values: dict, expanders: list | None = None) -> str:
     parts = [values.get("number")] + [values.get(f.name) for f in fields if f.search]
-    expanders = [e for group in runtime().hook.crm_search_expanders() for e in group or []]
-    return search_text([p for p in parts if p], expanders)
+    return search_text([p for p in parts if p], search_expanders() if expanders is None else expanders)
+
+
+def search_expanders() -> list:
+    """Plugins' extra forms of search text (``crm_search_expanders``)."""
+    return [e for group in runtime().hook.crm_search_expanders() for e in group or []]
 
 
 def after_write(entity: Entity, record: dict, old: dict | None, changed: set[str], user) -> None:

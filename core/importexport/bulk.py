@@ -81,7 +81,9 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     fields = runtime().registry.fields(entity)
     now = utcnow()
     numbers = numbering.next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
-    rows = [records_service.new_row(entity, fields, values, user, now, number) for values, number in zip(values_list, numbers)]
+    expanders = records_service.search_expanders()
+    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders)
+            for values, number in zip(values_list, numbers)]
     table = entity.table
     columns = set().union(*(row.keys() for row in rows))
     rows = [{c: row.get(c) for c in columns} for row in rows]

@@ -47,6 +47,13 @@ class Sheet:
     format: str
     encoding: str | None = None
     preview: list | None = None  # the first rows, kept when previewing
+    release: Callable[[], None] | None = None  # closes the file even when no row was read
+
+    def close(self) -> None:
+        if hasattr(self.rows, "close"):
+            self.rows.close()
+        if self.release is not None:
+            self.release()
 
 
 def open_sheet(path: Path, file_name: str, *, encoding: str | None = None, delimiter: str | None = None,
@@ -121,7 +128,7 @@ def xlsx_sheet(path: Path, max_rows: int) -> Sheet:
         finally:
             wb.close()
 
-    return Sheet(headers, data(), None if declared is None else declared - 1, "xlsx")
+    return Sheet(headers, data(), None if declared is None else declared - 1, "xlsx", release=wb.close)
 
 
 def declared_rows(ws) -> int | None:
@@ -217,7 +224,7 @@ def csv_sheet(path: Path, head: bytes, *, encoding: str | None, delimiter: str |
         finally:
             fh.close()
 
-    return Sheet(headers, data(), total, "csv", chosen)
+    return Sheet(headers, data(), total, "csv", chosen, release=fh.close)
 
 
 def normal_encoding(name: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import uuid
+import weakref
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -27,6 +28,12 @@ from core.security.permissions import require_right
 
 JOB_TYPE = "core.import"
 INLINE_MAX_BYTES = 256 * 1024  # smaller uploads are imported within the request
+
+# The file :func:`start` opened, handed to :func:`run` when the same process runs
+# the batch next (the CLI, a small upload), so a workbook is read once: openpyxl
+# parses a whole sheet just to open one that does not state its size.  The job
+# worker opens the file again.
+opened_sheets: "weakref.WeakKeyDictionary[ImportBatch, Sheet]" = weakref.WeakKeyDictionary()
 
 
 def upload_dir() -> Path:
@@ -89,11 +96,12 @@ def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatc
     """Check and store the file and record the import (queued); the caller commits."""
     check_rights(user, entity)
     path = store_upload(source, file_name)
+    sheet = None
     try:
         sheet = open_file(path, file_name, raw_options)
         options = resolve_options(entity, sheet, raw_options)
-        close(sheet)
     except CRMError:
+        close(sheet)
         path.unlink(missing_ok=True)
         raise
     batch = ImportBatch(entity=entity.name, user_id=user.id, status=QUEUED, file_name=file_name[:255],
@@ -104,12 +112,14 @@ def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatc
                                  "headers": sheet.headers})
     session().add(batch)
     session().flush()
+    opened_sheets[batch] = sheet
     return batch
 
 
 def enqueue(batch: ImportBatch) -> None:
     from core.jobs import enqueue as enqueue_job
 
+    close(opened_sheets.pop(batch, None))
     batch.job_id = enqueue_job(JOB_TYPE, {"import_id": batch.id}, max_attempts=1)
 
 
@@ -122,7 +132,7 @@ def run(batch: ImportBatch, user, progress=None) -> Summary:
     session().commit()
     sheet = None
     try:
-        sheet = open_file(Path(batch.file_path), batch.file_name, batch.options)
+        sheet = opened_sheets.pop(batch, None) or open_file(Path(batch.file_path), batch.file_name, batch.options)
         opts = batch.options
         options = Options(mapping=opts["mapping"], on_duplicate=opts["on_duplicate"], match=opts["match"],
                           silent=opts.get("silent", False))
@@ -169,8 +179,8 @@ def dry_run(entity, user, source, file_name: str, raw_options: dict, limit: int 
 
 
 def close(sheet: Sheet | None) -> None:
-    if sheet is not None and hasattr(sheet.rows, "close"):
-        sheet.rows.close()
+    if sheet is not None:
+        sheet.close()
 
 
 def handle_job(payload: dict, ctx) -> None:
