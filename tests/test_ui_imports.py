@@ -188,6 +188,18 @@ def test_no_matching_header_and_a_field_mapped_twice_are_shown_on_the_mapping_pa
     assert account_names(app) == ["해동통신"] and batch_count(app) == 1
 
 
+def test_a_file_that_breaks_while_importing_shows_the_failed_import_and_leaves_nothing(app):
+    rows = [["Account name"]] + [[f"Company {i:04d} " + "x" * 50] for i in range(1500)]
+    data = csv_bytes(rows) + "잘못된 줄\n".encode("cp949")  # valid UTF-8 for the first 90 KB, then not
+    rep = logged_in(app, "rep@example.com")
+    token = upload_token(upload(rep, data, "broken.csv"))
+    assert rep.get(f"/records/accounts/import/mapping?upload={token}").status_code == 200  # the first rows are fine
+    number = import_id(rep.post("/records/accounts/import/run", mapping_form(token, ["name"])))
+    result = rep.get(f"/imports/{number}").text
+    assert "Failed" in result and "not valid utf-8 text" in result and 'id="undo-import"' not in result
+    assert account_names(app) == []
+
+
 def test_without_the_import_right_every_import_page_is_403(app):
     token = upload_token(upload(logged_in(app, "rep@example.com"), csv_bytes(CSV_ROWS), "a.csv"))
     browser = logged_in(app, "service@example.com")

@@ -17,7 +17,7 @@ from core.db import session
 from core.errors import CRMError, ValidationError
 from core.importexport import mapping as mappings, runs, undo
 from core.importexport.formats import import_formats
-from core.importexport.models import DONE, QUEUED, RUNNING, ImportBatch
+from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, UNDONE, ImportBatch
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
@@ -29,8 +29,8 @@ SHOWN_REJECTED = 20
 ENCODINGS = (("", _l("Automatic")), ("utf-8", "UTF-8"), ("cp949", "CP949 (EUC-KR)"), ("gb18030", "GB18030"))
 DUPLICATE_MODES = (("skip", _l("Skip the row")), ("update", _l("Update the record (overwrite)")),
                    ("merge", _l("Merge (fill only empty fields)")))
-STATUS_LABELS = {QUEUED: _l("Queued"), RUNNING: _l("Running"), DONE: _l("Done"), "failed": _l("Failed"),
-                 "undone": _l("Undone")}
+STATUS_LABELS = {QUEUED: _l("Queued"), RUNNING: _l("Running"), DONE: _l("Done"), FAILED: _l("Failed"),
+                 UNDONE: _l("Undone")}
 
 
 def import_target(entity_name: str):
@@ -91,7 +91,8 @@ def wizard_options(values, headers: list[str]) -> dict:
     options = {"encoding": values.get("encoding") or None, "on_duplicate": values.get("on_duplicate") or "skip",
                "match": ",".join(values.getlist("match")), "silent": values.get("silent") == "1"}
     if values.get("mapped"):
-        options["mapping"] = {h: values[f"column-{i}"] for i, h in enumerate(headers) if h and values.get(f"column-{i}")}
+        chosen = ((h, values.get(f"column-{i}")) for i, h in enumerate(headers))
+        options["mapping"] = {h: field for h, field in chosen if h and field}
         if not options["mapping"]:
             raise ValidationError(_("Choose a field for at least one column."))
     elif values.get("mapping_name"):
@@ -152,6 +153,14 @@ def import_run(entity_name):
     return redirect(url_for("ui.import_result", import_id=batch.id))
 
 
+def progress_of(batch: ImportBatch) -> tuple[int, int | None]:
+    """Rows done and the total (None while unknown); a finished import shows complete."""
+    if batch.status in (QUEUED, RUNNING):
+        return batch.done or 0, batch.total
+    total = batch.total if batch.total is not None else batch.done or 0
+    return total, total
+
+
 @ui.get("/imports/<int:import_id>")
 def import_result(import_id):
     batch = own_batch(import_id)
@@ -160,16 +169,8 @@ def import_result(import_id):
     may_undo = (batch.status == DONE and batch.undone_at is None and can(user, entity, "delete")
                 and (batch.user_id == user.id or user.is_admin))
     return render_template("ui/import_result.html", batch=batch, entity=entity, status_labels=STATUS_LABELS,
-                           running=batch.status in (QUEUED, RUNNING), progress=progress_of(batch), may_undo=may_undo,
-                           rejected=rejected_rows(batch, SHOWN_REJECTED))
-
-
-def progress_of(batch: ImportBatch) -> tuple[int, int | None]:
-    """Rows done and the total (None while unknown); a finished import shows complete."""
-    if batch.status in (QUEUED, RUNNING):
-        return batch.done or 0, batch.total
-    total = batch.total if batch.total is not None else batch.done or 0
-    return total, total
+                           running=batch.status in (QUEUED, RUNNING), progress=progress_of(batch),
+                           may_undo=may_undo, rejected=rejected_rows(batch, SHOWN_REJECTED))
 
 
 @ui.post("/imports/<int:import_id>/undo")
