@@ -109,6 +109,17 @@ def close_session(_exc=None):
     sess = g.pop("_crm_session", None)
     if sess is not None:
         sess.close()
+    for task in g.pop("_crm_after_close", []):
+        task()
+
+
+def after_session_closed(task) -> None:
+    """Run ``task()`` when this app context's session has been closed.
+
+    For a small write that must not wait for (or ride on) the request's own transaction, such as
+    noting when an API token was last used during a read-only request that never commits.
+    """
+    g.setdefault("_crm_after_close", []).append(task)
 
 
 def make_sessionmaker(engine: sa.Engine) -> sessionmaker:

@@ -50,7 +50,15 @@ def current_language() -> str:
         locale = get_locale()
     except RuntimeError:
         return "ko"
-    return normalise_language(str(locale)) or "ko" if locale is not None else "ko"
+    if locale is None:
+        return "ko"
+    known = LANGUAGE_OF_LOCALE.get(locale)
+    if known is None:
+        known = LANGUAGE_OF_LOCALE[locale] = normalise_language(str(locale)) or "ko"
+    return known
+
+
+LANGUAGE_OF_LOCALE: dict = {}  # babel Locale → our language code; asked for every label on a page
 
 
 def pick_label(labels: dict | None, fallback: str = "") -> str:

@@ -85,6 +85,7 @@ class NumberCounter(Base):
 from core.importexport.models import ExportFile, ImportBatch, ImportMapping, ImportRow  # noqa: E402,F401
 from core.jobs.models import Job  # noqa: E402,F401
 from core.settings_store import SettingRow  # noqa: E402,F401
+from core.generations import GenerationRow  # noqa: E402,F401
 from core.notes import Note  # noqa: E402,F401
 from core.attachments import Attachment  # noqa: E402,F401
 from core.ui.models import ListPreference, SavedFilter  # noqa: E402,F401

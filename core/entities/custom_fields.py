@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from core.db import session
 from core.entities import picklists
 from core.entities.fields import FIELD_TYPES
-from core.entities.registry import forget_custom_fields
 from core.errors import Conflict, ValidationError
 from core.models import CustomFieldRow, PicklistRow, PicklistValueRow
 from core.runtime import runtime
@@ -73,8 +72,7 @@ def add_field(entity, data: dict) -> CustomFieldRow:
                          position=position, block=data.get("block"))
     sess.add(row)
     sess.flush()
-    forget_custom_fields()
-    picklists.forget()
+    picklists.changed()
     return row
 
 
@@ -108,5 +106,5 @@ def update_field(entity, name: str, data: dict) -> CustomFieldRow:
         errors["type"] = _("The type of a field cannot be changed; add a new field instead.")
     if errors:
         raise ValidationError(_("The custom field is not valid."), errors)
-    forget_custom_fields()
+    picklists.changed()
     return row

@@ -23,7 +23,9 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
     result = [{} for _ in records]
     user_fields = [f.name for f in fields if f.type == "user"] + (["owner_id"] if entity.owned else [])
     user_ids = {r.get(n) for r in records for n in user_fields} - {None}
-    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    users = User.__table__
+    names = dict(session().connection().execute(sa.select(users.c.id, users.c.name).where(users.c.id.in_(user_ids)))
+                 .all()) if user_ids else {}
     for f in fields:
         if f.type == "reference":
             ids = {r.get(f.name) for r in records} - {None}
@@ -39,11 +41,12 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
                 if r.get(f.name) is not None:
                     out[f.name] = titles.get(r[f.name])
         elif f.type in ("picklist", "multipicklist"):
+            labels = picklists.labels(f.picklist)
             for out, r in zip(result, records):
                 value = r.get(f.name)
                 if value:
-                    out[f.name] = (picklists.label_for(f.picklist, value) if f.type == "picklist"
-                                   else [picklists.label_for(f.picklist, v) for v in value])
+                    out[f.name] = (labels.get(value, value) if f.type == "picklist"
+                                   else [labels.get(v, v) for v in value])
     for out, r in zip(result, records):
         for name in user_fields:
             if r.get(name) is not None:

@@ -1,16 +1,20 @@
 """Picklists: contributed with defaults by plugins, owned by administrators afterwards."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 
+from core import generations
 from core.db import session
 from core.errors import NotFound, ValidationError
-from core.i18n import pick_label
+from core.i18n import current_language, pick_label
 from core.models import PicklistRow, PicklistValueRow
 
 COLOUR_RE = r"^#[0-9a-fA-F]{6}$"
+GENERATION = "meta"  # picklists and custom fields share one counter
 
 
 def install_defaults(sess, picklists) -> int:
@@ -27,28 +31,49 @@ def install_defaults(sess, picklists) -> int:
                                       position=position, active=v.active, colour=v.colour,
                                       extra=dict(v.extra)))
         added += 1
+    if added:
+        generations.bump(GENERATION, sess)
     return added
 
 
-def values(name: str, include_inactive: bool = True) -> list[PicklistValueRow]:
-    cache = g.setdefault("_crm_picklists", {})
-    if name not in cache:
-        if session().get(PicklistRow, name) is None:
-            raise NotFound(_("Unknown picklist %(name)s.", name=name))
-        cache[name] = list(session().scalars(
-            sa.select(PicklistValueRow).where(PicklistValueRow.picklist == name)
-            .order_by(PicklistValueRow.position, PicklistValueRow.id)))
-    rows = cache[name]
+@dataclass(frozen=True)
+class PicklistValue:
+    """A picklist value as read from the database; shared by every request, so never changed."""
+
+    id: int
+    picklist: str
+    value: str
+    labels: dict
+    position: int
+    active: bool
+    colour: str | None
+    extra: dict
+
+
+def load_values(name: str) -> tuple[PicklistValue, ...] | None:
+    if session().get(PicklistRow, name) is None:
+        return None
+    rows = session().scalars(sa.select(PicklistValueRow).where(PicklistValueRow.picklist == name)
+                             .order_by(PicklistValueRow.position, PicklistValueRow.id))
+    return tuple(PicklistValue(r.id, r.picklist, r.value, dict(r.labels or {}), r.position, r.active, r.colour,
+                               dict(r.extra or {})) for r in rows)
+
+
+def values(name: str, include_inactive: bool = True) -> tuple[PicklistValue, ...] | list[PicklistValue]:
+    """The values of picklist ``name`` in order, from the process-wide cache (see :mod:`core.generations`)."""
+    rows = generations.cached(GENERATION, ("picklist", name), lambda: load_values(name))
+    if rows is None:
+        raise NotFound(_("Unknown picklist %(name)s.", name=name))
     return rows if include_inactive else [r for r in rows if r.active]
 
 
-def forget():
-    g.pop("_crm_picklists", None)
-    g.pop("_crm_picklist_labels", None)
+def changed(sess=None) -> None:
+    """Call in the transaction that changed picklists or custom fields: every process reloads them."""
+    generations.bump(GENERATION, sess)
 
 
 def active_values(name: str) -> set[str]:
-    return {r.value for r in values(name) if r.active}
+    return generations.cached(GENERATION, ("active", name), lambda: {r.value for r in values(name) if r.active})
 
 
 def label_for(name: str, value: str | None) -> str | None:
@@ -58,11 +83,10 @@ def label_for(name: str, value: str | None) -> str | None:
 
 
 def labels(name: str) -> dict[str, str]:
-    """``{value: label}`` in the current language, built once per request (a list page asks per cell)."""
-    cache = g.setdefault("_crm_picklist_labels", {})
-    if name not in cache:
-        cache[name] = {row.value: pick_label(row.labels, row.value) for row in values(name)}
-    return cache[name]
+    """``{value: label}`` in the current language (cached per language: a list page asks per cell)."""
+    language = current_language()
+    return generations.cached(GENERATION, ("labels", name, language),
+                              lambda: {row.value: pick_label(row.labels, row.value) for row in values(name)})
 
 
 def value_to_json(row: PicklistValueRow) -> dict:
@@ -85,31 +109,30 @@ def add_value(name: str, data: dict) -> PicklistValueRow:
     if "order" not in data:
         row.position = max((r.position for r in values(name)), default=-1) + 1
     session().add(row)
-    forget()
+    changed()
     return row
 
 
 def update_value(name: str, value: str, data: dict) -> PicklistValueRow:
-    row = next((r for r in values(name) if r.value == value), None)
+    values(name)  # 404 for an unknown picklist
+    row = session().scalar(sa.select(PicklistValueRow).where(PicklistValueRow.picklist == name,
+                                                             PicklistValueRow.value == value))
     if row is None:
         raise NotFound(_("Unknown picklist value %(value)s.", value=value))
     errors = apply_changes(row, {k: v for k, v in data.items() if k != "value"})
     if errors:
         raise ValidationError(_("The picklist value is not valid."), errors)
-    forget()
+    changed()
     return row
 
 
 def apply_changes(row: PicklistValueRow, data: dict) -> dict:
-    import re
-
     errors = {}
     if "label" in data or "labels" in data:
         labels = dict(row.labels or {})
         if isinstance(data.get("labels"), dict):
             labels.update({str(k): str(v) for k, v in data["labels"].items()})
         if isinstance(data.get("label"), str):
-            from core.i18n import current_language
             labels[current_language()] = data["label"].strip()
         row.labels = labels
     if "order" in data:

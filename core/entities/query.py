@@ -7,7 +7,8 @@ exports, plugin queries) starts from it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,12 +39,19 @@ def standard_fields(entity: Entity) -> list[Field]:
     return fields
 
 
-def all_fields(entity: Entity) -> dict[str, Field]:
+def all_fields(entity: Entity) -> Mapping[str, Field]:
+    """Every field of ``entity`` by name: standard columns, declared fields, active custom fields (read-only)."""
+    from core import generations
+    from core.entities.picklists import GENERATION
+    from core.i18n import current_language
     from core.runtime import runtime
 
-    fields = {f.name: f for f in standard_fields(entity)}
-    fields.update(runtime().registry.field_map(entity))
-    return fields
+    def build():
+        fields = {f.name: f for f in standard_fields(entity)}
+        fields.update(runtime().registry.field_map(entity))
+        return MappingProxyType(fields)
+
+    return generations.cached(GENERATION, ("all_fields", entity.name, current_language()), build)
 
 
 def column_for(entity: Entity, f: Field):
@@ -263,7 +271,10 @@ def order_by(entity: Entity, stmt: sa.Select, sort: list[tuple[Field, bool]]) ->
 
 
 def capped_count(sess, stmt: sa.Select, cap: int) -> tuple[int, bool]:
-    """Count matching rows, stopping at ``cap``: a list over a million rows must not wait for COUNT(*)."""
+    """Count matching rows, stopping at ``cap``: a list over a million rows must not wait for COUNT(*).
+
+    ``sess`` is a session or a connection.
+    """
     inner = stmt.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1).subquery()
     total = sess.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
     return (cap, False) if total > cap else (total, True)

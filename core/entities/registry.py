@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pluggy
 import sqlalchemy as sa
-from flask import g
 
 from core.entities.declaration import RESERVED_NAMES, Entity, Picklist, RelatedList
 from core.entities.fields import FIELD_TYPES, Field
@@ -64,14 +63,13 @@ class EntityRegistry:
 
 
 def custom_fields(entity_name: str) -> list[Field]:
-    cache = g.setdefault("_crm_custom_fields", None)
-    if cache is None:
-        cache = g._crm_custom_fields = load_custom_fields()
-    return cache.get(entity_name, [])
+    """The active custom fields of ``entity_name``, from the process-wide cache (:mod:`core.generations`)."""
+    from core import generations
+    from core.entities.picklists import GENERATION
+    from core.i18n import current_language
 
-
-def forget_custom_fields():
-    g.pop("_crm_custom_fields", None)
+    by_entity = generations.cached(GENERATION, ("custom_fields", current_language()), load_custom_fields)
+    return by_entity.get(entity_name, [])
 
 
 def load_custom_fields() -> dict[str, list[Field]]:

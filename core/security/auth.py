@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from functools import partial
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 from flask_login import LoginManager, current_user
 
-from core.db import session, utcnow
+from core.db import after_session_closed, session, utcnow
+from core.runtime import runtime
 
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+log = logging.getLogger("plugcrm.auth")
 login_manager = LoginManager()
 login_manager.login_view = "ui.login"
 login_manager.session_protection = "strong"
@@ -36,18 +40,30 @@ def user_from_token(header: str | None):
     if not token:
         return None
     row = session().execute(
-        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        sa.select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None), User.active)
     ).first()
     if row is None:
         if has_request_context():
             g.crm_token_failed = True  # logged by log_token_failure once the request is answered
         return None
-    token_row, user = row
+    user, token_id, last_used_at = row
     now = utcnow()
-    if token_row.last_used_at is None or now - token_row.last_used_at > TOKEN_TOUCH_INTERVAL:
-        token_row.last_used_at = now  # at most once a minute: not a write on every API call
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        # At most once a minute, in a transaction of its own after the request: a GET never commits.
+        after_session_closed(partial(touch_token, runtime().engine, token_id, now))
     return user
+
+
+def touch_token(engine, token_id: int, when: dt.datetime) -> None:
+    from core.security.models import ApiToken
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.update(ApiToken.__table__).where(ApiToken.__table__.c.id == token_id)
+                         .values(last_used_at=when))
+    except sa.exc.SQLAlchemyError:  # the request has been answered; a missed "last used" is not worth a 500
+        log.warning("could not record the use of API token %s", token_id, exc_info=True)
 
 
 def current_user_or_none():
