@@ -148,11 +148,19 @@ def check_user_reference(value, name: str) -> int:
 
 
 class DatabaseChecks:
-    """How :func:`check_values` asks the database about references and uniqueness.
+    """How :func:`check_values` asks the database about fields, picklists, references and uniqueness.
 
     One query per question; the importer passes a subclass that answers a
     whole batch from a few prefetched sets.
     """
+
+    def fields(self, entity: Entity) -> dict[str, Field]:
+        return {f.name: f for f in entity_fields(entity)}
+
+    def allowed_values(self, picklist: str) -> set[str]:
+        from core.entities import picklists
+
+        return picklists.active_values(picklist)
 
     def reference_visible(self, target: Entity, value, user) -> bool:
         found = session().execute(visible_select(target, user, target.table.c.id)
@@ -166,20 +174,18 @@ class DatabaseChecks:
 def check_values(entity: Entity, values: dict, changed: set[str], user, record_id: int | None,
                  checks: DatabaseChecks | None = None) -> None:
     """Rules that need the database: picklists, references, users, uniqueness."""
-    from core.entities import picklists
-
     checks = checks or DatabaseChecks()
     errors: dict[str, str] = {}
-    fields = {f.name: f for f in entity_fields(entity)}
+    fields = checks.fields(entity)
     for name in changed:
         f = fields.get(name)
         value = values.get(name)
         if f is None or value in (None, "", []):
             continue
-        if f.type == "picklist" and value not in picklists.active_values(f.picklist):
+        if f.type == "picklist" and value not in checks.allowed_values(f.picklist):
             errors[name] = _("%(value)s is not an allowed value.", value=value)
         elif f.type == "multipicklist":
-            bad = [v for v in value if v not in picklists.active_values(f.picklist)]
+            bad = [v for v in value if v not in checks.allowed_values(f.picklist)]
             if bad:
                 errors[name] = _("%(value)s is not an allowed value.", value=", ".join(bad))
         elif f.type == "reference":

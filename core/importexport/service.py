@@ -63,16 +63,31 @@ class Summary:
                 "rejected": self.rejected, "errors": self.errors}
 
 
-def freeze_heap() -> None:
-    """Keep the objects alive now out of the garbage collector's passes until ``gc.unfreeze()``.
+class HeapFreezer:
+    """Keeps what outlives a chunk out of the garbage collector's later passes, for one import.
 
-    Called once the first chunk has loaded everything an import needs (plugins'
-    dictionaries such as pypinyin's 200,000 lists, compiled statements): an
-    import allocates millions of short-lived objects, and every full collection
-    would walk that whole heap again (about a tenth of a 100,000-row import).
+    An import allocates millions of short-lived objects, and every full
+    collection would walk the whole heap again: the application's and plugins'
+    data (pypinyin's dictionary alone is 200,000 lists) and what the import
+    keeps (openpyxl's parse tree, the match keys seen), about a tenth of a
+    100,000-row import.  So the heap is frozen (``gc.freeze``) as the import
+    starts and its survivors after each full chunk; :meth:`release` hands them
+    back.  A heap someone else froze (a pre-forking server) is left alone.
     """
-    gc.collect()
-    gc.freeze()
+
+    def __init__(self):
+        self.active = gc.get_freeze_count() == 0
+        if self.active:
+            gc.freeze()
+
+    def freeze_survivors(self) -> None:
+        if self.active:
+            gc.collect()
+            gc.freeze()
+
+    def release(self) -> None:
+        if self.active:
+            gc.unfreeze()
 
 
 def default_match(entity, mapping: dict[str, str]) -> list[str]:
@@ -115,17 +130,15 @@ class Importer:
     def run(self, limit: int | None = None) -> Summary:
         rows = itertools.islice(self.sheet.rows, limit)
         seen = 0
-        frozen = False
+        heap = HeapFreezer()
         try:
             while chunk := list(itertools.islice(rows, CHUNK)):
                 self.process(chunk)
                 seen += len(chunk)
-                if not frozen and len(chunk) == CHUNK:  # a large file: more chunks follow
-                    freeze_heap()
-                    frozen = True
+                if len(chunk) == CHUNK:  # a large file: more chunks may follow
+                    heap.freeze_survivors()
         finally:
-            if frozen:
-                gc.unfreeze()
+            heap.release()
         self.summary.total = seen
         return self.summary
 
@@ -136,12 +149,12 @@ class Importer:
 
     def process_rows(self, raw_rows: list[tuple[int, list]]) -> list[dict]:
         converted = self.converter.convert(raw_rows)
-        existing = self.lookup_existing(converted)
+        keys = [None if row.errors else self.key_of(row) for row in converted]
+        existing = self.lookup_existing({key for key in keys if key is not None})
         checks = BatchChecks(self.entity, self.converter_visible_ids(converted))
         prepared: list[tuple[ConvertedRow, dict | None, tuple | None]] = []
         pending_keys: set[tuple] = set()
-        for row in converted:
-            key = None if row.errors else self.key_of(row)
+        for row, key in zip(converted, keys):
             if row.errors or row.deferred or (key is not None and (key in existing or key in self.known
                                                                     or key in pending_keys)):
                 prepared.append((row, None, key))
@@ -242,9 +255,8 @@ class Importer:
             key.append(value)
         return tuple(key)
 
-    def lookup_existing(self, rows: list[ConvertedRow]) -> dict[tuple, int]:
-        """Stored records (that the user can see) sharing a match key with a row of the chunk."""
-        keys = {k for k in (self.key_of(r) for r in rows if not r.errors) if k is not None}
+    def lookup_existing(self, keys: set[tuple]) -> dict[tuple, int]:
+        """Stored records (that the user can see) with one of the chunk's match keys."""
         if not keys:
             return {}
         fields = all_fields(self.entity)
