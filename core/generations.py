@@ -27,23 +27,27 @@ class GenerationRow(Base):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+COUNTERS = sa.select(GenerationRow.__table__.c.name, GenerationRow.__table__.c.value)
+
+
 def current(name: str) -> int:
     """The counter ``name`` as this app context first read it (all counters in one query)."""
     counters = g.get("_crm_generations")
     if counters is None:
-        table = GenerationRow.__table__
-        counters = g._crm_generations = dict(session().connection().execute(sa.select(table.c.name, table.c.value)).all())
+        counters = g._crm_generations = dict(session().connection().execute(COUNTERS).all())
     return counters.get(name, 0)
 
 
 def bump(name: str, sess=None) -> None:
-    """Mark the definitions behind ``name`` as changed; call in the transaction that changes them."""
+    """Mark the definitions behind ``name`` as changed; call in the transaction that changes them.
+
+    ``sess`` is a session or a connection (a mapper event's); by default this app context's session.
+    """
     sess = sess if sess is not None else session()
-    updated = sess.execute(sa.update(GenerationRow).where(GenerationRow.name == name)
-                           .values(value=GenerationRow.value + 1))
+    table = GenerationRow.__table__
+    updated = sess.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
     if updated.rowcount == 0:
-        sess.add(GenerationRow(name=name, value=1))
-        sess.flush()
+        sess.execute(sa.insert(table).values(name=name, value=1))
     if has_app_context():
         g.pop("_crm_generations", None)
         g.setdefault("_crm_generations_bumped", set()).add(name)

@@ -94,3 +94,21 @@ def test_api_token_use_is_recorded_by_a_read_only_request(crm_app, crm_api):
         assert session().scalar(sa.select(ApiToken.last_used_at)) is not None
     seen = statements_during(crm_app, lambda: crm_api.get("/api/v1/accounts"))
     assert not [s for s in seen if s.startswith("UPDATE core_api_tokens")], "touched again within the minute"
+
+
+def test_owner_names_follow_a_rename_made_by_another_process(crm_app_factory):
+    from core.testing import make_user
+
+    server = crm_app_factory(["customers"])
+    admin_app = crm_app_factory(["customers"])
+    admin_id, token = make_user(server, "admin@example.com", admin=True, name="김사장")
+    on_server = ApiClient(server.test_client(), token)
+    on_admin = ApiClient(admin_app.test_client(), token)
+    assert on_server.post("/api/v1/accounts", json={"name": "가"}).status_code == 201
+    assert on_server.get("/api/v1/accounts").json["data"][0]["_display"]["owner_id"] == "김사장"
+    assert on_admin.patch(f"/api/v1/users/{admin_id}", json={"name": "김대표"}).status_code == 200
+    assert on_server.get("/api/v1/accounts").json["data"][0]["_display"]["owner_id"] == "김대표"
+    rep_id, _token = make_user(admin_app, "rep@example.com", name="이영업")  # a new user: a new name to show
+    assert on_server.patch(f"/api/v1/accounts/{on_server.get('/api/v1/accounts').json['data'][0]['id']}",
+                           json={"owner_id": rep_id}).status_code == 200
+    assert on_server.get("/api/v1/accounts").json["data"][0]["_display"]["owner_id"] == "이영업"

@@ -17,15 +17,13 @@ def reference_title(title, deleted_at) -> str:
 
 def display_values(entity, records: list[dict], user) -> list[dict]:
     """``{field: label}`` per record, with one query per reference field for the whole page."""
-    from core.security.models import User
+    from core.security.users import names_of
 
     fields = runtime().registry.fields(entity)
     result = [{} for _ in records]
     user_fields = [f.name for f in fields if f.type == "user"] + (["owner_id"] if entity.owned else [])
     user_ids = {r.get(n) for r in records for n in user_fields} - {None}
-    users = User.__table__
-    names = dict(session().connection().execute(sa.select(users.c.id, users.c.name).where(users.c.id.in_(user_ids)))
-                 .all()) if user_ids else {}
+    names = names_of(user_ids)
     for f in fields:
         if f.type == "reference":
             ids = {r.get(f.name) for r in records} - {None}

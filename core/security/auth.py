@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
+from functools import cache, partial
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -32,17 +32,14 @@ def load_user(user_id: str):
 
 def user_from_token(header: str | None):
     """The active user owning a non-revoked token given as ``Bearer <token>``."""
-    from core.security.models import ApiToken, User
+    from core.security.models import ApiToken
 
     if not header or not header.lower().startswith("bearer "):
         return None
     token = header[7:].strip()
     if not token:
         return None
-    row = session().execute(
-        sa.select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None), User.active)
-    ).first()
+    row = session().execute(token_owner_query(), {"token_hash": ApiToken.hash(token)}).first()
     if row is None:
         if has_request_context():
             g.crm_token_failed = True  # logged by log_token_failure once the request is answered
@@ -53,6 +50,15 @@ def user_from_token(header: str | None):
         # At most once a minute, in a transaction of its own after the request: a GET never commits.
         after_session_closed(partial(touch_token, runtime().engine, token_id, now))
     return user
+
+
+@cache
+def token_owner_query() -> sa.Select:
+    """Built once: every API call runs it, and building a statement costs as much as running this one."""
+    from core.security.models import ApiToken, User
+
+    return (sa.select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active))
 
 
 def touch_token(engine, token_id: int, when: dt.datetime) -> None:

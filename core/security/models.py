@@ -103,6 +103,25 @@ class EntitySharing(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+USER_NAMES = "users"  # generation counter of the cached user names (core.security.users.names_of)
+
+
+@sa.event.listens_for(User, "after_insert")
+@sa.event.listens_for(User, "after_delete")
+def _user_added_or_removed(_mapper, connection, _user):
+    from core import generations
+
+    generations.bump(USER_NAMES, connection)
+
+
+@sa.event.listens_for(User, "after_update")
+def _user_renamed(_mapper, connection, user):
+    from core import generations
+
+    if sa.inspect(user).attrs.name.history.has_changes():
+        generations.bump(USER_NAMES, connection)
+
+
 class ApiToken(Base):
     """Per-user API tokens; only a SHA-256 of the token is stored."""
 

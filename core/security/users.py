@@ -24,6 +24,25 @@ def user_json(user: User) -> dict:
             "last_login_at": user.last_login_at.isoformat().replace("+00:00", "Z") if user.last_login_at else None}
 
 
+def names_of(user_ids) -> dict[int, str]:
+    """``{id: name}`` for display, from a process-wide cache of every user's name (:mod:`core.generations`)."""
+    from core import generations
+    from core.security.models import USER_NAMES
+
+    def load():
+        users = User.__table__
+        return dict(session().connection().execute(sa.select(users.c.id, users.c.name)).all())
+
+    everyone = generations.cached(USER_NAMES, "names", load)
+    found = {i: everyone[i] for i in user_ids if i in everyone}
+    missing = set(user_ids) - found.keys()
+    if missing:  # written around the ORM (a bulk load), so no counter was bumped: ask the database
+        users = User.__table__
+        found.update(session().connection().execute(sa.select(users.c.id, users.c.name)
+                                                     .where(users.c.id.in_(missing))).all())
+    return found
+
+
 def colleague_json(user: User) -> dict:
     """What any colleague may know of a user (owner pickers): no email, role or flags."""
     return {"id": user.id, "name": user.name}
