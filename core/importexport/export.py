@@ -117,15 +117,43 @@ def header_labels(entity, columns: list[str]) -> list[str]:
     return [fields[name].display_label() if name in fields else name for name in columns]
 
 
-def record_chunks(entity, user, stmt: sa.Select) -> Iterator[list[dict]]:
-    """Visible records in chunks, each record with ``_display`` (titles, names, labels)."""
-    fields = runtime().registry.fields(entity)
+def record_chunks(entity, user, stmt: sa.Select, columns: list[str] | None = None) -> Iterator[list[dict]]:
+    """Visible records in chunks, each record with ``_display`` (titles, names, labels).
+
+    Given ``columns`` (a sheet's), only those are read and the records hold just
+    them; a whole record would decode every column (timestamps, the
+    custom-field JSON) for nothing.
+    """
+    if columns is None:
+        fields = runtime().registry.fields(entity)
+        stmt, make_record = stmt, lambda row: records.row_to_record(entity, row, fields)
+    else:
+        stmt, make_record = narrowed(entity, stmt, columns)
     result = session().execute(stmt.execution_options(yield_per=CHUNK))
     for part in result.partitions():
-        chunk = [records.row_to_record(entity, row, fields) for row in part]
+        chunk = [make_record(row) for row in part]
         for record, display in zip(chunk, display_values(entity, chunk, user)):
             record["_display"] = display
         yield chunk
+
+
+def narrowed(entity, stmt: sa.Select, columns: list[str]):
+    """``stmt`` reading only the id and ``columns``, and the record made of one of its rows."""
+    table = entity.table
+    fields = all_fields(entity)
+    custom = [fields[name] for name in columns if name in fields and fields[name].custom]
+    plain = [name for name in dict.fromkeys(["id", *columns]) if name in table.c]  # custom fields live in JSON
+    read = [table.c[name] for name in plain] + ([table.c.custom] if custom else [])
+
+    def make_record(row) -> dict:
+        record = dict(zip(plain, row))
+        if custom:
+            stored = row[-1] or {}
+            for f in custom:
+                record[f.name] = records.custom_from_storage(f, stored.get(f.name))
+        return record
+
+    return stmt.with_only_columns(*read), make_record
 
 
 class CellMaker:
@@ -244,12 +272,13 @@ def write(entity, user, request: ExportRequest, fileobj) -> int:
     """Write the export to the binary ``fileobj``; returns the number of records."""
     from core.importexport.formats import hook_writers
 
-    chunks = record_chunks(entity, user, statement(entity, user, request))
+    stmt = statement(entity, user, request)
     if request.format == "xlsx":
-        return write_xlsx(entity, request.columns, chunks, fileobj)
+        return write_xlsx(entity, request.columns, record_chunks(entity, user, stmt, request.columns), fileobj)
     if request.format == "csv":
-        return write_csv(entity, request.columns, chunks, fileobj, request.encoding)
-    counter = Counter(chunks)
+        return write_csv(entity, request.columns, record_chunks(entity, user, stmt, request.columns), fileobj,
+                         request.encoding)
+    counter = Counter(record_chunks(entity, user, stmt))  # plugin writers get whole records
     hook_writers()[request.format](entity, counter, fileobj)
     return counter.count
 
