@@ -1,65 +1,57 @@
 """Compiled workflows per entity, cached per process and refreshed when any definition changes.
 
 Saving a record must stay cheap even with a hundred workflows, so definitions
-are compiled once.  Every change bumps the ``workflows_generation`` counter in
-the same transaction; each app context reads that counter once (one indexed
-row) and recompiles only when it moved - so a change made by another process
-(the API server vs. a worker) is seen by the next request or job.
+are compiled once.  Every change bumps the ``workflows`` counter of
+:mod:`core.generations` in the same transaction; each app context reads the
+counters once and recompiles only when this one (or the custom fields' one)
+moved - so a change made by another process (the API server vs. a worker) is
+seen by the next request or job.
 """
 from __future__ import annotations
 
 import logging
-import threading
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 
+from core import generations
 from core.db import session
+from core.entities.picklists import GENERATION as META_GENERATION
 from core.runtime import runtime
-from plugins.workflows.models import Generation, Workflow
+from plugins.workflows.models import Workflow
 
 log = logging.getLogger("plugcrm.workflows")
-_lock = threading.Lock()
+
+
+GENERATION = "workflows"  # core.generations counter bumped by every definition change
 
 
 def state() -> dict:
-    """This app's cache: ``compiled`` = (generation, {entity: [CompiledWorkflow]}), ``functions``."""
-    return current_app.extensions.setdefault("workflows", {"compiled": None, "functions": None})
-
-
-def current_generation() -> int:
-    if "_wf_generation" not in g:
-        g._wf_generation = session().scalar(sa.select(Generation.value).where(Generation.id == 1)) or 0
-    return g._wf_generation
+    """This app's one-time work: ``defaults_checked``, the collected expression ``functions``."""
+    return current_app.extensions.setdefault("workflows", {"functions": None})
 
 
 def bump_generation() -> None:
     """Call in the transaction that changes a definition."""
-    sess = session()
-    updated = sess.execute(sa.update(Generation).where(Generation.id == 1).values(value=Generation.value + 1))
-    if updated.rowcount == 0:
-        sess.add(Generation(id=1, value=1))
-        sess.flush()
-    g.pop("_wf_generation", None)
+    generations.bump(GENERATION)
+
+
+def compiled_table() -> dict:
+    """``{entity: [CompiledWorkflow]}``, recompiled when a definition or a custom field changed."""
+    if not state().get("defaults_checked"):
+        state()["defaults_checked"] = True
+        install_defaults()
+    fields_generation = generations.current(META_GENERATION)  # conditions compile against custom fields
+    return generations.cached(GENERATION, ("compiled", fields_generation), load_all)
 
 
 def compiled_for(entity_name: str) -> list:
     """Active compiled workflows of ``entity_name`` in run order (position, id)."""
-    if not state().get("defaults_checked"):
-        state()["defaults_checked"] = True
-        install_defaults()
-    generation = current_generation()
-    cached = state()["compiled"]
-    if cached is None or cached[0] != generation:
-        table = load_all()
-        with _lock:
-            state()["compiled"] = cached = (generation, table)
-    return cached[1].get(entity_name, [])
+    return compiled_table().get(entity_name, [])
 
 
 def all_compiled() -> list:
-    compiled_for("")
-    return [w for group in state()["compiled"][1].values() for w in group]
+    return [w for group in compiled_table().values() for w in group]
 
 
 def load_all() -> dict:

@@ -74,11 +74,3 @@ class Run(Base):
     tasks: Mapped[list] = mapped_column(json_type(), default=list)
     note: Mapped[str | None] = mapped_column(sa.Text)
 
-
-class Generation(Base):
-    """A counter bumped on every definition change; processes compare it to refresh their compiled cache."""
-
-    __tablename__ = "workflows_generation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int] = mapped_column(BIGINT, default=0)
