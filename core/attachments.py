@@ -223,15 +223,20 @@ def count(entity_name: str, record_id: int) -> int:
                             .where(Attachment.entity == entity_name, Attachment.record_id == record_id))
 
 
-def purge_for(entity_name: str, record_id: int) -> None:
-    cond = (Attachment.entity == entity_name, Attachment.record_id == record_id)
+def purge_for(entity_name: str, record_ids: list[int]) -> None:
+    cond = (Attachment.entity == entity_name, Attachment.record_id.in_(record_ids))
     names = list(session().scalars(sa.select(Attachment.storage_name).where(*cond)))
     session().execute(sa.delete(Attachment).where(*cond))
     remove_after_commit(names)
 
 
 def _on_purge(_sender, *, entity, record, **_kw):
-    purge_for(entity.name, record["id"])
+    purge_for(entity.name, [record["id"]])
+
+
+def _on_bulk_purge(_sender, *, entity, ids, **_kw):
+    purge_for(entity.name, ids)
 
 
 signals.record_purged.connect(_on_purge)
+signals.records_purged.connect(_on_bulk_purge)

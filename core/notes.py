@@ -99,12 +99,17 @@ def count(entity_name: str, record_id: int) -> int:
                             .where(Note.entity == entity_name, Note.record_id == record_id))
 
 
-def purge_for(entity_name: str, record_id: int) -> None:
-    session().execute(sa.delete(Note).where(Note.entity == entity_name, Note.record_id == record_id))
+def purge_for(entity_name: str, record_ids: list[int]) -> None:
+    session().execute(sa.delete(Note).where(Note.entity == entity_name, Note.record_id.in_(record_ids)))
 
 
 def _on_purge(_sender, *, entity, record, **_kw):
-    purge_for(entity.name, record["id"])
+    purge_for(entity.name, [record["id"]])
+
+
+def _on_bulk_purge(_sender, *, entity, ids, **_kw):
+    purge_for(entity.name, ids)
 
 
 signals.record_purged.connect(_on_purge)
+signals.records_purged.connect(_on_bulk_purge)

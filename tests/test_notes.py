@@ -89,3 +89,29 @@ def test_openapi_documents_notes_attachments_and_jobs(crm_app):
     document = crm_app.test_client().get("/api/v1/openapi.json").json
     assert {"/api/v1/accounts/{id}/notes", "/api/v1/accounts/{id}/attachments/{child_id}",
             "/api/v1/jobs/{id}/retry", "/api/v1/mail/settings"} <= set(document["paths"])
+
+
+def test_undoing_an_import_removes_the_notes_and_attachments_of_the_records_it_created(crm_app, crm_api):
+    """Undo removes imported records in bulk (``records_purged``); their notes and files must not linger."""
+    import io
+
+    import sqlalchemy as sa
+
+    from core.attachments import Attachment
+    from core.db import session
+    from core.notes import Note
+    from test_importexport_support import upload as import_file, xlsx_bytes
+
+    imported = import_file(crm_api, "accounts", xlsx_bytes([["Account name"], ["해동통신"], ["대한물산"]]), "a.xlsx")
+    assert imported.json["created"] == 2, imported.json
+    kept = crm_api.post("/api/v1/accounts", json={"name": "기존고객"}).json["id"]
+    ids = [a["id"] for a in crm_api.get("/api/v1/accounts?sort=id").json["data"] if a["id"] != kept]
+    for record_id in ids + [kept]:
+        assert crm_api.post(f"/api/v1/accounts/{record_id}/notes", json={"body": "통화함"}).status_code == 201
+        attached = crm_api.post(f"/api/v1/accounts/{record_id}/attachments", content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(b"quote"), "quote.txt", "text/plain")})
+        assert attached.status_code == 201, attached.json
+    assert crm_api.post(f"/api/v1/imports/{imported.json['id']}/undo").status_code == 200
+    with crm_app.app_context():
+        assert set(session().scalars(sa.select(Note.record_id))) == {kept}
+        assert set(session().scalars(sa.select(Attachment.record_id))) == {kept}

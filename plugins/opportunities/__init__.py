@@ -139,12 +139,14 @@ signals.record_deleted.connect(item_removed_or_back, sender="opportunity_items",
 signals.record_restored.connect(item_removed_or_back, sender="opportunity_items", weak=False)
 
 
-def purge_rows(sender, record=None, session=None, **_kw):
-    """An opportunity removed for good takes its stage history and revenue schedule with it."""
+def purge_rows(sender, record=None, ids=None, session=None, **_kw):
+    """Opportunities removed for good (one, or an undone import's) take their stage history and schedule along."""
     import sqlalchemy as sa
 
+    gone = ids if ids is not None else [record["id"]]
     for model in (models.StageChange, models.RevenueMonth):
-        session.execute(sa.delete(model).where(model.opportunity_id == record["id"]))
+        session.execute(sa.delete(model).where(model.opportunity_id.in_(gone)))
 
 
 signals.record_purged.connect(purge_rows, sender="opportunities", weak=False)
+signals.records_purged.connect(purge_rows, sender="opportunities", weak=False)
