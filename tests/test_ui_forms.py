@@ -199,3 +199,21 @@ def test_an_unexpected_error_is_a_page_in_the_users_language(crm_app_factory):
     assert page.status_code == 500 and "서버에서 문제가 발생했습니다" in page.text and "broken" not in page.text
     api = browser.get("/boom", headers={"Accept": "application/json"})
     assert api.status_code == 500 and api.get_json()["error"]["code"] == "internal_error"
+
+
+def test_a_probable_duplicate_is_named_and_can_be_created_anyway(crm_app_factory):
+    app = ui_app(crm_app_factory, plugins=("customers",))
+    make_user(app, "admin@example.com", admin=True, name="관리자")
+    make_user(app, "rep@example.com", role="sales", name="김영업")
+    create(app, "accounts", {"name": "해동통신"}, owner_email="rep@example.com")
+    browser = logged_in(app, "admin@example.com")
+    form = {"_fields": ["name"], "name": "(주)해동통신"}
+    warned = browser.post("/records/accounts/new", form)
+    assert warned.status_code == 409
+    panel = re.search(r'id="duplicates".*?</section>', warned.text, re.S).group(0)
+    assert "해동통신" in panel and "김영업" in panel and 'id="confirm-duplicate"' in panel
+    assert 'value="(주)해동통신"' in warned.text  # what was typed is kept
+    assert count(app, "accounts") == 1
+    created = browser.post("/records/accounts/new", {**form, "confirm_duplicate": "1"})
+    assert created.status_code == 302, created.text
+    assert count(app, "accounts") == 2

@@ -8,7 +8,7 @@ from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import capped_count, escape_like, hidden_fields, search_condition, visible_select
-from core.errors import Conflict, ValidationError
+from core.errors import Conflict, DuplicateWarning, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
@@ -92,11 +92,11 @@ def form_fields_of(entity, user) -> list:
     return [f for f in runtime().registry.fields(entity) if f.name not in hidden]
 
 
-def render_form(entity, record, values, errors=None, conflict=None, status=200):
+def render_form(entity, record, values, errors=None, conflict=None, duplicates=None, status=200):
     user = current_user_or_none()
     fields = form_fields(entity, hidden_fields(entity, user))
     return render_template("ui/form.html", entity=entity, record=record, values=values, errors=errors or {},
-                           block_labels=block_labels(entity),
+                           block_labels=block_labels(entity), duplicates=duplicates,
                            form_fields=fields, conflict=conflict, users=user_choices() if entity.owned else [],
                            titles=reference_titles(entity, values, user)), status
 
@@ -115,12 +115,17 @@ def new_record(entity_name):
         values.setdefault("owner_id", user.id)
         return render_form(entity, None, values)
     data = submitted(form_fields_of(entity, user), request.form)
+    if request.form.get("confirm_duplicate") == "1":
+        data["confirm_duplicate"] = True
     try:
         record = records.create(entity, data, user)
     except ValidationError as exc:
         session().rollback()
         flash(exc.message, "error")
         return render_form(entity, None, data, exc.fields, status=422)
+    except DuplicateWarning as exc:  # show who already has it; the user may still create it on purpose
+        session().rollback()
+        return render_form(entity, None, data, duplicates=exc.extra.get("matches") or [], status=409)
     session().commit()
     flash(_("Saved."), "success")
     return redirect(url_for("ui.detail", entity_name=entity.name, record_id=record["id"]))
