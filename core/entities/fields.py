@@ -59,6 +59,7 @@ class Field:
     custom: bool = False
     position: int = 0
     extra: dict = dc_field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # other words users head a spreadsheet column with (import matching)
 
     @property
     def kind(self) -> "FieldType":

@@ -37,8 +37,8 @@ def importable_fields(entity) -> list[Field]:
 
 
 def field_labels(entity, f: Field) -> set[str]:
-    """Every name a user may call ``f`` by: API name and labels in all languages."""
-    names = {f.name}
+    """Every name a user may call ``f`` by: API name, labels in all languages and declared aliases."""
+    names = {f.name, *f.aliases}
     if f.custom:
         row = session().scalar(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name,
                                                                CustomFieldRow.name == f.name))
