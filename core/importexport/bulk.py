@@ -103,7 +103,7 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     hook = runtime().hook
     for record in records:
         hook.crm_after_save(entity=entity, record=record, old=None, user=user, session=sess)
-    sess.execute(sa.insert(AuditEntry), [dict(change_row("create", entity, r, user), at=now) for r in records])
+    sess.execute(sa.insert(AuditEntry.__table__), [dict(change_row("create", entity, r, user), at=now) for r in records])
     if not silent and signals.record_created.receivers:
         for record in records:
             signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)

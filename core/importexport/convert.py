@@ -32,6 +32,7 @@ class ConvertedRow:
     data: dict = dc_field(default_factory=dict)
     errors: dict = dc_field(default_factory=dict)  # {header: reason}
     deferred: dict = dc_field(default_factory=dict)  # {field: header}: a name of a record earlier in the file
+    key: tuple | None = None  # the importer's match key, in stored form
 
 
 class RowConverter:
@@ -50,6 +51,7 @@ class RowConverter:
         self.column_of = {name: header for header, name in mapping.items()}
         self.choice_maps = {f.name: choice_map(f.picklist) for _i, _h, f in self.columns
                             if f is not None and f.type in ("picklist", "multipicklist")}
+        self.chosen: dict[str, dict] = {name: {} for name in self.choice_maps}  # cell text → value, per field
         self.user_map: dict[str, int] | None = None
 
     def convert(self, raw_rows: list[tuple[int, list]]) -> list[ConvertedRow]:
@@ -83,12 +85,19 @@ class RowConverter:
             elif isinstance(value, dt.time):
                 value = value.isoformat()
             if f is not None and f.type == "picklist":
-                value = self.choice_maps[f.name].get(normalise(value), value)
+                value = self.choice(f, value, value)
             elif f is not None and f.type == "multipicklist":
                 parts = [p for p in str(value).replace(",", ";").split(";") if p.strip()]
-                value = [self.choice_maps[f.name].get(normalise(p), p.strip()) for p in parts]
+                value = [self.choice(f, p, p.strip()) for p in parts]
             row.data[name] = value
         return row
+
+    def choice(self, f: Field, text, unknown):
+        """The picklist value ``text`` names (a value or a label in any language), else ``unknown``."""
+        chosen = self.chosen[f.name]
+        if text not in chosen:
+            chosen[text] = self.choice_maps[f.name].get(normalise(text), unknown)
+        return chosen[text]
 
     def resolve_references(self, rows: list[ConvertedRow], header: str, f: Field) -> None:
         wanted = {str(r.data[f.name]) for r in rows if f.name in r.data}

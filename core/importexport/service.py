@@ -149,12 +149,14 @@ class Importer:
 
     def process_rows(self, raw_rows: list[tuple[int, list]]) -> list[dict]:
         converted = self.converter.convert(raw_rows)
-        keys = [None if row.errors else self.key_of(row) for row in converted]
-        existing = self.lookup_existing({key for key in keys if key is not None})
+        for row in converted:
+            row.key = None if row.errors else self.key_of(row)
+        existing = self.lookup_existing({row.key for row in converted if row.key is not None})
         checks = BatchChecks(self.entity, self.converter_visible_ids(converted))
         prepared: list[tuple[ConvertedRow, dict | None, tuple | None]] = []
         pending_keys: set[tuple] = set()
-        for row, key in zip(converted, keys):
+        for row in converted:
+            key = row.key
             if row.errors or row.deferred or (key is not None and (key in existing or key in self.known
                                                                     or key in pending_keys)):
                 prepared.append((row, None, key))
@@ -171,6 +173,7 @@ class Importer:
                 outcomes += self.write_new(pending)
                 pending = []
                 self.converter.resolve_deferred(row)
+                row.key = self.key_of(row)  # what it is remembered by once written
                 if not row.errors and (key is None or (key not in existing and key not in self.known)):
                     values = self.prepare(row)
             if key is not None and values is None and not row.errors:  # a duplicate
@@ -303,9 +306,8 @@ class Importer:
 
     def remember(self, written: list[tuple[ConvertedRow, int | None]]) -> None:
         for row, record_id in written:
-            key = self.key_of(row)
-            if key is not None:
-                self.known.setdefault(key, record_id or 0)
+            if row.key is not None:
+                self.known.setdefault(row.key, record_id or 0)
 
     def duplicate(self, row: ConvertedRow, record_id: int) -> dict | None:
         mode = self.options.on_duplicate
