@@ -166,8 +166,8 @@ def import_result(import_id):
     batch = own_batch(import_id)
     entity = runtime().registry.get(batch.entity)
     user = current_user_or_none()
-    may_undo = (batch.status == DONE and batch.undone_at is None and can(user, entity, "delete")
-                and (batch.user_id == user.id or user.is_admin))
+    may_undo = (batch.status == DONE and batch.undone_at is None and (batch.created or batch.updated)
+                and can(user, entity, "delete") and (batch.user_id == user.id or user.is_admin))
     return render_template("ui/import_result.html", batch=batch, entity=entity, status_labels=STATUS_LABELS,
                            running=batch.status in (QUEUED, RUNNING), progress=progress_of(batch),
                            may_undo=may_undo, rejected=rejected_rows(batch, SHOWN_REJECTED))
