@@ -297,8 +297,9 @@ def test_every_wizard_page_speaks_the_users_language(app, lang):
 
 def test_an_import_that_wrote_nothing_offers_no_undo(app):
     browser = logged_in(app, "rep@example.com")
-    token = upload_token(upload(browser, csv_bytes([["Account name"], [""], [""]]), "empty-names.csv"))
-    done = browser.post("/records/accounts/import/run", mapping_form(token, ["name"]))
+    rows = [["Account name", "Business registration number"], ["가", "123"], ["나", "456"]]
+    token = upload_token(upload(browser, csv_bytes(rows), "bad-numbers.csv"))
+    done = browser.post("/records/accounts/import/run", mapping_form(token, ["name", "business_number"]))
     result = browser.get(f"/imports/{import_id(done)}").text
     assert dict(re.findall(r'<dd data-count="(\w+)">(\d+)</dd>', result))["rejected"] == "2"
     assert 'id="undo-import"' not in result
