@@ -330,7 +330,8 @@ def crm_list_filters(entity):
     or ``GET /api/v1/contacts?birthday_month=this``.  The callable raises
     :class:`core.entities.FieldValueError` for a bad value (the list call
     answers 400 naming the parameter).  Called for every entity: return
-    ``{}`` when ``entity.name`` is not yours.
+    ``{}`` when ``entity.name`` is not yours.  Asked once per entity and
+    process, so the answer must not depend on the request or the user.
     """
 
 

@@ -138,10 +138,14 @@ def plugin_list_filters(entity: Entity) -> dict:
     """``{param: callable(raw) -> condition}`` that plugins add to ``entity``'s list (``crm_list_filters``)."""
     from core.runtime import runtime
 
-    found: dict = {}
-    for group in runtime().hook.crm_list_filters(entity=entity):
-        found.update(group or {})
-    return found
+    cache = runtime().schema_cache  # the enabled plugins are fixed for the process: ask them once
+    key = ("list_filters", entity.name)
+    if key not in cache:
+        found: dict = {}
+        for group in runtime().hook.crm_list_filters(entity=entity):
+            found.update(group or {})
+        cache[key] = found
+    return cache[key]
 
 
 def parse_filter_value(f: Field, op: str, raw: str):
@@ -239,11 +243,21 @@ def escape_like(text: str) -> str:
 
 
 def search_condition(entity: Entity, q: str):
+    """Every term of ``q`` is in the record's search text (``LIKE '%term%'``), or None for no terms.
+
+    The ``LIKE`` conditions decide the result; the text index (:mod:`core.search_index`) narrows the
+    rows they are checked on, so a term matching few rows does not scan the table.
+    """
+    from core import search_index
+    from core.runtime import runtime
+
     table = entity.table
     terms = search_terms(q)
     if not terms:
         return None
-    return sa.and_(*[table.c.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms])
+    likes = [table.c.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms]
+    narrowed = search_index.indexed_condition(table, terms, runtime().engine.dialect.name)
+    return sa.and_(*([] if narrowed is None else [narrowed]), *likes)
 
 
 def apply_params(entity: Entity, stmt: sa.Select, params: ListParams) -> sa.Select:
