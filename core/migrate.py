@@ -44,6 +44,7 @@ def alembic_config(runtime, connection=None, table_prefix: str | None = None, *,
     cfg.set_main_option("version_locations", os.pathsep.join(locations))
     cfg.attributes["connection"] = connection
     cfg.attributes["table_prefix"] = table_prefix
+    cfg.attributes["secret_key"] = runtime.settings.secret_key  # data migrations that seal secrets
     return cfg
 
 
@@ -61,8 +62,19 @@ def upgrade(runtime) -> list[str]:
         branches = [b for b in branches_to_upgrade(runtime) if b in labels]
         for branch in branches:
             command.upgrade(cfg, f"{branch}@head")
+        ensure_search_indexes(runtime, conn)
     install_defaults(runtime)
     return branches
+
+
+def ensure_search_indexes(runtime, conn) -> None:
+    """Every enabled entity table gets its free-text index (see :mod:`core.search_index`)."""
+    from core import search_index
+
+    inspector = sa.inspect(conn)
+    for entity in runtime.registry.entities.values():
+        if inspector.has_table(entity.table_name):  # a plugin without migrations has no table to index
+            search_index.ensure(conn, entity.table_name)
 
 
 def install_defaults(runtime) -> None:

@@ -139,6 +139,9 @@ def entity_table(entity: Entity) -> sa.Table:
     for cols in entity.indexes:
         sa.Index(index_name(f"ix_{name}_{'_'.join(cols)}_live"), *[table.c[c] for c in cols], **partial(live))
     sa.Index(f"ix_{name}_in_recycle_bin", table.c.deleted_at, **partial(table.c.deleted_at.is_not(None)))
+    from core import search_index
+
+    search_index.attach(table)  # the free-text index on search_text (kept outside the metadata)
     return table
 
 

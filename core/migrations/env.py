@@ -2,6 +2,7 @@
 from alembic import context
 
 from core.db import metadata
+from core.search_index import is_search_index_object
 
 config = context.config
 connection = config.attributes["connection"]
@@ -9,7 +10,9 @@ prefix = config.attributes.get("table_prefix")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Autogenerate for one plugin looks only at that plugin's tables."""
+    """Autogenerate for one plugin looks only at that plugin's tables, never at the search index."""
+    if is_search_index_object(obj, name, type_):
+        return False
     if prefix is None:
         return True
     table = obj.table.name if type_ in ("column", "index", "unique_constraint", "foreign_key_constraint") else name
