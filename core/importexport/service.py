@@ -11,7 +11,6 @@ back completely (:func:`core.importexport.undo.take_back`).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from core.entities import numbering
 from core.entities.query import all_fields, column_for, visible_select
 from core.errors import CRMError, ValidationError
 from core.importexport.bulk import BatchChecks, create_many
+from core.importexport.collector import ChunkedCollection
 from core.importexport.convert import ConvertedRow, RowConverter
 from core.importexport.models import CREATED, REJECTED, UPDATED, ImportBatch, ImportRow
 from core.importexport.readers import Sheet
@@ -61,33 +61,6 @@ class Summary:
     def as_json(self) -> dict:
         return {"total": self.total, "created": self.created, "updated": self.updated, "skipped": self.skipped,
                 "rejected": self.rejected, "errors": self.errors}
-
-
-class HeapFreezer:
-    """Keeps what outlives a chunk out of the garbage collector's later passes, for one import.
-
-    An import allocates millions of short-lived objects, and every full
-    collection would walk the whole heap again: the application's and plugins'
-    data (pypinyin's dictionary alone is 200,000 lists) and what the import
-    keeps (openpyxl's parse tree, the match keys seen), about a tenth of a
-    100,000-row import.  So the heap is frozen (``gc.freeze``) as the import
-    starts and its survivors after each full chunk; :meth:`release` hands them
-    back.  A heap someone else froze (a pre-forking server) is left alone.
-    """
-
-    def __init__(self):
-        self.active = gc.get_freeze_count() == 0
-        if self.active:
-            gc.freeze()
-
-    def freeze_survivors(self) -> None:
-        if self.active:
-            gc.collect()
-            gc.freeze()
-
-    def release(self) -> None:
-        if self.active:
-            gc.unfreeze()
 
 
 def default_match(entity, mapping: dict[str, str]) -> list[str]:
@@ -130,15 +103,14 @@ class Importer:
     def run(self, limit: int | None = None) -> Summary:
         rows = itertools.islice(self.sheet.rows, limit)
         seen = 0
-        heap = HeapFreezer()
+        collection = ChunkedCollection()
         try:
             while chunk := list(itertools.islice(rows, CHUNK)):
-                self.process(chunk)
+                with collection.paused():
+                    self.process(chunk)
                 seen += len(chunk)
-                if len(chunk) == CHUNK:  # a large file: more chunks may follow
-                    heap.freeze_survivors()
         finally:
-            heap.release()
+            collection.release()
         self.summary.total = seen
         return self.summary
 
