@@ -26,6 +26,16 @@ def make_app(**overrides):
         fail(str(exc))
 
 
+def start_logging(app) -> None:
+    """One line per event on stderr for the long-running commands (``log_level`` / ``PLUGCRM_LOG_LEVEL``)."""
+    from core.log_setup import configure_logging
+
+    try:
+        configure_logging(app.extensions["plugcrm"].settings.log_level)
+    except ValueError as exc:
+        fail(str(exc))
+
+
 @click.group()
 @click.option("--instance", envvar="PLUGCRM_INSTANCE", default="instance", show_default=True,
               help="Instance folder (config, SQLite database, attachments).")
@@ -107,6 +117,7 @@ def demo(ctx, language):
 def serve(host, port, no_worker):
     """Run the web UI and API (with an embedded job worker)."""
     app = make_app()
+    start_logging(app)
     if not no_worker and app.extensions["plugcrm"].settings.embedded_worker:
         from core.jobs.worker import start_embedded_worker
 
@@ -123,6 +134,7 @@ def worker(poll, exit_when_idle):
     from core.jobs.worker import run_worker_process
 
     app = make_app()
+    start_logging(app)
     run_worker_process(app, poll or app.extensions["plugcrm"].settings.job_poll_seconds, exit_when_idle)
 
 
@@ -156,6 +168,37 @@ def db_revision(plugin, message):
         from core.runtime import runtime
 
         click.echo(new_revision(runtime(), plugin, message))
+
+
+@main.group()
+def search():
+    """Free-text search."""
+
+
+@search.command("reindex")
+@click.argument("entity_name", required=False)
+@click.option("--batch-size", default=2000, show_default=True, help="Rows per committed batch.")
+def search_reindex(entity_name, batch_size):
+    """Rewrite the search text of ENTITY's records (default: every entity) and rebuild the index.
+
+    Needed after a plugin adds search expanders or a field becomes searchable: rows written before
+    lack the new forms.
+    """
+    from core.entities.reindex import reindex
+
+    app = make_app()
+    with app.app_context():
+        from core.runtime import runtime
+
+        entities = runtime().registry.entities
+        if entity_name and entity_name not in entities:
+            fail(f"unknown entity {entity_name!r}; one of: {', '.join(sorted(entities))}")
+        for entity in [entities[entity_name]] if entity_name else entities.values():
+            def show(done, total, name=entity.name):
+                click.echo(f"\r{name}: {done:,} / {total:,} rows", nl=False)
+
+            result = reindex(entity, batch_size=batch_size, progress=show)
+            click.echo(f"\r{entity.name}: {result.rows:,} rows, {result.changed:,} search texts changed")
 
 
 @main.group()

@@ -35,9 +35,12 @@ def search_text(values: list[str], expanders=()) -> str:
 
 
 def search_terms(q: str) -> list[str]:
-    """Space-separated keywords; each must match.  Phone-like terms lose their punctuation."""
+    """Space-separated keywords; each must match.  Phone-like terms lose their punctuation.
+
+    NUL characters are dropped: PostgreSQL text cannot hold them (the query would fail).
+    """
     terms = []
-    for term in q.lower().split():
+    for term in q.replace("\x00", "").lower().split():
         if re.fullmatch(r"[\d\-().+]{4,}", term):
             term = re.sub(r"\D", "", term)
         if term:

@@ -73,7 +73,7 @@ def indexed_condition(table: sa.Table, terms: list[str], dialect_name: str):
     """
     if dialect_name != "sqlite":
         return None
-    indexable = [t for t in terms if len(t) >= MIN_INDEXED_TERM and "\x00" not in t]
+    indexable = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
     if not indexable:
         return None
     name = fts_name(table.name)
