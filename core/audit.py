@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, session, utcnow
 
+HIDDEN = "********"
 SKIP = {"version", "updated_at", "updated_by_id", "created_at", "created_by_id", "deleted_at", "id"}
 
 
@@ -67,6 +68,20 @@ def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
         changes = {k: [None, jsonable(v)] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
     return dict(user_id=getattr(user, "id", None), action=action, entity=entity.name, record_id=record["id"],
                 changes=json.dumps(changes, ensure_ascii=False) if changes else None)
+
+
+def log_settings_change(key: str, old: dict, new: dict, user, *, secret: tuple[str, ...] = ()) -> None:
+    """An administrator changed stored settings ``key``; a secret field shows only whether it is set."""
+    from core.secret_values import is_set
+
+    def shown(name, value):
+        return (HIDDEN if is_set(value) else None) if name in secret else jsonable(value)
+
+    changes = {k: [shown(k, old.get(k)), shown(k, new.get(k))] for k in sorted(set(old) | set(new))
+               if old.get(k) != new.get(k)}
+    if changes:
+        session().add(AuditEntry(user_id=getattr(user, "id", None), action="settings", entity=f"settings.{key}",
+                                 record_id=None, changes=json.dumps(changes, ensure_ascii=False)))
 
 
 def log_transfer(entity, record_ids: list[int], from_user_id: int, to_user_id: int, user) -> None:

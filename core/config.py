@@ -26,6 +26,7 @@ class Settings:
     attachment_extensions: list[str] | None = None  # None: core.attachments.DEFAULT_EXTENSIONS
     job_lease_seconds: int = 900  # a running job whose worker is silent this long is run again
     job_poll_seconds: float = 1.0
+    log_level: str = "INFO"  # for `plugcrm serve` and `plugcrm worker` (core.log_setup)
     smtp: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
@@ -46,6 +47,7 @@ ENV_NAMES = {
     "PLUGCRM_TIMEZONE": "timezone",
     "PLUGCRM_CURRENCY": "currency",
     "PLUGCRM_PLUGINS_DIR": "plugins_dir",
+    "PLUGCRM_LOG_LEVEL": "log_level",
 }
 
 

@@ -9,6 +9,7 @@ file into ``<instance>/outbox/`` so a fresh install loses nothing.
 SMTP settings: ``config.toml`` ``[smtp]`` (host, port, security
 ``none|starttls|ssl``, username, password, from_address, timeout, ca_file), overridden
 key by key by what an administrator saved through ``/api/v1/mail/settings``.
+The saved password is sealed (:mod:`core.secret_values`) and revealed only to log in.
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from core import clock, settings_store
-from core.errors import ValidationError
+from core import audit, clock, secret_values, settings_store
+from core.errors import CRMError, ValidationError
 from core.runtime import runtime
 
 JOB_TYPE = "core.email"
@@ -32,14 +33,19 @@ SETTINGS_KEY = "smtp"
 SECURITY_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 SMTP_FIELDS = ("host", "port", "security", "username", "password", "from_address", "timeout", "ca_file")
+SECRET_FIELDS = ("password",)
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 DEFAULT_FROM = "plugcrm@localhost"
+
+
+class MailFailed(CRMError):
+    status, code = 422, "mail_failed"
 
 
 # --- settings ----------------------------------------------------------------
 
 def smtp_settings() -> dict:
-    """The effective SMTP settings: config file values overridden by the stored ones."""
+    """The effective SMTP settings: config file values overridden by the stored ones (the password still sealed)."""
     merged = {"host": "", "port": None, "security": "none", "username": "", "password": "",
               "from_address": "", "timeout": 30, "ca_file": ""}
     merged.update({k: v for k, v in (runtime().settings.smtp or {}).items() if k in SMTP_FIELDS})
@@ -52,13 +58,16 @@ def smtp_settings() -> dict:
 def public_settings(settings: dict) -> dict:
     """The settings as an administrator may read them: the password only as "is set"."""
     out = {k: settings[k] for k in SMTP_FIELDS if k != "password"}
-    out["password_set"] = bool(settings.get("password"))
+    out["password_set"] = secret_values.is_set(settings.get("password"))
     out["delivery"] = "smtp" if settings.get("host") else "outbox"
     return out
 
 
 def validate_settings(data: dict) -> dict:
-    """Check an administrator's SMTP change; returns the cleaned values (only the keys given)."""
+    """Check an administrator's SMTP change; returns the cleaned values (only the keys given).
+
+    An empty ``password`` (an untouched form field) keeps the stored one; ``null`` clears it.
+    """
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object with the settings to change."))
     errors: dict[str, str] = {}
@@ -69,6 +78,8 @@ def validate_settings(data: dict) -> dict:
     for name in ("host", "username", "password", "from_address", "ca_file"):
         if name in data:
             value = data[name]
+            if name == "password" and value == "":
+                continue
             if value is None:
                 value = ""
             if not isinstance(value, str) or len(value) > 300 or "\n" in value or "\r" in value:
@@ -101,9 +112,12 @@ def validate_settings(data: dict) -> dict:
 def save_settings(data: dict, user) -> dict:
     """Merge an administrator's change into the stored settings (a missing password keeps the old one)."""
     clean = validate_settings(data)
-    stored = dict(settings_store.get(SETTINGS_KEY) or {})
-    stored.update(clean)
+    if "password" in clean:
+        clean["password"] = secret_values.seal(clean["password"])
+    old = settings_store.get(SETTINGS_KEY) or {}
+    stored = dict(old, **clean)
     settings_store.put(SETTINGS_KEY, stored, user)
+    audit.log_settings_change(SETTINGS_KEY, old, stored, user, secret=SECRET_FIELDS)
     return smtp_settings()
 
 
@@ -160,6 +174,7 @@ def sender_domain(from_address: str) -> str:
 
 def smtp_connection(settings: dict) -> smtplib.SMTP:
     """An open, authenticated SMTP connection according to ``security``."""
+    password = secret_values.reveal(settings.get("password"), _("SMTP password"))
     host, port, timeout = settings["host"], int(settings["port"]), float(settings.get("timeout") or 30)
     # Certificates are always verified; ``ca_file`` adds a company's own CA (or a self-signed server's certificate).
     context = ssl.create_default_context(cafile=settings.get("ca_file") or None)
@@ -171,7 +186,7 @@ def smtp_connection(settings: dict) -> smtplib.SMTP:
             conn.starttls(context=context)
     try:
         if settings.get("username"):
-            login(conn, settings["username"], settings.get("password") or "")
+            login(conn, settings["username"], password)
     except BaseException:
         conn.close()
         raise
@@ -224,6 +239,17 @@ def describe_smtp_error(exc: BaseException) -> str:
         reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {reply}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def send_test_email(to: list[str]) -> str:
+    """Send the administrator's test email at once; MailFailed carries the server's answer. Returns where it went."""
+    recipients = check_recipients(to)
+    try:
+        return send_now(recipients, _("plugcrm test email"),
+                        _("This is a test email from plugcrm. Your mail settings work."))
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailFailed(_("The mail server refused or could not be reached: %(error)s",
+                           error=describe_smtp_error(exc)))
 
 
 def email_job(payload: dict, ctx) -> None:

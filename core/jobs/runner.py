@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from core import clock
 from core.jobs import PermanentJobError
 from core.jobs.models import DEAD, DONE, FAILED, RUNNING, WAITING, Job
+from core.jobs.redact import error_line
 
 log = logging.getLogger("plugcrm.jobs")
 
@@ -76,9 +77,10 @@ def claim(Session, worker_id: str, cutoff: dt.datetime, lease_seconds: int) -> C
             if row.attempts > row.max_attempts:  # its worker died during the last allowed attempt
                 job = sess.get(Job, row.id)
                 end_dead(job, "the worker running it stopped before it finished (lease expired)")
+                log.error("job %s (%s) dead: %s", row.id, row.type, job.last_error)
                 continue
-            if row.attempts > 1:
-                log.info("job %s: attempt %s", row.id, row.attempts)
+            log.info("job %s (%s) claimed by %s, attempt %s/%s", row.id, row.type, worker_id, row.attempts,
+                     row.max_attempts)
             return Claimed(row.id, row.type, dict(row.payload or {}), row.attempts, row.max_attempts)
 
 
@@ -108,12 +110,13 @@ def execute(app, claimed: Claimed, table: dict, worker_id: str) -> str:
                 log.warning("job %s: lease lost while running; its work was rolled back", claimed.id)
                 return RUNNING
             sess.commit()
+            log.info("job %s (%s) done", claimed.id, claimed.type)
             return DONE
         except Exception as exc:  # the handler's failure is data: record it, never crash the worker
             sess.rollback()
-            log.warning("job %s (%s) attempt %s failed: %s", claimed.id, claimed.type, claimed.attempt, exc)
             status = record_failure(sess, claimed, exc, worker_id)
             sess.commit()
+            log_failure(claimed, exc, status)
             return status
 
 
@@ -144,6 +147,17 @@ def record_failure(sess, claimed: Claimed, exc: BaseException, worker_id: str) -
         values.update(status=FAILED, run_at=now + retry_delay(claimed.attempt))
     sess.execute(owned(claimed.id, worker_id).values(**values))
     return DEAD if final else FAILED
+
+
+def log_failure(claimed: Claimed, exc: BaseException, status: str) -> None:
+    """One line: the retry that is scheduled, or the job's death; never the payload."""
+    job, error = f"job {claimed.id} ({claimed.type})", error_line(exc, claimed.payload)
+    attempt = f"{claimed.attempt}/{claimed.max_attempts}"
+    if status == DEAD:
+        log.error("%s dead after attempt %s: %s", job, attempt, error)
+    else:
+        log.warning("%s attempt %s failed, retry in %s s: %s", job, attempt,
+                    int(retry_delay(claimed.attempt).total_seconds()), error)
 
 
 class LeaseKeeper(threading.Thread):

@@ -32,4 +32,4 @@ def _login_required():
     return redirect(url_for("ui.login", next=request.full_path if request.query_string else request.path))
 
 
-from core.ui import admin, imports, lists, record_pages, recycle, search, views  # noqa: E402,F401  (routes)
+from core.ui import admin, imports, lists, mail_settings, record_pages, recycle, search, views  # noqa: E402,F401  (routes)
