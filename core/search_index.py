@@ -38,13 +38,12 @@ def attach(table: sa.Table) -> None:
     sa.event.listen(table, "after_drop", lambda target, connection, **kw: drop(connection, target.name))
 
 
-def ensure(conn: sa.Connection, table_name: str) -> bool:
-    """Create whatever is missing of ``table_name``'s search index; True when the index was built now."""
+def ensure(conn: sa.Connection, table_name: str) -> None:
+    """Create whatever is missing of ``table_name``'s search index (and fill it)."""
     if conn.dialect.name == "postgresql":
-        return _ensure_trigram_index(conn, table_name)
-    if conn.dialect.name == "sqlite":
-        return _ensure_fts(conn, table_name)
-    return False
+        _ensure_trigram_index(conn, table_name)
+    elif conn.dialect.name == "sqlite":
+        _ensure_fts(conn, table_name)
 
 
 def drop(conn: sa.Connection, table_name: str) -> None:
@@ -87,16 +86,15 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _ensure_trigram_index(conn: sa.Connection, table_name: str) -> bool:
+def _ensure_trigram_index(conn: sa.Connection, table_name: str) -> None:
     if sa.inspect(conn).has_index(table_name, trigram_index_name(table_name)):
-        return False
+        return
     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    conn.exec_driver_sql(f'CREATE INDEX IF NOT EXISTS "{trigram_index_name(table_name)}" ON "{table_name}" '
+    conn.exec_driver_sql(f'CREATE INDEX "{trigram_index_name(table_name)}" ON "{table_name}" '
                          f"USING gin (search_text gin_trgm_ops) WHERE deleted_at IS NULL")
-    return True
 
 
-def _ensure_fts(conn: sa.Connection, table_name: str) -> bool:
+def _ensure_fts(conn: sa.Connection, table_name: str) -> None:
     fts = fts_name(table_name)
     created = not _sqlite_has_table(conn, fts)
     if created:
@@ -114,7 +112,6 @@ def _ensure_fts(conn: sa.Connection, table_name: str) -> bool:
         conn.exec_driver_sql(f'CREATE TRIGGER IF NOT EXISTS "{fts}_{event}" {body}')
     if created:
         rebuild(conn, table_name)  # rows that were there before the index
-    return created
 
 
 def _sqlite_has_table(conn: sa.Connection, name: str) -> bool:
