@@ -103,7 +103,8 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     hook = runtime().hook
     for record in records:
         hook.crm_after_save(entity=entity, record=record, old=None, user=user, session=sess)
-    sess.execute(sa.insert(AuditEntry.__table__), [dict(change_row("create", entity, r, user), at=now) for r in records])
+    sess.execute(sa.insert(AuditEntry.__table__),
+                 [dict(change_row("create", entity, r, user), at=now) for r in records])
     if not silent and signals.record_created.receivers:
         for record in records:
             signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)
@@ -115,7 +116,7 @@ def insert_rows(sess, table, rows: list[dict]) -> list[int]:
 
     PostgreSQL returns the ids from a batched ``INSERT ... RETURNING`` sorted
     by parameter order.  SQLite cannot sort ``RETURNING`` rows, so SQLAlchemy
-    would insert row by row (a third of an import's database time); there the
+    would insert row by row (most of an import's database time); there the
     ids are given with one ``executemany``: the transaction holds SQLite's only
     write lock (``BEGIN IMMEDIATE``, :mod:`core.db`) and ``max(id) + 1, ...`` is
     what SQLite itself would choose.

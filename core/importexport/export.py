@@ -126,7 +126,9 @@ def record_chunks(entity, user, stmt: sa.Select, columns: list[str] | None = Non
     """
     if columns is None:
         fields = runtime().registry.fields(entity)
-        stmt, make_record = stmt, lambda row: records.row_to_record(entity, row, fields)
+
+        def make_record(row) -> dict:
+            return records.row_to_record(entity, row, fields)
     else:
         stmt, make_record = narrowed(entity, stmt, columns)
     result = session().execute(stmt.execution_options(yield_per=CHUNK))
