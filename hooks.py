@@ -116,7 +116,9 @@ def crm_before_save(entity, values, old, user):
     derived fields here (line-item totals, forecast amount) by assigning into
     ``values``; raise :class:`core.errors.ValidationError` with a
     ``{field: message}`` mapping to refuse the save.  Called for every entity:
-    return early when ``entity.name`` is not yours.
+    return early when ``entity.name`` is not yours.  Also called for each
+    record an ownership transfer moves (only ``owner_id`` given); refusing
+    one stops the transfer.
     """
 
 

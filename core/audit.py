@@ -62,7 +62,7 @@ def log_record_change(action, entity, record, user, *, old=None, changed=None) -
 def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
     """The audit row's columns for one change (the importer inserts many of these at once)."""
     changes = None
-    if action == "update" and old is not None:
+    if action in ("update", "transfer") and old is not None:
         changes = {k: [jsonable(old.get(k)), jsonable(record.get(k))] for k in sorted(changed or ()) if k not in SKIP}
     elif action == "create":
         changes = {k: [None, jsonable(v)] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
@@ -84,15 +84,17 @@ def log_settings_change(key: str, old: dict, new: dict, user, *, secret: tuple[s
                                  record_id=None, changes=json.dumps(changes, ensure_ascii=False)))
 
 
-def log_transfer(entity, record_ids: list[int], from_user_id: int, to_user_id: int, user) -> None:
-    """One ``transfer`` entry per record whose owner changed (so the record's history shows it)."""
-    if not record_ids:
+def log_transfer(entity, moved: list[tuple[dict, dict, set[str]]], user) -> None:
+    """One ``transfer`` entry per ``(old, record, changed)`` whose owner changed (so the record's history shows it).
+
+    The entry names the new owner and whatever ``crm_before_save`` changed with it.
+    """
+    if not moved:
         return
-    changes = json.dumps({"owner_id": [from_user_id, to_user_id]})
     at = utcnow()
     session().execute(sa.insert(AuditEntry), [
-        {"at": at, "user_id": getattr(user, "id", None), "action": "transfer", "entity": entity.name,
-         "record_id": rid, "changes": changes} for rid in record_ids])
+        {"at": at, **change_row("transfer", entity, record, user, old=old, changed=changed)}
+        for old, record, changed in moved])
 
 
 def log_purge(entity, record_ids: list[int], user) -> None:

@@ -16,9 +16,10 @@ Keyword arguments: ``entity`` (the :class:`Entity`), ``record`` (dict),
 ``user``, ``session``.""")
 
 record_updated = _signals.signal("record-updated", doc="""
-Sent after a record was updated.  Keyword arguments: ``entity``, ``record``
-(dict after the change), ``old`` (dict before), ``changes`` (set of changed
-field names), ``user``, ``session``.""")
+Sent after a record was updated, also for each record an ownership transfer
+moves (:mod:`core.security.transfer`; ``"owner_id"`` in ``changes``).  Keyword
+arguments: ``entity``, ``record`` (dict after the change), ``old`` (dict
+before), ``changes`` (set of changed field names), ``user``, ``session``.""")
 
 record_deleted = _signals.signal("record-deleted", doc="""
 Sent after a record moved to the recycle bin.  ``entity``, ``record``, ``user``, ``session``.""")

@@ -14,7 +14,7 @@ from core.api.records import body
 from core.db import session
 from core.errors import ValidationError
 from core.runtime import runtime
-from core.security import roles, users
+from core.security import roles, transfer, users
 from core.security.auth import current_user_or_none
 from core.security.models import Role, User
 from core.security.permissions import require_admin
@@ -170,12 +170,21 @@ def deactivate_user(user_id):
 
 @api.post("/users/<int:user_id>/transfer")
 def transfer_user_records(user_id):
-    """Body ``{"to_user_id": 7, "entities": ["accounts"]}`` (entities optional: all)."""
+    """Body ``{"to_user_id": 7, "entities": ["accounts"]}`` (entities optional: all).
+
+    200 with the records moved per entity; a large transfer answers 202 with the
+    records to move and the ``core.transfer`` job to poll (``GET /api/v1/jobs/<id>``).
+    """
+    from core.jobs import Job
+
     acting = admin()
     source = users.get_user(user_id)
     data = body()
     if not isinstance(data, dict):
         raise ValidationError(_("The request body must be a JSON object."))
-    moved = users.transfer_records(source, data.get("to_user_id"), acting, data.get("entities"))
+    started = transfer.start(source, data.get("to_user_id"), acting, data.get("entities"))
     session().commit()
-    return jsonify({"data": moved, "total": sum(moved.values())})
+    answer = {"data": started.moved, "total": sum(started.moved.values())}
+    if started.job_id is None:
+        return jsonify(answer)
+    return jsonify({**answer, "job": session().get(Job, started.job_id).to_json()}), 202

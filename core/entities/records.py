@@ -281,28 +281,48 @@ def update(entity: Entity, record_id: int, data: dict, user, *, expected_version
         expected_version = parse_version(data["version"])
     if expected_version is not None and expected_version != old["version"]:
         raise_conflict(entity, old)
-    changes_in = load_input(entity, data, partial=True)
+    values, changed = prepare_change(entity, old, load_input(entity, data, partial=True), user)
+    if not changed:
+        return old
+    write_change(entity, old, values, changed, user)
+    record = fetch(entity, record_id)
+    after_write(entity, record, old, changed, user)
+    announce_update(entity, record, old, changed, user)
+    return record
+
+
+def prepare_change(entity: Entity, old: dict, changes_in: dict, user) -> tuple[dict, set[str]]:
+    """A stored record's values after a change, and the names that differ.
+
+    ``crm_before_save`` runs (plugins compute, workflows apply their field
+    updates, or refuse) and the database rules are checked.  Shared by
+    :func:`update` and the ownership transfer (:mod:`core.security.transfer`).
+    """
     values = {**old, **changes_in}
     runtime().hook.crm_before_save(entity=entity, values=values, old=old, user=user)
     changed = {k for k, v in values.items() if k in old and old[k] != v}
-    if not changed:
-        return old
-    check_values(entity, values, changed, user, record_id)
+    if changed:
+        check_values(entity, values, changed, user, old["id"])
+    return values, changed
+
+
+def write_change(entity: Entity, old: dict, values: dict, changed: set[str], user) -> None:
+    """Write a prepared change to one record; 409 when someone else changed it since ``old`` was read."""
     fields = entity_fields(entity)
-    sess = session()
     row = columns_for_write(entity, fields, {k: values[k] for k in changed}, old)
     row.update(updated_at=utcnow(), updated_by_id=getattr(user, "id", None), version=old["version"] + 1,
                search_text=build_search_text(entity, fields, values))
     table = entity.table
-    result = sess.execute(sa.update(table).where(table.c.id == record_id, table.c.version == old["version"])
-                          .values(**row))
+    result = session().execute(sa.update(table).where(table.c.id == old["id"], table.c.version == old["version"])
+                               .values(**row))
     if result.rowcount != 1:
-        raise_conflict(entity, fetch(entity, record_id) or old)
-    record = fetch(entity, record_id)
-    after_write(entity, record, old, changed, user)
+        raise_conflict(entity, fetch(entity, old["id"]) or old)
+
+
+def announce_update(entity: Entity, record: dict, old: dict, changed: set[str], user) -> None:
+    """Send ``record_updated`` for a written change (receivers run in this transaction)."""
     signals.record_updated.send(entity.name, entity=entity, record=record, old=old, changes=changed,
-                                user=user, session=sess)
-    return record
+                                user=user, session=session())
 
 
 def delete(entity: Entity, record_id: int, user, *, check_rights: bool = True) -> dict:
@@ -403,8 +423,13 @@ def search_expanders() -> list:
 
 
 def after_write(entity: Entity, record: dict, old: dict | None, changed: set[str], user) -> None:
-    runtime().hook.crm_after_save(entity=entity, record=record, old=old, user=user, session=session())
+    after_save_hooks(entity, record, old, user)
     audit("create" if old is None else "update", entity, record, user, old=old, changed=changed)
+
+
+def after_save_hooks(entity: Entity, record: dict, old: dict | None, user) -> None:
+    """``crm_after_save``: plugins' related writes (and the workflows' tasks) for a written record."""
+    runtime().hook.crm_after_save(entity=entity, record=record, old=old, user=user, session=session())
 
 
 def audit(action: str, entity: Entity, record: dict, user, *, old: dict | None = None,

@@ -113,9 +113,11 @@ def handlers(runtime) -> dict[str, Handler]:
     """Every job type this process can run: the core's and the enabled plugins'."""
     from core.importexport.jobs import IMPORTEXPORT_JOB_HANDLERS
     from core.mail import CORE_MAIL_HANDLERS
+    from core.security import transfer
 
     table: dict[str, Handler] = dict(CORE_MAIL_HANDLERS)
     table.update(IMPORTEXPORT_JOB_HANDLERS)
+    table[transfer.JOB_TYPE] = transfer.handle_job
     for impl in runtime.plugins.pm.hook.crm_job_handlers.get_hookimpls():
         for job_type, handler in (impl.function() or {}).items():
             if job_type in table:

@@ -1,4 +1,4 @@
-"""Administering users: create, change, deactivate, and hand one user's records to another."""
+"""Administering users: create, change, deactivate (handing records over: :mod:`core.security.transfer`)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.db import session, utcnow
+from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
 from core.security.models import Role, User
@@ -124,38 +124,3 @@ def apply_user_fields(user: User, data: dict, errors: dict) -> None:
     for name in ("role_id", "is_admin", "active", "language"):
         if name in data:
             setattr(user, name, data[name])
-
-
-def transfer_records(source: User, target_id, acting, entity_names=None) -> dict[str, int]:
-    """Give every record owned by ``source`` (recycle bin included) to ``target``; one audit entry per record.
-
-    Used when someone leaves: one call moves accounts, contacts, deals, ... of
-    every enabled plugin.  ``entity_names`` limits the move to some entities.
-    """
-    from core.audit import log_transfer
-    from core.runtime import runtime
-
-    errors: dict[str, str] = {}
-    target = session().get(User, target_id) if isinstance(target_id, int) and not isinstance(target_id, bool) else None
-    if target is None or not target.active:
-        errors["to_user_id"] = _("Not a valid user.")
-    elif target.id == source.id:
-        errors["to_user_id"] = _("Choose another user than the one whose records move.")
-    owned = {e.name: e for e in runtime().registry.entities.values() if e.owned}
-    if entity_names is not None:
-        if not isinstance(entity_names, list) or not all(n in owned for n in entity_names):
-            errors["entities"] = _("Name entities that have owners, e.g. [\"accounts\"].")
-    if errors:
-        raise ValidationError(_("Some fields are not valid."), errors)
-    moved: dict[str, int] = {}
-    for name in entity_names if entity_names is not None else owned:
-        entity = owned[name]
-        table = entity.table
-        ids = list(session().scalars(sa.select(table.c.id).where(table.c.owner_id == source.id)))
-        if ids:
-            session().execute(sa.update(table).where(table.c.owner_id == source.id).values(
-                owner_id=target.id, version=table.c.version + 1, updated_at=utcnow(),
-                updated_by_id=acting.id))
-            log_transfer(entity, ids, source.id, target.id, acting)
-        moved[name] = len(ids)
-    return moved

@@ -188,7 +188,22 @@ def admin_users():
 
     users = session().scalars(sa.select(User).order_by(User.name)).all()
     roles = sorted(session().scalars(sa.select(Role)).all(), key=lambda r: (getattr(r, "position", 0), r.id))
-    return render_template("admin/users.html", users=users, roles=roles, role_names={r.id: role_label(r) for r in roles})
+    return render_template("admin/users.html", users=users, roles=roles, role_names={r.id: role_label(r) for r in roles},
+                           transfer_job=transfer_job(request.args.get("transfer_job", type=int)),
+                           job_status_labels=JOB_STATUS_LABELS)
+
+
+JOB_STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
+                     "failed": _l("Waiting to retry"), "dead": _l("Failed")}
+
+
+def transfer_job(job_id: int | None):
+    """The hand-over job the page follows (after a large transfer was started), if any."""
+    from core.jobs import Job
+    from core.security.transfer import JOB_TYPE
+
+    job = session().get(Job, job_id) if job_id else None
+    return job if job is not None and job.type == JOB_TYPE else None
 
 
 # The seeded roles' labels in the user's language, as long as an administrator has not renamed them.
@@ -240,17 +255,22 @@ def admin_update_user(user_id):
 
 @ui.post("/admin/users/transfer")
 def admin_transfer_records():
-    """Hand every record a user owns to a colleague (someone leaves the company)."""
-    from core.security.users import get_user, transfer_records
+    """Hand every record a user owns to a colleague (someone leaves the company); a large hand-over runs as a job."""
+    from core.security.transfer import start
+    from core.security.users import get_user
 
     try:
-        moved = transfer_records(get_user(request.form.get("from_user_id", 0, type=int)),
-                                 request.form.get("to_user_id", type=int),
-                                 current_user_or_none())
+        started = start(get_user(request.form.get("from_user_id", 0, type=int)),
+                        request.form.get("to_user_id", type=int), current_user_or_none())
     except CRMError as exc:
         return failed(exc, "ui.admin_users")
-    return done(ngettext("%(num)d record was handed over.", "%(num)d records were handed over.",
-                         sum(moved.values())), "ui.admin_users")
+    total = sum(started.moved.values())
+    if started.job_id is not None:
+        return done(ngettext("%(num)d record is being handed over in the background.",
+                             "%(num)d records are being handed over in the background.", total),
+                    "ui.admin_users", transfer_job=started.job_id)
+    return done(ngettext("%(num)d record was handed over.", "%(num)d records were handed over.", total),
+                "ui.admin_users")
 
 
 def _forget_security_cache():
