@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -71,8 +72,21 @@ def probe(tmp_path, crm_database_url):
 
 
 def start_worker(env, *args) -> subprocess.Popen:
-    return subprocess.Popen([PLUGCRM, "worker", "--poll", "0.1", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=env["PLUGCRM_INSTANCE"].rsplit("/", 1)[0])
+    """A ``plugcrm worker`` process; its log (stderr, a line per job) goes to a file, read by :func:`log_of`.
+
+    Not a pipe: a worker logging 1,000 jobs fills a pipe nobody reads yet and blocks mid-transaction.
+    """
+    folder = Path(env["PLUGCRM_INSTANCE"]).parent
+    log = tempfile.NamedTemporaryFile("w+", dir=folder, prefix="worker-", suffix=".log", delete=False)
+    worker = subprocess.Popen([PLUGCRM, "worker", "--poll", "0.1", *args], env=env, stdout=subprocess.PIPE,
+                              stderr=log, text=True, cwd=str(folder))
+    worker.log_path = Path(log.name)
+    log.close()
+    return worker
+
+
+def log_of(worker: subprocess.Popen) -> str:
+    return worker.log_path.read_text()
 
 
 def enqueue_many(app, n: int) -> list[int]:
@@ -91,8 +105,9 @@ def test_two_worker_processes_run_1000_jobs_exactly_once(crm_app, probe):
     env, log = probe
     ids = enqueue_many(crm_app, 1000)
     workers = [start_worker(env, "--exit-when-idle") for _ in range(2)]
-    outputs = [w.communicate(timeout=300) for w in workers]
-    assert [w.returncode for w in workers] == [0, 0], outputs
+    for w in workers:
+        w.communicate(timeout=300)
+    assert [w.returncode for w in workers] == [0, 0], [log_of(w)[-3000:] for w in workers]
     runs = executions(log)
     per_job = Counter(job_id for job_id, _pid in runs)
     assert sorted(per_job) == sorted(ids)
@@ -108,8 +123,8 @@ def test_worker_process_runs_jobs_and_exits_when_idle(crm_app, probe):
     env, log = probe
     ids = enqueue_many(crm_app, 5)
     worker = start_worker(env, "--exit-when-idle")
-    out, err = worker.communicate(timeout=120)
-    assert worker.returncode == 0, err
+    out, _err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, log_of(worker)
     assert "stopped after 5 jobs" in out
     assert sorted(job_id for job_id, _pid in executions(log)) == ids
 
@@ -135,11 +150,11 @@ def test_worker_process_stops_cleanly_on_sigterm(crm_app, probe):
 
         wait_until(done)
         worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=60)
+        out, _err = worker.communicate(timeout=60)
     finally:
         if worker.poll() is None:
             worker.kill()
-    assert worker.returncode == 0, err
+    assert worker.returncode == 0, log_of(worker)
     assert "stopped after 1 jobs" in out
     assert [j for j, _pid in executions(log)] == [job_id]
 
@@ -156,11 +171,11 @@ def test_sigterm_during_a_job_lets_it_finish_first(crm_app, probe, tmp_path):
         wait_until(lambda: log.exists() and log.read_text().strip() != "")
         worker.send_signal(signal.SIGTERM)
         release.touch()
-        out, err = worker.communicate(timeout=60)
+        out, _err = worker.communicate(timeout=60)
     finally:
         if worker.poll() is None:
             worker.kill()
-    assert worker.returncode == 0, err
+    assert worker.returncode == 0, log_of(worker)
     assert "stopped after 1 jobs" in out
     with crm_app.app_context():
         assert session().get(Job, job_id).status == DONE
