@@ -116,16 +116,27 @@ def insert_rows(sess, table, rows: list[dict]) -> list[int]:
 
     PostgreSQL returns the ids from a batched ``INSERT ... RETURNING`` sorted
     by parameter order.  SQLite cannot sort ``RETURNING`` rows, so SQLAlchemy
-    would insert row by row (most of an import's database time); there the
-    ids are given with one ``executemany``: the transaction holds SQLite's only
-    write lock (``BEGIN IMMEDIATE``, :mod:`core.db`) and ``max(id) + 1, ...`` is
-    what SQLite itself would choose.
+    would insert row by row (most of an import's database time); there the ids
+    are given explicitly: the transaction holds SQLite's only write lock
+    (``BEGIN IMMEDIATE``, :mod:`core.db`) and ``max(id) + 1, ...`` is what
+    SQLite itself would choose.  The rows go through a temporary table and one
+    ``INSERT ... SELECT``: the free-text index's triggers (:mod:`core.search_index`)
+    then run within one statement, about three times cheaper than in one
+    statement per row.
     """
     if sess.get_bind().dialect.name != "sqlite":
         return sess.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     first = (sess.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
-    sess.execute(sa.insert(table), [dict(row, id=record_id) for row, record_id in zip(rows, ids)])
+    staging = f"{table.name}_staging"
+    columns = ["id", *rows[0]]
+    names = ", ".join(f'"{c}"' for c in columns)
+    sess.execute(sa.text(f'DROP TABLE IF EXISTS temp."{staging}"'))
+    sess.execute(sa.text(f'CREATE TEMP TABLE "{staging}" AS SELECT {names} FROM main."{table.name}" WHERE 0'))
+    staged = sa.table(staging, *[sa.column(c, table.c[c].type) for c in columns], schema="temp")
+    sess.execute(sa.insert(staged), [dict(row, id=record_id) for row, record_id in zip(rows, ids)])
+    sess.execute(sa.text(f'INSERT INTO main."{table.name}" ({names}) SELECT {names} FROM temp."{staging}"'))
+    sess.execute(sa.text(f'DROP TABLE temp."{staging}"'))
     return ids
 
 
