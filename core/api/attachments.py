@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from core import attachments
 from core.api import api
 from core.api.notes import context
-from core.api.record_extras import user_names
+from core.security.users import names_of
 from core.db import session
 from core.errors import NotFound
 
@@ -16,7 +16,7 @@ from core.errors import NotFound
 def list_attachments(entity_name, record_id):
     entity, user = context(entity_name)
     rows = attachments.list_attachments(entity, record_id, user)
-    names = user_names(a.uploaded_by_id for a in rows)
+    names = names_of(a.uploaded_by_id for a in rows)
     return jsonify({"data": [attachments.attachment_json(a, names) for a in rows]})
 
 
@@ -26,7 +26,7 @@ def upload_attachment(entity_name, record_id):
     entity, user = context(entity_name)
     att = attachments.add_attachment(entity, record_id, request.files.get("file"), user)
     session().commit()
-    response = jsonify(attachments.attachment_json(att, user_names([att.uploaded_by_id])))
+    response = jsonify(attachments.attachment_json(att, names_of([att.uploaded_by_id])))
     response.status_code = 201
     return response
 

@@ -5,7 +5,7 @@ from flask import jsonify
 
 from core import notes
 from core.api import api
-from core.api.record_extras import user_names
+from core.security.users import names_of
 from core.api.records import body
 from core.db import session
 from core.runtime import runtime
@@ -17,7 +17,7 @@ def context(entity_name: str):
 
 
 def note_response(note, user, status=200):
-    response = jsonify(notes.note_json(note, user, user_names([note.author_id])))
+    response = jsonify(notes.note_json(note, user, names_of([note.author_id])))
     response.status_code = status
     return response
 
@@ -26,7 +26,7 @@ def note_response(note, user, status=200):
 def list_notes(entity_name, record_id):
     entity, user = context(entity_name)
     rows = notes.list_notes(entity, record_id, user)
-    names = user_names(n.author_id for n in rows)
+    names = names_of(n.author_id for n in rows)
     return jsonify({"data": [notes.note_json(n, user, names) for n in rows]})
 
 

@@ -1,24 +1,13 @@
 """What hangs off any record besides its fields: shared helpers and the tab counts."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify
 
 from core import attachments, notes
 from core.api import api
-from core.db import session
 from core.entities import records
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-
-
-def user_names(ids) -> dict[int, str]:
-    from core.security.models import User
-
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
 def visible_entity(entity_name: str, record_id: int):

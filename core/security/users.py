@@ -25,7 +25,10 @@ def user_json(user: User) -> dict:
 
 
 def names_of(user_ids) -> dict[int, str]:
-    """``{id: name}`` for display, from a process-wide cache of every user's name (:mod:`core.generations`)."""
+    """``{id: name}`` for display (``None`` ids ignored), from a process-wide cache of every user's name.
+
+    The cache is :mod:`core.generations`'; renames and new users are seen by every process.
+    """
     from core import generations
     from core.security.models import USER_NAMES
 
@@ -33,9 +36,10 @@ def names_of(user_ids) -> dict[int, str]:
         users = User.__table__
         return dict(session().connection().execute(sa.select(users.c.id, users.c.name)).all())
 
+    wanted = {i for i in user_ids if i is not None}
     everyone = generations.cached(USER_NAMES, "names", load)
-    found = {i: everyone[i] for i in user_ids if i in everyone}
-    missing = set(user_ids) - found.keys()
+    found = {i: everyone[i] for i in wanted if i in everyone}
+    missing = wanted - found.keys()
     if missing:  # written around the ORM (a bulk load), so no counter was bumped: ask the database
         users = User.__table__
         found.update(session().connection().execute(sa.select(users.c.id, users.c.name)

@@ -1,21 +1,19 @@
 """The audit trail of one record, with field labels and user names for the history tab."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 
 from core.audit import history
-from core.db import session
 from core.runtime import runtime
 from flask_babel import gettext as _
 
 
 def history_rows(entity, record_id: int, hidden: set[str] = frozenset()) -> list[dict]:
     """Newest first; changes to fields hidden from the user are left out."""
-    from core.security.models import User
+    from core.security.users import names_of
 
     entries = history(entity.name, record_id)
     user_ids = {e["user_id"] for e in entries} - {None}
-    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    names = names_of(user_ids)
     labels = {f.name: f.display_label() for f in runtime().registry.fields(entity)}
     labels["owner_id"] = _("Owner")
     rows = []

@@ -8,7 +8,6 @@ The upload is kept between the steps by :mod:`core.ui.staged_uploads`.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
@@ -20,8 +19,8 @@ from core.importexport.formats import import_formats
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, UNDONE, ImportBatch
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.security.models import User
 from core.security.permissions import can, require_right
+from core.security.users import names_of
 from core.ui import staged_uploads, ui
 
 PREVIEW_ROWS = 10
@@ -193,7 +192,6 @@ def import_history_page(entity_name):
     """The user's imports into this entity (everyone's for administrators), newest first."""
     entity, user = import_target(entity_name)
     batches = import_history(user, entity.name)
-    ids = {b.user_id for b in batches}
-    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    names = names_of(b.user_id for b in batches)
     return render_template("ui/import_history.html", entity=entity, batches=batches, names=names,
                            status_labels=STATUS_LABELS)

@@ -65,13 +65,13 @@ def child_section(entity, field: str, parent_id: int, user, limit: int, label=No
 def core_sections(account: dict, user, limit: int) -> dict:
     """Notes and attachments on the account (the core's, on any record)."""
     from core import attachments, notes
-    from core.security.models import User
+    from core.security.users import names_of
     from plugins.customers.entities import accounts
 
     note_rows = notes.list_notes(accounts, account["id"], user)
     files = attachments.list_attachments(accounts, account["id"], user)
     author_ids = {n.author_id for n in note_rows} | {f.uploaded_by_id for f in files}
-    names = dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(author_ids))).all())
+    names = names_of(author_ids)
     return {
         "notes": {"label": _("Notes"), "entity": None, "count": len(note_rows),
                   "data": [notes.note_json(n, user, names) for n in note_rows[:limit]]},

@@ -204,8 +204,8 @@ def group_labels(by: str, keys: list, user) -> dict:
     if not keys:
         return {}
     if by == "owner_id":
-        from core.security.models import User
-        return dict(session().execute(sa.select(User.id, User.name).where(User.id.in_(keys))).all())
+        from core.security.users import names_of
+        return names_of(keys)
     if by == "account_id":
         from core.runtime import runtime
         accounts = runtime().registry.get("accounts")
