@@ -12,6 +12,7 @@ from core.config import Settings, load_settings
 from core.db import close_session, make_engine, make_sessionmaker
 from core.entities.registry import EntityRegistry
 from core.errors import CRMError, PluginError
+from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
 from core.runtime import Runtime
 
@@ -78,8 +79,7 @@ def configure(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=max(settings.attachment_max_bytes, 50 * 1024 * 1024),
         JSON_SORT_KEYS=False,
     )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)
 
 
 def register_blueprints(app: Flask, plugin_set) -> None:

@@ -6,8 +6,10 @@ and in each plugin's folder returned by ``crm_translation_dirs``.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import current_app, has_request_context, request
 
 LANGUAGES = ("ko", "zh_Hans", "en")
@@ -25,7 +27,20 @@ def normalise_language(code: str | None) -> str | None:
     return ALIASES.get(code.lower())
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    """Flask-Babel's locale selector: :func:`choose_language` as a babel ``Locale``.
+
+    Parsed once per language: parsing asks the disk whether the locale's data file exists.
+    """
+    return babel_locale(choose_language())
+
+
+@cache
+def babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def choose_language() -> str:
     """The user's choice, else the request's Accept-Language (API), else the deployment's language."""
     from core.security.auth import current_user_or_none
 

@@ -9,8 +9,8 @@ from core.audit import history
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import (apply_params, capped_count, hidden_fields, order_by, parse_list_args,
-                                 visible_select)
+from core.entities.record_json import rows_to_json
+from core.entities.query import apply_params, fetch_page, hidden_fields, parse_list_args, visible_select
 from core.errors import BadRequest
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -36,16 +36,21 @@ def list_page(entity, user, args) -> dict:
     refuse_hidden_params(params, hidden)
     conn = session().connection()  # Core statements: the ORM's per-statement machinery would only add time
     stmt = apply_params(entity, visible_select(entity, user), params)
-    page_stmt = order_by(entity, stmt, params.sort).limit(params.per_page).offset(
-        (params.page - 1) * params.per_page)
-    fields = runtime().registry.fields(entity)
-    rows = [records.row_to_record(entity, row, fields) for row in conn.execute(page_stmt)]
-    total, exact = capped_count(conn, stmt, runtime().settings.list_count_cap)
-    data = [without(records.to_json(entity, r, fields), hidden) for r in rows]
-    for item, display in zip(data, display_values(entity, rows, user)):
+    page = fetch_page(conn, entity, stmt, params, runtime().settings.list_count_cap)
+    return {"data": items_json(entity, page.keys, page.rows, user, hidden),
+            "meta": {"page": params.page, "per_page": params.per_page, "total": page.total,
+                     "total_exact": page.exact}}
+
+
+def items_json(entity, keys: list[str], rows, user, hidden: set[str]) -> list[dict]:
+    """Rows of ``entity``'s table (columns ``keys``) as API items with ``_display``, ``hidden`` left out."""
+    data = rows_to_json(entity, keys, rows)
+    for item, display in zip(data, display_values(entity, data, user)):  # ids and codes are alike in both forms
+        for name in hidden:
+            item.pop(name, None)
+            display.pop(name, None)
         item["_display"] = display
-    return {"data": data, "meta": {"page": params.page, "per_page": params.per_page, "total": total,
-                                   "total_exact": exact}}
+    return data
 
 
 def without(item: dict, hidden: set[str]) -> dict:

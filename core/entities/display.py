@@ -1,9 +1,11 @@
 """Human-readable companions of ids and codes: reference titles, user names, picklist labels."""
 from __future__ import annotations
 
-import sqlalchemy as sa
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
+from core import generations
 from core.db import session
 from core.entities import picklists
 from core.entities.query import visible_select
@@ -15,38 +17,59 @@ def reference_title(title, deleted_at) -> str:
     return _("%(title)s (in the recycle bin)", title=title) if deleted_at is not None else str(title)
 
 
+@dataclass(frozen=True)
+class DisplayPlan:
+    """Which fields of an entity have a display label, in field order (user fields last)."""
+
+    labelled: tuple[tuple[str, str, str | None], ...]  # (field, "reference" | "picklist" | "multipicklist", target or picklist)
+    users: tuple[str, ...]
+
+
+def display_plan(entity) -> DisplayPlan:
+    """The plan for ``entity``'s current fields, shared by the process until definitions change."""
+    def build():
+        fields = runtime().registry.fields(entity)
+        labelled = tuple((f.name, f.type, f.target if f.type == "reference" else f.picklist) for f in fields
+                         if f.type in ("reference", "picklist", "multipicklist"))
+        users = tuple(f.name for f in fields if f.type == "user") + (("owner_id",) if entity.owned else ())
+        return DisplayPlan(labelled, users)
+
+    return generations.cached(picklists.GENERATION, ("display_plan", entity.name), build)
+
+
 def display_values(entity, records: list[dict], user) -> list[dict]:
-    """``{field: label}`` per record, with one query per reference field for the whole page."""
+    """``{field: label}`` per record, with one query per reference field for the whole page.
+
+    ``records`` may be in Python or API form: the ids and codes read here are the same in both.
+    """
     from core.security.users import names_of
 
-    fields = runtime().registry.fields(entity)
+    plan = display_plan(entity)
     result = [{} for _ in records]
-    user_fields = [f.name for f in fields if f.type == "user"] + (["owner_id"] if entity.owned else [])
-    user_ids = {r.get(n) for r in records for n in user_fields} - {None}
-    names = names_of(user_ids)
-    for f in fields:
-        if f.type == "reference":
-            ids = {r.get(f.name) for r in records} - {None}
+    for name, kind, source in plan.labelled:
+        if kind == "reference":
+            ids = {r.get(name) for r in records} - {None}
             if not ids:
                 continue
-            target = runtime().registry.get(f.target)
+            target = runtime().registry.get(source)
             table = target.table
             title = table.c[target.title_field]
-            titles = {rid: reference_title(name, deleted_at) for rid, name, deleted_at in session().execute(
+            titles = {rid: reference_title(title_value, deleted_at) for rid, title_value, deleted_at in session().execute(
                 visible_select(target, user, table.c.id, title, table.c.deleted_at, include_deleted=True)
                 .where(table.c.id.in_(ids)))}
             for out, r in zip(result, records):
-                if r.get(f.name) is not None:
-                    out[f.name] = titles.get(r[f.name])
-        elif f.type in ("picklist", "multipicklist"):
-            labels = picklists.labels(f.picklist)
-            for out, r in zip(result, records):
-                value = r.get(f.name)
-                if value:
-                    out[f.name] = (labels.get(value, value) if f.type == "picklist"
-                                   else [labels.get(v, v) for v in value])
-    for out, r in zip(result, records):
-        for name in user_fields:
-            if r.get(name) is not None:
-                out[name] = names.get(r[name])
+                if r.get(name) is not None:
+                    out[name] = titles.get(r[name])
+            continue
+        labels = picklists.labels(source)
+        for out, r in zip(result, records):
+            value = r.get(name)
+            if value:
+                out[name] = labels.get(value, value) if kind == "picklist" else [labels.get(v, v) for v in value]
+    if plan.users:
+        names = names_of({r.get(n) for r in records for n in plan.users})
+        for out, r in zip(result, records):
+            for name in plan.users:
+                if r.get(name) is not None:
+                    out[name] = names.get(r[name])
     return result

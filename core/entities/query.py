@@ -289,6 +289,41 @@ def capped_count(sess, stmt: sa.Select, cap: int) -> tuple[int, bool]:
 
     ``sess`` is a session or a connection.
     """
-    inner = stmt.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1).subquery()
-    total = sess.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
+    total = sess.execute(sa.select(capped_count_subquery(stmt, cap))).scalar_one()
     return (cap, False) if total > cap else (total, True)
+
+
+def capped_count_subquery(stmt: sa.Select, cap: int):
+    """``(SELECT count(*) FROM (<stmt> LIMIT cap + 1))`` as a scalar subquery."""
+    inner = stmt.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1).subquery()
+    return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
+
+
+@dataclass
+class Page:
+    keys: list[str]  # the columns of ``rows``
+    rows: list  # SQLAlchemy rows of the entity's table
+    total: int  # matching rows, at most the cap
+    exact: bool  # False when there are more than ``total``
+
+
+def fetch_page(conn, entity: Entity, stmt: sa.Select, params: ListParams, cap: int) -> Page:
+    """The page of ``stmt`` that ``params`` asks for, sorted, and the capped count of all its rows.
+
+    The count rides along as a column holding a scalar subquery: one statement and one round trip
+    instead of two, and the database evaluates the subquery once.  A page past the end has no row
+    to carry it, so then it is counted on its own.
+    """
+    counted = stmt.add_columns(capped_count_subquery(stmt, cap).label(TOTAL_COLUMN))
+    page_stmt = order_by(entity, counted, params.sort).limit(params.per_page).offset(
+        (params.page - 1) * params.per_page)
+    result = conn.execute(page_stmt)
+    keys = list(result.keys())
+    rows = result.all()
+    if not rows:
+        return Page(keys, rows, *capped_count(conn, stmt, cap))
+    total = rows[0][-1]
+    return Page(keys, rows, *((cap, False) if total > cap else (total, True)))
+
+
+TOTAL_COLUMN = "crm_total"

@@ -7,7 +7,7 @@ related rows (``crm_after_save``), audits and sends the signal, all in the
 caller's transaction.  Callers commit.
 
 Records travel as plain dicts in Python form (``Decimal``, ``date``);
-:func:`to_json` turns one into its API form.
+:func:`to_json` (:mod:`core.entities.record_json`) turns one into its API form.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
 from core.entities.numbering import next_number
 from core.entities.query import all_fields, visible_select
+from core.entities.record_json import custom_from_storage, to_json  # noqa: F401  (records.to_json is public API)
 from core.errors import Conflict, DuplicateWarning, NotFound, ValidationError
 from core.phones import normalise_phone
 from core.runtime import runtime
@@ -53,35 +54,6 @@ def row_to_record(entity: Entity, row, fields: list[Field]) -> dict:
     for name in ("version", "created_at", "updated_at", "created_by_id", "updated_by_id", "deleted_at"):
         record[name] = data[name]
     return record
-
-
-def custom_from_storage(f: Field, stored):
-    if stored is None or stored == "" or stored == []:
-        return [] if f.type == "multipicklist" else None
-    try:
-        return f.kind.coerce(f, stored)
-    except FieldValueError:
-        return None  # a value written before the field's type was changed; shown as empty
-
-
-def to_json(entity: Entity, record: dict, fields: list[Field] | None = None) -> dict:
-    fields = fields if fields is not None else entity_fields(entity)
-    out: dict[str, Any] = {"id": record["id"]}
-    if entity.numbering:
-        out["number"] = record.get("number")
-    if entity.owned:
-        out["owner_id"] = record.get("owner_id")
-    for f in fields:
-        value = record.get(f.name)
-        out[f.name] = None if value is None else f.kind.to_json(value)
-    for name in ("version", "created_by_id", "updated_by_id"):
-        out[name] = record.get(name)
-    for name in ("created_at", "updated_at", "deleted_at"):
-        value = record.get(name)
-        out[name] = None if value is None else value.isoformat().replace("+00:00", "Z")
-    if out["deleted_at"] is None:
-        del out["deleted_at"]
-    return out
 
 
 def entity_fields(entity: Entity) -> list[Field]:

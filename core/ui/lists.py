@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import (all_fields, apply_params, capped_count, hidden_fields, order_by,
-                                 parse_list_args, visible_select)
+from core.entities.query import (all_fields, apply_params, fetch_page, hidden_fields, parse_list_args,
+                                 visible_select)
 from core.errors import BadRequest, CRMError, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -89,10 +89,10 @@ def list_context(entity, user, args) -> dict:
     refuse_hidden_params(params, hidden)
     sess = session()
     stmt = apply_params(entity, visible_select(entity, user), params)
-    page_stmt = order_by(entity, stmt, params.sort).limit(params.per_page).offset((params.page - 1) * params.per_page)
+    page = fetch_page(sess, entity, stmt, params, runtime().settings.list_count_cap)
     fields = runtime().registry.fields(entity)
-    rows = [records.row_to_record(entity, row, fields) for row in sess.execute(page_stmt)]
-    total, exact = capped_count(sess, stmt, runtime().settings.list_count_cap)
+    rows = [records.row_to_record(entity, row, fields) for row in page.rows]
+    total, exact = page.total, page.exact
     everything = {n: f for n, f in all_fields(entity).items() if n not in hidden}
     return {
         "entity": entity, "rows": rows, "display": display_values(entity, rows, user),

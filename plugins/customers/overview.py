@@ -17,7 +17,7 @@ from core import clock
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.api.records import without
+from core.api.records import items_json, without
 from core.entities.query import all_fields, hidden_fields, order_by, parse_sort, visible_select
 from core.runtime import runtime
 
@@ -51,14 +51,9 @@ def child_section(entity, field: str, parent_id: int, user, limit: int, label=No
     table = entity.table
     stmt = visible_select(entity, user).where(table.c[field] == parent_id)
     count = session().execute(stmt.with_only_columns(sa.func.count()).order_by(None)).scalar_one()
-    fields = runtime().registry.fields(entity)
     sort = parse_sort(all_fields(entity), entity.default_sort, {})
-    rows = [records.row_to_record(entity, r, fields)
-            for r in session().execute(order_by(entity, stmt, sort).limit(limit))]
-    hidden = hidden_fields(entity, user)
-    data = [without(records.to_json(entity, r, fields), hidden) for r in rows]
-    for item, shown in zip(data, display_values(entity, rows, user)):
-        item["_display"] = {k: v for k, v in shown.items() if k not in hidden}
+    result = session().execute(order_by(entity, stmt, sort).limit(limit))
+    data = items_json(entity, list(result.keys()), result.all(), user, hidden_fields(entity, user))
     return {"label": str(label or entity.label), "entity": entity.name, "count": count, "data": data}
 
 
