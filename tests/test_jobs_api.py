@@ -16,7 +16,10 @@ class Handlers:
             if not payload.get("fixed"):
                 raise RuntimeError("SMS gateway: 인증 실패")
 
-        return {"test.ok": lambda payload, ctx: None, "test.broken": broken}
+        def leaky(payload, ctx):
+            raise RuntimeError(f"gateway refused {payload}")  # a careless handler quoting its payload
+
+        return {"test.ok": lambda payload, ctx: None, "test.broken": broken, "test.leaky": leaky}
 
 
 @pytest.fixture
@@ -45,6 +48,28 @@ def test_admin_lists_jobs_with_status_filter_and_counts(queue):
     assert [j["id"] for j in admin.get("/api/v1/jobs?type=test.broken").json["data"]] == [ids["dead"]]
     detail = admin.get(f"/api/v1/jobs/{ids['later']}").json
     assert detail["payload"] == {"n": 1} and detail["run_at"].startswith("2027-")
+
+
+def test_payload_secrets_are_masked_in_the_api_and_the_stored_error(queue):
+    from core.jobs import Job
+
+    admin, app = queue["admin"], queue["app"]
+    payload = {"to": "010-1234-5678", "api_key": "key-4711", "auth": [{"Password": "pw-hunter2"}]}
+    with app.app_context():
+        job_id = enqueue("test.leaky", payload, max_attempts=1)
+        session().commit()
+    run_pending(app)
+    detail = admin.get(f"/api/v1/jobs/{job_id}").json
+    assert detail["status"] == "dead"
+    assert detail["payload"] == {"to": "010-1234-5678", "api_key": "***", "auth": [{"Password": "***"}]}
+    assert "gateway refused" in detail["last_error"] and "***" in detail["last_error"]
+    listed = admin.get("/api/v1/jobs?type=test.leaky").json
+    with app.app_context():
+        stored = session().get(Job, job_id)
+        assert stored.payload == payload  # the worker still has what it needs
+        assert "key-4711" not in stored.last_error and "pw-hunter2" not in stored.last_error
+    for shown in (str(detail), str(listed)):
+        assert "key-4711" not in shown and "pw-hunter2" not in shown
 
 
 @pytest.mark.parametrize("query", ["status=lost", "page=0", "per_page=1000", "page=x"])

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, json_type
+from core.jobs.redact import mask_text, masked_payload
 
 QUEUED, RUNNING, DONE, FAILED, DEAD = "queued", "running", "done", "failed", "dead"
 STATUSES = (QUEUED, RUNNING, DONE, FAILED, DEAD)
@@ -44,14 +45,15 @@ class Job(Base):
     def to_json(self, *, full: bool = False) -> dict:
         out = {
             "id": self.id, "type": self.type, "status": self.status, "attempts": self.attempts,
-            "max_attempts": self.max_attempts, "run_at": iso(self.run_at), "last_error": self.last_error,
+            "max_attempts": self.max_attempts, "run_at": iso(self.run_at),
+            "last_error": mask_text(self.last_error, self.payload),  # rows stored before errors were masked
             "locked_by": self.locked_by, "locked_at": iso(self.locked_at), "dedupe_key": self.dedupe_key,
             "progress": {"done": self.progress_done, "total": self.progress_total},
             "created_at": iso(self.created_at), "started_at": iso(self.started_at),
             "finished_at": iso(self.finished_at),
         }
         if full:
-            out["payload"] = self.payload
+            out["payload"] = masked_payload(self.payload)
         return out
 
 

@@ -1,4 +1,4 @@
-"""Keep payload secrets out of log lines: a job's error text may quote its payload."""
+"""Keep payload secrets out of log lines, stored errors and the jobs API: a job's error text may quote its payload."""
 from __future__ import annotations
 
 import re
@@ -25,9 +25,25 @@ def secret_values(payload) -> set[str]:
     return found
 
 
-def error_line(exc: BaseException, payload) -> str:
-    """``Type: message`` on one line, with the payload's secret values masked."""
-    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+def mask_text(text: str | None, payload) -> str | None:
+    """``text`` with the payload's secret values replaced by ``***``."""
+    if not text:
+        return text
     for secret in sorted(secret_values(payload), key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
+
+
+def masked_payload(payload):
+    """A copy of ``payload`` with the values under secret-looking keys replaced by ``***``, at any depth."""
+    if isinstance(payload, dict):
+        return {key: MASK if SECRET_NAME.search(str(key)) and value not in (None, "") else masked_payload(value)
+                for key, value in payload.items()}
+    if isinstance(payload, (list, tuple)):
+        return [masked_payload(item) for item in payload]
+    return payload
+
+
+def error_line(exc: BaseException, payload) -> str:
+    """``Type: message`` on one line, with the payload's secret values masked."""
+    return mask_text(" ".join(f"{type(exc).__name__}: {exc}".split()), payload)

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from core import clock
 from core.jobs import PermanentJobError
 from core.jobs.models import DEAD, DONE, FAILED, RUNNING, WAITING, Job
-from core.jobs.redact import error_line
+from core.jobs.redact import error_line, mask_text
 
 log = logging.getLogger("plugcrm.jobs")
 
@@ -140,7 +140,7 @@ def record_failure(sess, claimed: Claimed, exc: BaseException, worker_id: str) -
     """Schedule the retry with backoff, or end the job dead with its last error."""
     now = clock.now()
     final = isinstance(exc, PermanentJobError) or claimed.attempt >= claimed.max_attempts
-    values = dict(last_error=describe(exc), locked_by=None, locked_at=None)
+    values = dict(last_error=mask_text(describe(exc), claimed.payload), locked_by=None, locked_at=None)
     if final:
         values.update(status=DEAD, finished_at=now, dedupe_key=None)
     else:
