@@ -25,6 +25,7 @@ from plugins.workflows.fieldpaths import RecordView
 from plugins.workflows.loops import find_loop
 from plugins.workflows.models import Run, Workflow
 from plugins.workflows.tasks.base import TaskContext
+from plugins.workflows.tasks.webhook import seal_secrets
 from plugins.workflows.timeutil import now
 
 log = logging.getLogger("plugcrm.workflows")
@@ -71,6 +72,7 @@ def save_workflow(data: dict, user=None, workflow_id: int | None = None, *, key:
     if row is None:
         row = Workflow(key=key, plugin=plugin, created_by_id=getattr(user, "id", None), created_at=now())
         session().add(row)
+    definition["tasks"] = seal_secrets(definition["tasks"])
     for name in ("name", "entity", "description", "active", "log_all", "trigger", "conditions", "tasks"):
         setattr(row, name, definition[name])
     row.updated_at = now()

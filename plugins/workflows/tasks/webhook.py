@@ -3,8 +3,8 @@
 The receiver checks ``X-Plugcrm-Signature: sha256=<hex>`` with the shared
 secret (``hmac.compare_digest``).  The call itself is a durable job
 (``workflows.webhook``): a receiver that is down gets retried with backoff.
-The secret is read from the workflow when the job runs, never copied into
-the job table.
+The secret is stored sealed (:mod:`core.secret_values`) and opened from the
+workflow when the job runs, never copied into the job table.
 """
 from __future__ import annotations
 
@@ -17,12 +17,20 @@ import urllib.request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core import secret_values
 from core.entities.records import to_json
 from plugins.workflows.tasks.base import TaskError, TaskType
 
 JOB_TYPE = "workflows.webhook"
 SIGNATURE_HEADER = "X-Plugcrm-Signature"
 TIMEOUT_SECONDS = 15
+
+
+def seal_secrets(tasks: list[dict]) -> list[dict]:
+    """``tasks`` with every webhook secret given in plain text sealed, ready to store."""
+    return [dict(task, secret=secret_values.seal(task["secret"]))
+            if task.get("type") == Webhook.name and isinstance(task.get("secret"), str) else task
+            for task in tasks]
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -38,6 +46,8 @@ class Webhook(TaskType):
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")) or len(url) > 1000:
             raise TaskError("url", _("Give an http:// or https:// address."))
         secret = config.get("secret")
+        if secret_values.is_sealed(secret):
+            return {"url": url}  # checked when it was given, sealed when it was saved
         if not isinstance(secret, str) or len(secret) < 16:
             raise TaskError("secret", _("Give a shared secret of at least 16 characters."))
         return {"url": url}
@@ -65,9 +75,13 @@ def webhook_job(payload: dict, ctx) -> None:
 
     workflow = session().get(Workflow, payload["workflow_id"])
     try:
-        secret = workflow.tasks[payload["task_index"]]["secret"]
+        stored = workflow.tasks[payload["task_index"]]["secret"]
     except (AttributeError, IndexError, KeyError, TypeError):
         raise PermanentJobError("the workflow or its webhook task no longer exists") from None
+    try:
+        secret = secret_values.reveal(stored, _("webhook secret"))
+    except secret_values.SecretUnreadable as exc:
+        raise PermanentJobError(exc.message) from None
     body = json.dumps(payload["body"], ensure_ascii=False, sort_keys=True).encode()
     request = urllib.request.Request(payload["url"], data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, body),

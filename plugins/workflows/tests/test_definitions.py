@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from core import secret_values
+
 from plugins.workflows.tests.conftest import workflow
 
 BASE = {"name": "wf", "entity": "accounts", "trigger": {"type": "save"}, "conditions": {}, "tasks": []}
@@ -124,7 +126,9 @@ def test_edit_keeps_webhook_secret_and_masks_it(api):
     from plugins.workflows.models import Workflow
 
     with api.client.application.app_context():
-        assert session().get(Workflow, wf["id"]).tasks[0]["secret"] == "s" * 20
+        stored = session().get(Workflow, wf["id"]).tasks[0]["secret"]
+        assert secret_values.reveal(stored, "webhook secret") == "s" * 20
+    assert secret_values.is_sealed(stored) and "s" * 20 not in str(stored)
 
 
 def test_meta_lists_triggers_operators_task_types_and_functions(api):

@@ -217,3 +217,18 @@ def test_a_webhook_that_keeps_failing_ends_dead_and_the_log_says_so(app, api, cr
     [run] = runs_of(api, created["id"])
     job = run["tasks"][0]["job"]
     assert (job["result"], job["attempts"]) == ("dead", 5) and "503" in job["last_error"]
+
+
+def test_webhook_secret_unreadable_after_a_key_change_ends_the_job_with_a_clear_error(crm_app_factory, api, crm_clock):
+    from core.db import session
+    from core.jobs.models import Job
+
+    with WebhookReceiver() as receiver:
+        workflow(api, trigger={"type": "create"}, tasks=[{"type": "webhook", "url": receiver.url, "secret": SECRET}])
+        account(api, name="해동통신")
+        moved = crm_app_factory(plugins=PLUGINS, secret_key="a-new-secret-key", language="ko")
+        assert run_pending(moved) == 1
+    assert receiver.calls == []  # never signed with a wrong secret
+    with moved.app_context():
+        job = session().query(Job).filter_by(type="workflows.webhook").one()
+    assert job.status == "dead" and "웹훅 비밀키" in job.last_error and "다시 입력" in job.last_error
