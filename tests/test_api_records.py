@@ -48,6 +48,25 @@ def test_list_filters_sort_and_paging(crm_api):
     assert crm_api.get("/api/v1/accounts?id__gt=0&id__lte=2").json["meta"]["total"] == 2
 
 
+def test_count_past_the_last_page_and_over_the_cap(crm_app_factory):
+    from core.testing import ApiClient, make_user
+
+    app = crm_app_factory(list_count_cap=3)
+    api = ApiClient(app.test_client(), make_user(app, "admin@example.com", admin=True)[1])
+    for i in range(5):
+        create_account(api, name=f"회사{i}", status="vip" if i < 2 else "normal")
+    assert api.get("/api/v1/accounts?status=vip").json["meta"] == {
+        "page": 1, "per_page": 20, "total": 2, "total_exact": True}
+    # more rows than the cap: the total stops at the cap and says so
+    assert api.get("/api/v1/accounts?per_page=2&page=2").json["meta"] == {
+        "page": 2, "per_page": 2, "total": 3, "total_exact": False}
+    # a page past the end has no row to carry the count: it is still counted
+    past = api.get("/api/v1/accounts?status=vip&per_page=2&page=5").json
+    assert past["data"] == [] and past["meta"]["total"] == 2 and past["meta"]["total_exact"] is True
+    nothing = api.get("/api/v1/accounts?status=partner").json
+    assert nothing["data"] == [] and nothing["meta"]["total"] == 0
+
+
 def test_phone_lookup_by_any_written_form(crm_api):
     create_account(crm_api, name="해동", phone="02-123-4567")
     for written in ("021234567", "+82 2 123 4567", "(02) 123-4567"):
