@@ -4,7 +4,8 @@ Each moved record goes through the pieces of an ordinary owner change in
 :mod:`core.entities.records`: ``crm_before_save`` (so workflows see the new
 owner and apply their field updates), ``crm_after_save``, then the
 ``record_updated`` signal, in the caller's transaction, with one ``transfer``
-audit entry per record.  Records are read by id, :data:`CHUNK` at a time.
+audit entry per record.  Records in the recycle bin move with one statement
+and their audit entries, unannounced.  Records are read by id, :data:`CHUNK` at a time.
 
 Up to ``transfer_inline_max`` records (setting, default :data:`INLINE_MAX`)
 move within the request; more move in the ``core.transfer`` job, which commits
@@ -114,13 +115,18 @@ def move_chunk(entity, olds: list[dict], source_id: int, target_id: int, acting)
 
     Records whose change is the owner alone (the usual case) are written in
     one statement; those that ``crm_before_save`` changed further one by one.
+    Records in the recycle bin change owner too (restored, they belong to the
+    heir) but are not announced: no workflow should e-mail about a deleted record.
     """
     from core.audit import log_transfer
 
-    staged = [(old, *records.prepare_change(entity, old, {"owner_id": target_id}, acting)) for old in olds]
+    binned = [old for old in olds if old.get("deleted_at") is not None]
+    moved_binned = move_binned(entity, binned, source_id, target_id, acting)
+    staged = [(old, *records.prepare_change(entity, old, {"owner_id": target_id}, acting))
+              for old in olds if old.get("deleted_at") is None]
     staged = [(old, values, changed) for old, values, changed in staged if changed]
     if not staged:  # plugins kept every owner as it was
-        return 0
+        return moved_binned
     plain = {old["id"] for old, values, changed in staged
              if changed == {"owner_id"} and values["owner_id"] == target_id}
     table = entity.table
@@ -139,7 +145,23 @@ def move_chunk(entity, olds: list[dict], source_id: int, target_id: int, acting)
     log_transfer(entity, moved, acting)
     for old, record, changed in moved:
         records.announce_update(entity, record, old, changed, acting)
-    return len(moved)
+    return len(moved) + moved_binned
+
+
+def move_binned(entity, olds: list[dict], source_id: int, target_id: int, acting) -> int:
+    """Give records in the recycle bin to ``target_id`` quietly: one statement and the audit entries."""
+    from core.audit import log_transfer
+
+    if not olds:
+        return 0
+    table = entity.table
+    now = utcnow()
+    session().execute(sa.update(table).where(table.c.id.in_([old["id"] for old in olds]),
+                                             table.c.owner_id == source_id).values(
+        owner_id=target_id, version=table.c.version + 1, updated_at=now, updated_by_id=acting.id))
+    log_transfer(entity, [(old, dict(old, owner_id=target_id, version=old["version"] + 1, updated_at=now,
+                                     updated_by_id=acting.id), {"owner_id"}) for old in olds], acting)
+    return len(olds)
 
 
 def handle_job(payload: dict, ctx) -> None:

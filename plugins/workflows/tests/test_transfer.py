@@ -98,3 +98,20 @@ def test_a_retried_transfer_job_fires_the_workflow_once_per_record(app, api, lea
 
     assert api.get(f"/api/v1/jobs/{started.json['job']['id']}").json["status"] == DONE
     assert_fired_once_per_record(app, api, ids, leaving_id, heir_id)
+
+
+def test_a_record_in_the_recycle_bin_changes_hands_without_firing_the_workflow(app, api, leaving, heir_id):
+    workflow(api, **OWNER_CHANGED)
+    leaving_id, client = leaving
+    live, binned = accounts_of(client, 2)
+    assert client.delete(f"/api/v1/accounts/{binned}").status_code == 204
+
+    moved = api.post(f"/api/v1/users/{leaving_id}/transfer", json={"to_user_id": heir_id})
+
+    assert moved.status_code == 200 and moved.json["data"]["accounts"] == 2
+    assert len(runs_of(api, live)) == 1
+    with app.app_context():
+        subjects = session().scalars(sa.select(Job.payload).where(Job.type == "core.email")).all()
+    assert [p["subject"] for p in subjects] == ["인계상사0 인계"]
+    restored = api.post(f"/api/v1/accounts/{binned}/restore").json
+    assert restored["owner_id"] == heir_id
