@@ -42,16 +42,18 @@ def table_of(diff) -> str | None:
 
 
 def fresh_postgres_database() -> str:
+    """An empty database beside the test database, named after it (parallel runs with their own databases
+    do not share it)."""
     import os
 
     import sqlalchemy as sa
 
-    base = os.environ["PLUGCRM_TEST_DATABASE_URL"]
-    name = "plugcrm_migration_test"
-    admin = sa.create_engine(base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/postgres",
+    url = sa.engine.make_url(os.environ["PLUGCRM_TEST_DATABASE_URL"])
+    name = f"{url.database}_migrations"[:63]
+    admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
                              isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
+    return url.set(database=name).render_as_string(hide_password=False)
