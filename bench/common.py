@@ -28,6 +28,25 @@ def median_ms(fn: Callable[[], object], runs: int, warmup: int = 3) -> float:
     return statistics.median(samples)
 
 
+def interleaved_medians_ms(calls: dict[str, Callable[[], object]], runs: int, block: int = 100) -> dict[str, float]:
+    """Median wall time in milliseconds of each of ``calls``, timed in blocks that take turns.
+
+    On a shared machine the speed drifts from minute to minute; timing one call ``runs`` times and
+    then the next would let that drift into their ratio.  Each call is timed ``block`` times in a
+    row (after one unmeasured call, so it runs warm, as in a loop of its own), then the next call
+    has its turn, until every call has ``runs`` samples.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    while any(len(times) < runs for times in samples.values()):
+        for name, fn in calls.items():
+            fn()
+            for _ in range(min(block, runs - len(samples[name]))):
+                start = time.perf_counter()
+                fn()
+                samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
 def markdown_table(headers: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
