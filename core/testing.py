@@ -65,6 +65,20 @@ class ApiClient:
         return self._call("DELETE", url, **kw)
 
 
+def crashing_on_call(real, call_number: int, message: str = "the worker went away"):
+    """``real`` wrapped to raise ``RuntimeError(message)`` on its ``call_number``-th call (a worker dying
+    mid-job, for retry tests); every other call goes through."""
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call_number:
+            raise RuntimeError(message)
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
 def make_user(app, email: str, *, admin: bool = False, role: str | None = None, name: str | None = None,
               password: str = "password123"):
     """Create a user (optionally in a role by name) and return ``(user_id, token)``."""

@@ -13,7 +13,7 @@ from core.db import session
 from core.jobs import DEAD, DONE, FAILED, Job
 from core.jobs.worker import run_pending
 from core.security import transfer
-from core.testing import ApiClient, make_user
+from core.testing import ApiClient, crashing_on_call, make_user
 
 INLINE_MAX = 4
 
@@ -148,15 +148,8 @@ def test_a_retried_job_moves_and_announces_nothing_twice(app, people, announced,
     ids = accounts_of(leaving, 5)
     announced.clear()
     job_id = admin.post(transfer_url(people), json={"to_user_id": heir_id}).json["job"]["id"]
-    real_move, calls = transfer.move_chunk, []
-
-    def crash_on_the_second_chunk(*args):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the worker went away")
-        return real_move(*args)
-
-    monkeypatch.setattr(transfer, "move_chunk", crash_on_the_second_chunk)
+    real_move = transfer.move_chunk
+    monkeypatch.setattr(transfer, "move_chunk", crashing_on_call(real_move, 2))  # on the second chunk
     run_pending(app)
     first = admin.get(f"/api/v1/jobs/{job_id}").json
     assert first["status"] == FAILED and "the worker went away" in first["last_error"]

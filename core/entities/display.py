@@ -21,7 +21,8 @@ def reference_title(title, deleted_at) -> str:
 class DisplayPlan:
     """Which fields of an entity have a display label, in field order (user fields last)."""
 
-    labelled: tuple[tuple[str, str, str | None], ...]  # (field, "reference" | "picklist" | "multipicklist", target or picklist)
+    # (field, "reference" | "picklist" | "multipicklist", the reference's target or the picklist's name)
+    labelled: tuple[tuple[str, str, str | None], ...]
     users: tuple[str, ...]
 
 
@@ -54,9 +55,10 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
             target = runtime().registry.get(source)
             table = target.table
             title = table.c[target.title_field]
-            titles = {rid: reference_title(title_value, deleted_at) for rid, title_value, deleted_at in session().execute(
+            found = session().execute(
                 visible_select(target, user, table.c.id, title, table.c.deleted_at, include_deleted=True)
-                .where(table.c.id.in_(ids)))}
+                .where(table.c.id.in_(ids)))
+            titles = {rid: reference_title(title_value, deleted_at) for rid, title_value, deleted_at in found}
             for out, r in zip(result, records):
                 if r.get(name) is not None:
                     out[name] = titles.get(r[name])

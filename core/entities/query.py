@@ -289,7 +289,11 @@ def capped_count(sess, stmt: sa.Select, cap: int) -> tuple[int, bool]:
 
     ``sess`` is a session or a connection.
     """
-    total = sess.execute(sa.select(capped_count_subquery(stmt, cap))).scalar_one()
+    return capped(sess.execute(sa.select(capped_count_subquery(stmt, cap))).scalar_one(), cap)
+
+
+def capped(total: int, cap: int) -> tuple[int, bool]:
+    """``(total, exact)`` as a list reports it: a count past ``cap`` (which counted ``cap + 1``) shows ``cap``."""
     return (cap, False) if total > cap else (total, True)
 
 
@@ -297,6 +301,9 @@ def capped_count_subquery(stmt: sa.Select, cap: int):
     """``(SELECT count(*) FROM (<stmt> LIMIT cap + 1))`` as a scalar subquery."""
     inner = stmt.with_only_columns(sa.literal(1)).order_by(None).limit(cap + 1).subquery()
     return sa.select(sa.func.count()).select_from(inner).scalar_subquery()
+
+
+TOTAL_COLUMN = "crm_total"
 
 
 @dataclass
@@ -322,8 +329,4 @@ def fetch_page(conn, entity: Entity, stmt: sa.Select, params: ListParams, cap: i
     rows = result.all()
     if not rows:
         return Page(keys, rows, *capped_count(conn, stmt, cap))
-    total = rows[0][-1]
-    return Page(keys, rows, *((cap, False) if total > cap else (total, True)))
-
-
-TOTAL_COLUMN = "crm_total"
+    return Page(keys, rows, *capped(rows[0][-1], cap))

@@ -21,9 +21,9 @@ from flask_babel import gettext as _
 from core import signals
 from core.db import session, utcnow
 from core.entities.declaration import Entity
-from core.entities.fields import Field, FieldValueError
+from core.entities.fields import Field
 from core.entities.numbering import next_number
-from core.entities.query import all_fields, visible_select
+from core.entities.query import visible_select
 from core.entities.record_json import custom_from_storage, to_json  # noqa: F401  (records.to_json is public API)
 from core.errors import Conflict, DuplicateWarning, NotFound, ValidationError
 from core.phones import normalise_phone

@@ -12,7 +12,7 @@ from core.db import session
 from core.jobs import DONE, Job
 from core.jobs.worker import run_pending
 from core.security import transfer
-from core.testing import ApiClient, make_user
+from core.testing import ApiClient, crashing_on_call, make_user
 from plugins.workflows.tests.conftest import PLUGINS, runs_of, workflow
 
 INLINE_MAX = 3
@@ -81,15 +81,8 @@ def test_a_retried_transfer_job_fires_the_workflow_once_per_record(app, api, lea
     ids = accounts_of(client, INLINE_MAX + 2)
     started = api.post(f"/api/v1/users/{leaving_id}/transfer", json={"to_user_id": heir_id})
     assert started.status_code == 202
-    real_move, calls = transfer.move_chunk, []
-
-    def crash_on_the_second_chunk(*args):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the worker went away")
-        return real_move(*args)
-
-    monkeypatch.setattr(transfer, "move_chunk", crash_on_the_second_chunk)
+    real_move = transfer.move_chunk
+    monkeypatch.setattr(transfer, "move_chunk", crashing_on_call(real_move, 2))  # on the second chunk
     run_pending(app)
     assert [len(runs_of(api, i)) for i in ids] == [1, 1, 0, 0, 0]  # the first chunk was committed
     monkeypatch.setattr(transfer, "move_chunk", real_move)
