@@ -25,6 +25,25 @@ def is_postgres() -> bool:
     return os.environ.get(TEST_DB_ENV, "").startswith("postgres")
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own PostgreSQL database, ``<test database>_<worker id>``
+    (created when missing), so workers never truncate each other's tables. Set before any test runs,
+    so every helper that reads ``PLUGCRM_TEST_DATABASE_URL`` sees the worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (worker and is_postgres()):
+        return
+    server, name = os.environ[TEST_DB_ENV].rsplit("/", 1)
+    worker_name = f"{name}_{worker}"
+    admin = sa.create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (worker_name,)).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{worker_name}"')
+    admin.dispose()
+    os.environ[TEST_DB_ENV] = f"{server}/{worker_name}"
+
+
 def reset_database(engine: sa.Engine) -> None:
     """Create missing tables and empty every table, so each test starts from nothing."""
     metadata.create_all(engine)
