@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
-from core.api.records import refuse_hidden_params
-from core.entities.query import apply_params, hidden_fields, order_by, parse_list_args, visible_select
+from core.entities.query import apply_params, order_by, parse_list_args, visible_select
 from core.errors import BadRequest, Forbidden
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
 
@@ -73,12 +73,10 @@ def export_vcards():
     args = request.args.copy()
     args.pop("page", None)
     args.pop("per_page", None)
-    params = parse_list_args(contacts, args)
-    hidden = hidden_fields(contacts, user)
-    refuse_hidden_params(params, hidden)
+    params = parse_list_args(contacts, args, user)
     stmt = order_by(contacts, apply_params(contacts, visible_select(contacts, user), params), params.sort)
     buffer = io.BytesIO()
-    vcf_io.write_contacts(stmt, user, buffer, hidden)
+    vcf_io.write_contacts(stmt, user, buffer, hidden_fields(contacts, user))
     return Response(buffer.getvalue(), mimetype="text/vcard; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=contacts.vcf"})
 
