@@ -33,12 +33,13 @@ def account_duplicates():
     from plugins.customers.entities import accounts
     from plugins.customers.validators import normalise_business_number
 
-    require_right(current_user_or_none(), accounts, "create")
+    user = current_user_or_none()
+    require_right(user, accounts, "create")
     name = (request.args.get("name") or "").strip()
     number = normalise_business_number(request.args.get("business_number") or "")
     if not name and not number:
         raise BadRequest(_("Give a name or a business registration number."))
-    matches = account_rules.duplicate_matches(name, number)
+    matches = account_rules.duplicate_matches(name, number, user)
     return jsonify({"data": matches,
                     "message": (_("Already registered: %(names)s",
                                   names=", ".join(account_rules.duplicate_label(m) for m in matches))
