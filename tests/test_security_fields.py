@@ -63,6 +63,15 @@ def test_history_api_leaves_out_hidden_fields(shop):
     assert product_history[0]["changes"]["name"] == [None, "Rack server"]
 
 
+def test_version_conflict_shows_the_current_record_without_hidden_fields(shop):
+    line = shop["line"]
+    response = shop["rep"].patch(f"/api/v1/opportunity_items/{line['id']}", json={"quantity": "2"},
+                                 headers={"If-Match": f'"{line["version"] - 1 or 99}"'})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["current"]["id"] == line["id"]
+    assert not leaks(response)
+
+
 def test_history_page_leaves_out_hidden_fields(shop):
     client = session_client(shop["app"], "rep@example.com")
     page = client.get(f"/records/products/{shop['product']['id']}")

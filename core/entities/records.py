@@ -30,6 +30,7 @@ from core.phones import normalise_phone
 from core.runtime import runtime
 from core.search import search_text
 from core.security.disclosure import conflict_label, taken_error
+from core.security.fields import hidden_fields, strip_hidden
 
 STANDARD_IN_BODY = {"id", "number", "version", "created_at", "updated_at", "created_by_id",
                     "updated_by_id", "deleted_at", "_display", "confirm_duplicate"}
@@ -240,7 +241,7 @@ def update(entity: Entity, record_id: int, data: dict, user, *, expected_version
     if expected_version is None and isinstance(data, dict) and data.get("version") is not None:
         expected_version = parse_version(data["version"])
     if expected_version is not None and expected_version != old["version"]:
-        raise_conflict(entity, old)
+        raise_conflict(entity, old, user)
     values, changed = prepare_change(entity, old, load_input(entity, data, partial=True), user)
     if not changed:
         return old
@@ -276,7 +277,7 @@ def write_change(entity: Entity, old: dict, values: dict, changed: set[str], use
     result = session().execute(sa.update(table).where(table.c.id == old["id"], table.c.version == old["version"])
                                .values(**row))
     if result.rowcount != 1:
-        raise_conflict(entity, fetch(entity, old["id"]) or old)
+        raise_conflict(entity, fetch(entity, old["id"]) or old, user)
 
 
 def announce_update(entity: Entity, record: dict, old: dict, changed: set[str], user) -> None:
@@ -341,9 +342,10 @@ def parse_version(raw) -> int:
         raise ValidationError(_("Some fields are not valid."), {"version": _("Not a valid version.")}) from None
 
 
-def raise_conflict(entity: Entity, current: dict):
+def raise_conflict(entity: Entity, current: dict, user):
+    """409 with the record as it is now, as much of it as ``user`` may see."""
     raise Conflict(_("Someone else changed this record. Review their change and save again."),
-                   current=to_json(entity, current))
+                   current=strip_hidden(to_json(entity, current), hidden_fields(entity, user)))
 
 
 def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict) -> dict:
