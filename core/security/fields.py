@@ -10,10 +10,12 @@ the cost right).  Every path uses it:
   :func:`visible_changes` (audit changes) before it leaves the server; export
   columns and report dimensions are chosen among the visible fields only;
 * **in** - every filter and sort is parsed by
-  :func:`core.entities.query.parse_list_args`, which calls :func:`refuse_hidden`,
-  so the list API, reports, exports and vCards all answer "Unknown field." for
-  a hidden one (a filter like ``cost__gt=`` would otherwise give the hidden
-  value away by bisection); import match fields go through it too.
+  :func:`core.entities.query.parse_list_args` over
+  :func:`core.entities.query.visible_fields`, so the list API and pages,
+  reports, exports and vCards all answer "Unknown field." for a hidden one (a
+  filter like ``cost__gt=`` would otherwise give the hidden value away by
+  bisection); import mappings and match fields
+  (:func:`core.importexport.runs.resolve_options`) refuse them the same way.
 
 A hidden field answers exactly like a field that does not exist, so a caller
 cannot tell hidden from absent.
@@ -22,9 +24,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask_babel import gettext as _
-
-from core.errors import BadRequest
 from core.runtime import runtime
 
 
@@ -51,9 +50,3 @@ def visible_changes(changes: dict, hidden: Iterable[str]) -> dict:
     hidden = set(hidden)
     return {name: change for name, change in changes.items() if name not in hidden}
 
-
-def refuse_hidden(names: Iterable[str], hidden: Iterable[str], message: str | None = None) -> None:
-    """400 naming each of ``names`` that is hidden as an unknown field (as if it did not exist)."""
-    refused = sorted(set(names) & set(hidden))
-    if refused:
-        raise BadRequest(message or _("Invalid list parameters."), {name: _("Unknown field.") for name in refused})
