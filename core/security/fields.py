@@ -24,15 +24,26 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from flask import g
+
 from core.runtime import runtime
 
 
 def hidden_fields(entity, user) -> frozenset[str]:
-    """Fields of ``entity`` that ``user`` may not see (``crm_hidden_fields``; administrators see everything)."""
+    """Fields of ``entity`` that ``user`` may not see (``crm_hidden_fields``; administrators see everything).
+
+    Asked once per entity and user per request or job (cached on ``g``, like
+    the rights): one request asks from several places, and a plugin's answer
+    may need the database (the cost right reads a picklist).
+    """
     if user is None or getattr(user, "is_admin", False):
         return frozenset()
-    return frozenset(name for group in runtime().hook.crm_hidden_fields(entity=entity, user=user)
-                     for name in group or ())
+    cache = g.setdefault("_plugcrm_hidden_fields", {})
+    key = (entity.name, getattr(user, "id", None))
+    if key not in cache:
+        cache[key] = frozenset(name for group in runtime().hook.crm_hidden_fields(entity=entity, user=user)
+                               for name in group or ())
+    return cache[key]
 
 
 def strip_hidden(item: dict, hidden: Iterable[str]) -> dict:
