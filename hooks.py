@@ -175,9 +175,12 @@ def crm_default_rights():
 def crm_hidden_fields(entity, user):
     """Return names of ``entity``'s fields that ``user`` may not see (field-level security).
 
-    The API leaves them out of every record it returns and refuses filters and
-    sorts on them; e.g. products hide ``cost`` from roles without the cost
-    right.  Refuse *writes* to such fields in :func:`crm_before_save`.  Return
+    Every path leaves them out and refuses filters, sorts, import mappings and
+    match fields on them as unknown (records, lists, history, related lists,
+    reports, exports, imports, the 360° view: :mod:`core.security.fields`);
+    e.g. products hide ``cost`` from roles without the cost right.  A plugin's
+    own route that returns records passes them through
+    :func:`core.security.fields.strip_hidden`.  Refuse *writes* to such fields in :func:`crm_before_save`.  Return
     ``None`` or an empty collection to hide nothing.
     """
 
@@ -354,7 +357,9 @@ def crm_duplicate_candidates(entity, values, user):
     any plugin returns matches, creating the record answers 409
     ``duplicate_warning`` naming them, unless the request body carries
     ``"confirm_duplicate": true``.  Called for every entity: return ``[]``
-    when ``entity.name`` is not yours.
+    when ``entity.name`` is not yours.  A match ``user`` cannot see must be
+    passed through :func:`core.security.disclosure.conflict_match` (owner only,
+    never its name or number: see that module's rule).
     """
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, session, utcnow
+from core.security.fields import visible_changes
 
 HIDDEN = "********"
 SKIP = {"version", "updated_at", "updated_by_id", "created_at", "created_by_id", "deleted_at", "id"}
@@ -118,9 +120,22 @@ def login_json(r: LoginEvent) -> dict:
             "ip": r.ip, "user_agent": r.user_agent}
 
 
-def history(entity_name: str, record_id: int) -> list[dict]:
+def history(entity_name: str, record_id: int, hidden: Iterable[str] = ()) -> list[dict]:
+    """The record's entries, oldest first, without changes to the ``hidden`` fields.
+
+    Every history a user reads (the API and the page) passes
+    :func:`core.security.fields.hidden_fields`; an update that changed only
+    hidden fields is left out whole, as if it had not happened.
+    """
     rows = session().scalars(sa.select(AuditEntry).where(AuditEntry.entity == entity_name,
                                                           AuditEntry.record_id == record_id)
                              .order_by(AuditEntry.id))
-    return [{"id": r.id, "at": r.at.isoformat().replace("+00:00", "Z"), "user_id": r.user_id,
-             "action": r.action, "changes": json.loads(r.changes) if r.changes else {}} for r in rows]
+    entries = []
+    for r in rows:
+        changes = json.loads(r.changes) if r.changes else {}
+        shown = visible_changes(changes, hidden)
+        if changes and not shown and r.action == "update":
+            continue
+        entries.append({"id": r.id, "at": r.at.isoformat().replace("+00:00", "Z"), "user_id": r.user_id,
+                        "action": r.action, "changes": shown})
+    return entries

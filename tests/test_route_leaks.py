@@ -110,7 +110,7 @@ def sample(f: dict, mark: str, ids: dict, owner_id: int):
     if kind in ("decimal", "money", "percent"):
         return "1"
     if kind == "boolean":
-        return True
+        return False  # flags such as "discontinued" would keep children (line items) from being made
     if kind == "date":
         return dt.date.today().isoformat()
     if kind == "datetime":
@@ -288,3 +288,108 @@ def test_pages_need_a_login_and_show_colleagues_nothing_private(seeded):
             problems.append(("peer", url, response.status_code, "server error"))
     assert problems == [], "\n".join(map(str, problems))
     assert len(pages) > 10
+
+
+# --- the hidden-fields dimension ------------------------------------------------
+#
+# Field-level security (``core.security.fields``): a user who may see a record
+# may still not see some of its fields (a sales rep and product cost).  An
+# administrator plants a marker value in every field hidden from the records'
+# owner, for every entity of the registry (so a plugin's new hidden field is
+# covered without touching this file); then every GET route, API and page, is
+# called as that owner, plus each report, the search and both export formats,
+# and no response may carry a marker.
+
+HIDDEN_NUMBER = 739157
+HIDDEN_TEXT = "hiddenmark"
+HIDDEN_SHOWN = (str(HIDDEN_NUMBER), f"{HIDDEN_NUMBER:,}", HIDDEN_TEXT)
+
+
+def hidden_marker(f: dict):
+    """The value planted in hidden field ``f`` (None: a type we do not plant)."""
+    if f["type"] in ("integer", "decimal", "money"):
+        return HIDDEN_NUMBER
+    if f["type"] in ("text", "longtext"):
+        return HIDDEN_TEXT
+    if f["type"] == "email":
+        return f"{HIDDEN_TEXT}@example.com"
+    return None
+
+
+def owner_hidden_fields(seeded: Seeded) -> dict[str, frozenset[str]]:
+    """``{entity: hidden field names}`` for the records' owner, from the one field-visibility function."""
+    from core.db import session
+    from core.runtime import runtime
+    from core.security.fields import hidden_fields
+    from core.security.models import User
+
+    with seeded.app.app_context():
+        owner = session().get(User, seeded.owner_id)
+        return {e.name: hidden_fields(e, owner) for e in runtime().registry.entities.values()}
+
+
+def plant_hidden_values(seeded: Seeded) -> None:
+    """The administrator writes a marker into every writable hidden field of every seeded record."""
+    for name, hidden in owner_hidden_fields(seeded).items():
+        if name not in seeded.ids or not hidden:
+            continue
+        for f in seeded.meta[name]["fields"]:
+            value = hidden_marker(f) if f["name"] in hidden and not f["readonly"] else None
+            if value is not None:
+                url = f"/api/v1/{name}/{seeded.ids[name]}"
+                response = seeded.admin.patch(url, json={f["name"]: value})
+                assert response.status_code == 200, (url, f["name"], response.json)
+
+
+def hidden_field_urls(seeded: Seeded):
+    """Every GET /api/v1 URL with ids filled in, plus each report, searches and exports in both formats."""
+    yield from (url for _endpoint, method, url in api_calls(seeded) if method == "GET")
+    if "opportunities_api.report" in seeded.app.view_functions:
+        from plugins.opportunities.api import REPORTS
+
+        yield from (f"/api/v1/opportunities/reports/{name}?from=2000-01&to=2099-12&days=0" for name in REPORTS)
+    for name, record_id in seeded.ids.items():
+        yield f"/api/v1/{name}?q={MARK}&per_page=200"
+        yield f"/api/v1/{name}?id={record_id}"
+        for fmt in ("csv", "xlsx"):
+            yield f"/api/v1/exports/{name}?format={fmt}"
+
+
+def shown_hidden(response) -> bool:
+    text = body_text(response)
+    return any(marker in text for marker in HIDDEN_SHOWN)
+
+
+def test_hidden_fields_reach_no_response_of_their_records_owner(seeded):
+    """As the owner (who sees the records but not e.g. their cost): no hidden value anywhere."""
+    plant_hidden_values(seeded)
+    hidden = owner_hidden_fields(seeded)
+    for name, fields in hidden.items():  # every hidden field is exercised: its value is there for the admin
+        if fields:
+            assert name in seeded.ids, f"no {name} record could be made to check its hidden fields {fields}"
+            assert shown_hidden(seeded.admin.get(f"/api/v1/{name}/{seeded.ids[name]}")), (name, fields)
+    problems, calls = [], 0
+    for url in hidden_field_urls(seeded):
+        calls += 1
+        response = seeded.owner.get(url)
+        if shown_hidden(response):
+            problems.append((url, response.status_code, "hidden value"))
+        if response.status_code >= 500:
+            problems.append((url, response.status_code, "server error"))
+    client = session_client(seeded.app, "owner@example.com")
+    for _endpoint, url in page_calls(seeded):
+        calls += 1
+        response = client.get(url)
+        if shown_hidden(response):
+            problems.append(("page", url, response.status_code, "hidden value"))
+    for url in (f"/search?q={MARK}", f"/search?q={PUBLIC_MARK}"):
+        if shown_hidden(client.get(url)):
+            problems.append(("page", url, "hidden value"))
+    assert problems == [], "\n".join(map(str, problems))
+    assert calls > 100 and any(hidden.values())
+    with seeded.app.app_context():  # free-text search over a hidden field would be an oracle
+        from core.runtime import runtime
+
+        for entity in runtime().registry.entities.values():
+            searchable = {f.name for f in runtime().registry.fields(entity) if f.search}
+            assert not searchable & hidden[entity.name], (entity.name, searchable & hidden[entity.name])

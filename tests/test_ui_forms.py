@@ -217,3 +217,16 @@ def test_a_probable_duplicate_is_named_and_can_be_created_anyway(crm_app_factory
     created = browser.post("/records/accounts/new", {**form, "confirm_duplicate": "1"})
     assert created.status_code == 302, created.text
     assert count(app, "accounts") == 2
+
+
+def test_a_duplicate_the_user_cannot_see_is_shown_by_its_owner_only(crm_app_factory):
+    """Sales-conflict prevention without an existence oracle (core.security.disclosure, rule 3)."""
+    app = ui_app(crm_app_factory, plugins=("customers",))
+    make_user(app, "owner@example.com", role="sales", name="김영업")
+    make_user(app, "rep@example.com", role="sales", name="박영업")
+    create(app, "accounts", {"name": "(주)비밀상사"}, owner_email="owner@example.com")
+    browser = logged_in(app, "rep@example.com")
+    warned = browser.post("/records/accounts/new", {"_fields": ["name"], "name": "비밀상사"})
+    assert warned.status_code == 409
+    panel = re.search(r'id="duplicates".*?</section>', warned.text, re.S).group(0)
+    assert "김영업" in panel and "(주)비밀상사" not in panel and "ACC-" not in panel

@@ -26,6 +26,7 @@ from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, Im
 from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 
 EXPORT_INLINE_MAX = 5000
@@ -80,7 +81,8 @@ def preview_import(entity_name):
                                            import_options(), limit=limit)
     return jsonify({"headers": sheet.headers, "mapping": options.mapping, "format": sheet.format,
                     "encoding": sheet.encoding, "total": sheet.total, "match": options.match,
-                    "fields": [field_json(entity, f) for f in mappings.importable_fields(entity)],
+                    "fields": [field_json(entity, f)
+                               for f in mappings.importable_fields(entity, hidden_fields(entity, current_user_or_none()))],
                     "rows": preview_rows(sheet, summary), "summary": summary.as_json()})
 
 
@@ -235,8 +237,9 @@ def save_mapping(entity_name):
 @api.delete("/imports/<entity_name>/mappings/<name>")
 def delete_mapping(entity_name, name):
     entity = entity_or_404(entity_name)
-    require_right(current_user_or_none(), entity, "import")
-    session().delete(mappings.saved_mapping(entity, name))
+    user = current_user_or_none()
+    require_right(user, entity, "import")
+    mappings.delete_mapping(entity, name, user)
     session().commit()
     return "", 204
 

@@ -10,10 +10,11 @@ from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.record_json import rows_to_json
-from core.entities.query import apply_params, fetch_page, hidden_fields, parse_list_args, visible_select
+from core.entities.query import apply_params, fetch_page, parse_list_args, visible_select
 from core.errors import BadRequest
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import require_right
 
 
@@ -30,14 +31,12 @@ def body() -> dict:
 
 def list_page(entity, user, args) -> dict:
     """One page of records plus meta; the count is capped so huge tables stay fast."""
-    params = parse_list_args(entity, args)
+    params = parse_list_args(entity, args, user)
     require_right(user, entity, "view")
-    hidden = hidden_fields(entity, user)
-    refuse_hidden_params(params, hidden)
     conn = session().connection()  # Core statements: the ORM's per-statement machinery would only add time
     stmt = apply_params(entity, visible_select(entity, user), params)
     page = fetch_page(conn, entity, stmt, params, runtime().settings.list_count_cap)
-    return {"data": items_json(entity, page.keys, page.rows, user, hidden),
+    return {"data": items_json(entity, page.keys, page.rows, user, hidden_fields(entity, user)),
             "meta": {"page": params.page, "per_page": params.per_page, "total": page.total,
                      "total_exact": page.exact}}
 
@@ -46,25 +45,9 @@ def items_json(entity, keys: list[str], rows, user, hidden: set[str]) -> list[di
     """Rows of ``entity``'s table (columns ``keys``) as API items with ``_display``, ``hidden`` left out."""
     data = rows_to_json(entity, keys, rows)
     for item, display in zip(data, display_values(entity, data, user)):  # ids and codes are alike in both forms
-        for name in hidden:
-            item.pop(name, None)
-            display.pop(name, None)
         item["_display"] = display
+        strip_hidden(item, hidden)
     return data
-
-
-def without(item: dict, hidden: set[str]) -> dict:
-    """``item`` minus the fields the user may not see."""
-    for name in hidden:
-        item.pop(name, None)
-    return item
-
-
-def refuse_hidden_params(params, hidden: set[str]) -> None:
-    """Filtering or sorting on a hidden field would reveal it: answer as if it did not exist."""
-    used = {f.name for f, _op, _v in params.filters} | {f.name for f, _desc in params.sort}
-    if used & hidden:
-        raise BadRequest(_("Invalid list parameters."), {name: _("Unknown field.") for name in used & hidden})
 
 
 @api.get("/<entity_name>")
@@ -118,14 +101,16 @@ def restore_record(entity_name, record_id):
 @api.get("/<entity_name>/<int:record_id>/history")
 def record_history(entity_name, record_id):
     entity = entity_or_404(entity_name)
-    records.get(entity, record_id, current_user_or_none(), include_deleted=True)
-    return jsonify({"data": history(entity.name, record_id)})
+    user = current_user_or_none()
+    records.get(entity, record_id, user, include_deleted=True)
+    return jsonify({"data": history(entity.name, record_id, hidden_fields(entity, user))})
 
 
 def detail_response(entity, record, status=200):
     user = current_user_or_none()
-    out = without(records.to_json(entity, record), hidden_fields(entity, user))
+    out = records.to_json(entity, record)
     out["_display"] = display_values(entity, [record], user)[0]
+    strip_hidden(out, hidden_fields(entity, user))
     response = jsonify(out)
     response.status_code = status
     response.headers["ETag"] = f'"{record["version"]}"'

@@ -20,6 +20,7 @@ from core.entities.fields import Field, FieldValueError
 from core.errors import BadRequest
 from core.phones import normalise_phone
 from core.search import search_terms
+from core.security.fields import hidden_fields
 
 CONTROL_PARAMS = {"q", "sort", "page", "per_page", "lang", "fields", "format"}
 MAX_PER_PAGE = 200
@@ -75,15 +76,6 @@ def visible_select(entity: Entity, user, *columns, include_deleted: bool = False
     return stmt
 
 
-def hidden_fields(entity: Entity, user) -> set[str]:
-    """Fields of ``entity`` that ``user`` may not see (``crm_hidden_fields``; admins see everything)."""
-    from core.runtime import runtime
-
-    if user is None or getattr(user, "is_admin", False):
-        return set()
-    return {name for group in runtime().hook.crm_hidden_fields(entity=entity, user=user) for name in group or ()}
-
-
 @dataclass
 class ListParams:
     filters: list[tuple[Field, str, Any]] = dc_field(default_factory=list)
@@ -94,9 +86,20 @@ class ListParams:
     per_page: int = 20
 
 
-def parse_list_args(entity: Entity, args) -> ListParams:
-    """Turn query-string arguments into :class:`ListParams`; anything unknown is a 400."""
-    fields = all_fields(entity)
+def visible_fields(entity: Entity, user) -> dict[str, Field]:
+    """The fields of ``entity`` that ``user`` may see, filter and sort on (:mod:`core.security.fields`)."""
+    hidden = hidden_fields(entity, user)
+    return {name: f for name, f in all_fields(entity).items() if name not in hidden}
+
+
+def parse_list_args(entity: Entity, args, user) -> ListParams:
+    """Turn query-string arguments into :class:`ListParams`; anything unknown is a 400.
+
+    This is where every filter and sort of every path (lists, reports, exports,
+    vCards) is read, so a field hidden from ``user`` is refused here, exactly
+    as a field that does not exist: filtering or sorting on it would reveal it.
+    """
+    fields = visible_fields(entity, user)
     params = ListParams(q=(args.get("q") or "").strip())
     errors: dict[str, str] = {}
     extra_filters = plugin_list_filters(entity)

@@ -29,6 +29,8 @@ from core.errors import Conflict, DuplicateWarning, NotFound, ValidationError
 from core.phones import normalise_phone
 from core.runtime import runtime
 from core.search import search_text
+from core.security.disclosure import conflict_label, taken_error
+from core.security.fields import hidden_fields, strip_hidden
 
 STANDARD_IN_BODY = {"id", "number", "version", "created_at", "updated_at", "created_by_id",
                     "updated_by_id", "deleted_at", "_display", "confirm_duplicate"}
@@ -139,8 +141,9 @@ class DatabaseChecks:
                                   .where(target.table.c.id == value)).first()
         return found is not None
 
-    def duplicate_of(self, entity: Entity, f: Field, value, record_id: int | None) -> str | None:
-        return find_duplicate(entity, f, value, record_id)
+    def duplicate_of(self, entity: Entity, f: Field, value, record_id: int | None, user) -> str | None:
+        """The error when another record holds unique ``value`` (what it may say: :mod:`core.security.disclosure`)."""
+        return taken_error(entity, user, entity.table.c[f.name], value, record_id)
 
 
 def check_values(entity: Entity, values: dict, changed: set[str], user, record_id: int | None,
@@ -169,25 +172,11 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
             except ValidationError as exc:
                 errors.update(exc.fields)
         if f.unique and name not in errors:
-            duplicate = checks.duplicate_of(entity, f, value, record_id)
-            if duplicate:
-                errors[name] = _("Already used by %(title)s.", title=duplicate)
+            taken = checks.duplicate_of(entity, f, value, record_id, user)
+            if taken:
+                errors[name] = taken
     if errors:
         raise ValidationError(_("Some fields are not valid."), errors)
-
-
-def find_duplicate(entity: Entity, f: Field, value, record_id: int | None) -> str | None:
-    table = entity.table
-    title = table.c[entity.title_field] if entity.title_field in table.c else table.c.id
-    stmt = sa.select(title, table.c.deleted_at).where(table.c[f.name] == value)
-    if record_id is not None:
-        stmt = stmt.where(table.c.id != record_id)
-    row = session().execute(stmt.limit(1)).first()
-    if row is None:
-        return None
-    from core.entities.display import reference_title
-
-    return reference_title(row[0], row[1])
 
 
 # --- writing ---------------------------------------------------------------
@@ -252,7 +241,7 @@ def update(entity: Entity, record_id: int, data: dict, user, *, expected_version
     if expected_version is None and isinstance(data, dict) and data.get("version") is not None:
         expected_version = parse_version(data["version"])
     if expected_version is not None and expected_version != old["version"]:
-        raise_conflict(entity, old)
+        raise_conflict(entity, old, user)
     values, changed = prepare_change(entity, old, load_input(entity, data, partial=True), user)
     if not changed:
         return old
@@ -288,7 +277,7 @@ def write_change(entity: Entity, old: dict, values: dict, changed: set[str], use
     result = session().execute(sa.update(table).where(table.c.id == old["id"], table.c.version == old["version"])
                                .values(**row))
     if result.rowcount != 1:
-        raise_conflict(entity, fetch(entity, old["id"]) or old)
+        raise_conflict(entity, fetch(entity, old["id"]) or old, user)
 
 
 def announce_update(entity: Entity, record: dict, old: dict, changed: set[str], user) -> None:
@@ -341,7 +330,7 @@ def check_duplicates(entity: Entity, values: dict, user) -> None:
     matches = [m for group in runtime().hook.crm_duplicate_candidates(entity=entity, values=values, user=user)
                for m in group or []]
     if matches:
-        names = ", ".join(f"{m['name']} ({m['number']})" if m.get("number") else str(m["name"]) for m in matches)
+        names = ", ".join(conflict_label(m) for m in matches)
         raise DuplicateWarning(_("Already registered: %(names)s. Send confirm_duplicate to create it anyway.",
                                  names=names), matches=matches)
 
@@ -353,9 +342,10 @@ def parse_version(raw) -> int:
         raise ValidationError(_("Some fields are not valid."), {"version": _("Not a valid version.")}) from None
 
 
-def raise_conflict(entity: Entity, current: dict):
+def raise_conflict(entity: Entity, current: dict, user):
+    """409 with the record as it is now, as much of it as ``user`` may see."""
     raise Conflict(_("Someone else changed this record. Review their change and save again."),
-                   current=to_json(entity, current))
+                   current=strip_hidden(to_json(entity, current), hidden_fields(entity, user)))
 
 
 def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict) -> dict:

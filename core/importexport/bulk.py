@@ -17,6 +17,7 @@ from core.db import session, utcnow
 from core.entities import numbering, records as records_service
 from core.entities.query import column_for
 from core.runtime import runtime
+from core.security.disclosure import taken_message
 
 
 class BatchChecks:
@@ -25,11 +26,14 @@ class BatchChecks:
     ``prefetch`` loads, per unique field, which of the batch's values are
     already stored; :meth:`claim` then remembers values taken by earlier rows
     of the same batch, so two rows of one file cannot share a unique value.
+    A stored holder is never named, visible or not (an import must not be a
+    bulk existence oracle: :mod:`core.security.disclosure`, rule 4); an
+    earlier row of the same file is.
     """
 
     def __init__(self, entity, visible_ids: dict[str, set[int]] | None = None):
         self.entity = entity
-        self.taken: dict[str, dict] = {}
+        self.taken: dict[str, set] = {}  # unique values already stored
         self.claimed: dict[str, dict] = {}  # unique value → title of the earlier row that took it
         self.asked: dict[str, set] = {}  # the values prefetch looked up
         self.visible_ids = visible_ids or {}
@@ -38,18 +42,14 @@ class BatchChecks:
         self.allowed: dict[str, set[str]] = {}  # picklist → active values, asked once per batch
 
     def prefetch(self, values_list: list[dict]) -> None:
-        table = self.entity.table
-        title = table.c[self.entity.title_field] if self.entity.title_field in table.c else table.c.id
         for f in runtime().registry.fields(self.entity):
             if not f.unique:
                 continue
             wanted = list({v[f.name] for v in values_list if v.get(f.name) not in (None, "", [])})
-            found: dict = {}
+            found: set = set()
             col = column_for(self.entity, f)
             for start in range(0, len(wanted), 500):
-                stmt = sa.select(col, title, table.c.deleted_at).where(col.in_(wanted[start:start + 500]))
-                for value, row_title, deleted in session().execute(stmt):
-                    found[value] = str(row_title) + (" (in the recycle bin)" if deleted else "")
+                found.update(session().scalars(sa.select(col).where(col.in_(wanted[start:start + 500]))))
             self.taken[f.name] = found
             self.asked[f.name] = set(wanted)
             self.claimed.setdefault(f.name, {})
@@ -67,14 +67,14 @@ class BatchChecks:
             return True
         return self.database.reference_visible(target, value, user)
 
-    def duplicate_of(self, entity, f, value, record_id):
-        if f.name not in self.taken:
-            return self.database.duplicate_of(entity, f, value, record_id)
-        if value in self.claimed[f.name]:
-            return self.claimed[f.name][value]
-        if value not in self.asked[f.name]:  # a row prepared after the prefetch
-            return self.database.duplicate_of(entity, f, value, record_id)
-        return self.taken[f.name].get(value)
+    def duplicate_of(self, entity, f, value, record_id, user):
+        claimed = self.claimed.get(f.name, {})
+        if value in claimed:
+            return taken_message(claimed[value])
+        if value in self.asked.get(f.name, ()):
+            return taken_message() if value in self.taken[f.name] else None
+        # not prefetched (a row prepared after the prefetch): ask the database, still without a name
+        return taken_message() if self.database.duplicate_of(entity, f, value, record_id, user) else None
 
     def claim(self, values: dict) -> None:
         title = str(values.get(self.entity.title_field) or "")

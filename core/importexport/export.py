@@ -28,11 +28,12 @@ from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.fields import Field
-from core.entities.query import (ListParams, all_fields, apply_params, hidden_fields, order_by,
-                                 parse_list_args, visible_select)
+from core.entities.query import (ListParams, all_fields, apply_params, order_by, parse_list_args, visible_fields,
+                                 visible_select)
 from core.errors import BadRequest
 from core.i18n import current_language, deployment_tz
 from core.runtime import runtime
+from core.security.fields import hidden_fields, strip_hidden
 
 SCOPES = ("selected", "page", "all")
 EXPORT_PARAMS = {"scope", "ids", "async", "encoding"}
@@ -78,7 +79,7 @@ def parse_request(entity, args: MultiDict, user, fmt: str) -> ExportRequest:
     columns = choose_columns(entity, user, args.get("fields"), errors)
     if errors:
         raise BadRequest(_("Invalid export parameters."), errors)
-    return ExportRequest(scope, ids, parse_list_args(entity, list_args), columns, fmt, encoding or "utf-8-sig")
+    return ExportRequest(scope, ids, parse_list_args(entity, list_args, user), columns, fmt, encoding or "utf-8-sig")
 
 
 def default_columns(entity) -> list[str]:
@@ -91,12 +92,11 @@ def default_columns(entity) -> list[str]:
 
 
 def choose_columns(entity, user, raw: str | None, errors: dict) -> list[str]:
-    hidden = hidden_fields(entity, user)
+    fields = visible_fields(entity, user)
     if not raw:
-        return [n for n in default_columns(entity) if n not in hidden]
-    fields = all_fields(entity)
+        return [n for n in default_columns(entity) if n in fields]
     names = [n.strip() for n in raw.split(",") if n.strip()]
-    bad = [n for n in names if n not in fields or n in hidden]
+    bad = [n for n in names if n not in fields]
     if bad:
         errors["fields"] = _("Unknown field %(name)s.", name=", ".join(bad))
     return names
@@ -113,8 +113,9 @@ def statement(entity, user, request: ExportRequest) -> sa.Select:
 
 
 def header_labels(entity, columns: list[str]) -> list[str]:
+    """The columns' labels, formula-neutralised like the cells (an administrator names custom fields)."""
     fields = all_fields(entity)
-    return [fields[name].display_label() if name in fields else name for name in columns]
+    return [neutralise(str(fields[name].display_label()) if name in fields else name) for name in columns]
 
 
 def record_chunks(entity, user, stmt: sa.Select, columns: list[str] | None = None) -> Iterator[list[dict]]:
@@ -131,11 +132,13 @@ def record_chunks(entity, user, stmt: sa.Select, columns: list[str] | None = Non
             return records.row_to_record(entity, row, fields)
     else:
         stmt, make_record = narrowed(entity, stmt, columns)
+    hidden = hidden_fields(entity, user)
     result = session().execute(stmt.execution_options(yield_per=CHUNK))
     for part in result.partitions():
         chunk = [make_record(row) for row in part]
         for record, display in zip(chunk, display_values(entity, chunk, user)):
             record["_display"] = display
+            strip_hidden(record, hidden)
         yield chunk
 
 

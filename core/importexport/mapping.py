@@ -14,7 +14,7 @@ from flask_babel import force_locale, gettext as _
 
 from core.db import session
 from core.entities.fields import Field
-from core.errors import NotFound, ValidationError
+from core.errors import Forbidden, NotFound, ValidationError
 from core.i18n import LANGUAGES
 from core.importexport.models import ImportMapping
 from core.models import CustomFieldRow
@@ -32,8 +32,9 @@ def normalise(text) -> str:
     return re.sub(r"[\s_\-.:*()（）\[\]/]+", "", str(text or "")).casefold()
 
 
-def importable_fields(entity) -> list[Field]:
-    return [f for f in runtime().registry.fields(entity) if not f.readonly]
+def importable_fields(entity, hidden: frozenset[str] = frozenset()) -> list[Field]:
+    """Fields a file may fill; ``hidden`` (the user's hidden fields) left out when offering them."""
+    return [f for f in runtime().registry.fields(entity) if not f.readonly and f.name not in hidden]
 
 
 def field_labels(entity, f: Field) -> set[str]:
@@ -81,11 +82,15 @@ def auto_map(entity, headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def check_mapping(entity, mapping: dict, headers: list[str] | None = None) -> dict[str, str]:
-    """A user-given mapping, checked: known fields, each once; empty targets mean "ignore"."""
+def check_mapping(entity, mapping: dict, headers: list[str] | None = None,
+                  hidden: frozenset[str] = frozenset()) -> dict[str, str]:
+    """A user-given mapping, checked: known fields, each once; empty targets mean "ignore".
+
+    ``hidden`` fields (the user's, :mod:`core.security.fields`) are unknown.
+    """
     if not isinstance(mapping, dict):
         raise ValidationError(_("The mapping must be an object {column: field}."), {"mapping": _("Not an object.")})
-    known = {f.name for f in importable_fields(entity)} | set(alias_table(entity).values())
+    known = ({f.name for f in importable_fields(entity)} | set(alias_table(entity).values())) - hidden
     errors: dict[str, str] = {}
     result: dict[str, str] = {}
     for header, name in mapping.items():
@@ -119,8 +124,21 @@ def saved_mapping(entity, name: str) -> ImportMapping:
     return row
 
 
+def check_mapping_owner(row: ImportMapping, user) -> None:
+    """Only who saved a mapping, or an administrator, replaces or deletes it (others may use it)."""
+    if getattr(user, "is_admin", False) or (row.user_id is not None and row.user_id == getattr(user, "id", None)):
+        return
+    raise Forbidden(_("This saved mapping belongs to someone else: save yours under another name."))
+
+
+def delete_mapping(entity, name: str, user) -> None:
+    row = saved_mapping(entity, name)
+    check_mapping_owner(row, user)
+    session().delete(row)
+
+
 def save_mapping(entity, name, mapping: dict, user) -> ImportMapping:
-    """Create or replace the saved mapping ``name`` of ``entity``."""
+    """Create the saved mapping ``name`` of ``entity``, or replace it if it is ``user``'s."""
     name = str(name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError(_("The mapping is not valid."), {"name": _("A name of 1 to 100 characters is required.")})
@@ -130,6 +148,8 @@ def save_mapping(entity, name, mapping: dict, user) -> ImportMapping:
     if row is None:
         row = ImportMapping(entity=entity.name, name=name, user_id=getattr(user, "id", None))
         session().add(row)
+    else:
+        check_mapping_owner(row, user)
     row.mapping = checked
     session().flush()
     return row

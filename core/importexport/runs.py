@@ -24,6 +24,7 @@ from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ImportBatch
 from core.importexport.readers import DEFAULT_MAX_ROWS, FileRejected, Sheet, open_sheet
 from core.importexport.service import Importer, Options, Summary, check_options, default_match, mark_finished
 from core.runtime import runtime
+from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 
 JOB_TYPE = "core.import"
@@ -64,15 +65,22 @@ def open_file(path: Path, file_name: str, options: dict) -> Sheet:
                       extra_readers=hook_readers())
 
 
-def resolve_options(entity, sheet: Sheet, raw: dict) -> Options:
-    """Mapping (given, saved by name, or automatic) and duplicate options, checked against the file."""
+def resolve_options(entity, sheet: Sheet, raw: dict, user) -> Options:
+    """Mapping (given, saved by name, or automatic) and duplicate options, checked against the file.
+
+    Fields hidden from ``user`` are neither mapped nor matched on (matching on
+    ``cost`` would tell, row by row, which costs exist): a given mapping or
+    match naming one is refused as an unknown field, automatic and saved
+    mappings leave them out.
+    """
+    hidden = hidden_fields(entity, user)
     if raw.get("mapping"):
-        mapping = mappings.check_mapping(entity, raw["mapping"], sheet.headers)
+        mapping = mappings.check_mapping(entity, raw["mapping"], sheet.headers, hidden)
     elif raw.get("mapping_name"):
         saved = mappings.saved_mapping(entity, raw["mapping_name"]).mapping
-        mapping = {h: f for h, f in saved.items() if h in sheet.headers}
+        mapping = {h: f for h, f in saved.items() if h in sheet.headers and f not in hidden}
     else:
-        mapping = mappings.auto_map(entity, sheet.headers)
+        mapping = {h: f for h, f in mappings.auto_map(entity, sheet.headers).items() if f not in hidden}
     if not mapping:
         raise FileRejected(_("No column header names a field of %(entity)s. The first row must hold the column "
                              "names (for example %(example)s).", entity=str(entity.label),
@@ -82,7 +90,7 @@ def resolve_options(entity, sheet: Sheet, raw: dict) -> Options:
     if isinstance(match, str):
         match = [m.strip() for m in match.split(",") if m.strip()]
     match = list(match) if match else default_match(entity, mapping)
-    check_options(entity, on_duplicate, match)
+    check_options(entity, on_duplicate, match, hidden)
     return Options(mapping=mapping, on_duplicate=on_duplicate, match=match, silent=bool(raw.get("silent")),
                    dry_run=bool(raw.get("dry_run")))
 
@@ -99,7 +107,7 @@ def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatc
     sheet = None
     try:
         sheet = open_file(path, file_name, raw_options)
-        options = resolve_options(entity, sheet, raw_options)
+        options = resolve_options(entity, sheet, raw_options, user)
     except CRMError:
         close(sheet)
         path.unlink(missing_ok=True)
@@ -163,7 +171,7 @@ def dry_run(entity, user, source, file_name: str, raw_options: dict, limit: int 
     path = store_upload(source, file_name)
     try:
         sheet = open_file(path, file_name, raw_options)
-        options = resolve_options(entity, sheet, raw_options)
+        options = resolve_options(entity, sheet, raw_options, user)
         options.dry_run = True
         if limit is not None:
             first = list(itertools.islice(sheet.rows, limit))

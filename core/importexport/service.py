@@ -71,12 +71,13 @@ def default_match(entity, mapping: dict[str, str]) -> list[str]:
     return [f.name for f in runtime().registry.fields(entity) if f.unique and f.name in mapped][:1]
 
 
-def check_options(entity, on_duplicate: str, match: list[str]) -> None:
+def check_options(entity, on_duplicate: str, match: list[str], hidden: frozenset[str]) -> None:
+    """``hidden``: the user's hidden fields (:mod:`core.security.fields`), refused like unknown ones."""
     errors = {}
     if on_duplicate not in DUPLICATE_MODES:
         errors["on_duplicate"] = _("Use one of: %(modes)s.", modes=", ".join(DUPLICATE_MODES))
     fields = all_fields(entity)
-    bad = [m for m in match if m not in fields or m in ("id", "created_at", "updated_at", "version")]
+    bad = [m for m in match if m not in fields or m in hidden or m in ("id", "created_at", "updated_at", "version")]
     if bad:
         errors["match"] = _("Unknown field %(name)s.", name=", ".join(bad))
     if errors:

@@ -11,13 +11,13 @@ def history_rows(entity, record_id: int, hidden: set[str] = frozenset()) -> list
     """Newest first; changes to fields hidden from the user are left out."""
     from core.security.users import names_of
 
-    entries = history(entity.name, record_id)
+    entries = history(entity.name, record_id, hidden)
     user_ids = {e["user_id"] for e in entries} - {None}
     names = names_of(user_ids)
     labels = {f.name: f.display_label() for f in runtime().registry.fields(entity)}
     labels["owner_id"] = _("Owner")
     rows = []
     for e in reversed(entries):
-        changes = [(labels.get(k, k), old, new) for k, (old, new) in e["changes"].items() if k not in hidden]
+        changes = [(labels.get(k, k), old, new) for k, (old, new) in e["changes"].items()]
         rows.append({"at": e["at"], "user": names.get(e["user_id"], ""), "action": e["action"], "changes": changes})
     return rows

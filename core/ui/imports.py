@@ -19,6 +19,7 @@ from core.importexport.formats import import_formats
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, UNDONE, ImportBatch
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields
 from core.security.permissions import can, require_right
 from core.security.users import names_of
 from core.ui import staged_uploads, ui
@@ -117,7 +118,7 @@ def render_mapping(entity, user, upload, values, error: CRMError | None = None):
         error = exc
     return render_template("ui/import_mapping.html", entity=entity, upload=upload, sheet=sheet, rows=rows,
                            summary=summary, options=options, error=error, encodings=ENCODINGS,
-                           modes=DUPLICATE_MODES, fields=mappings.importable_fields(entity),
+                           modes=DUPLICATE_MODES, fields=mappings.importable_fields(entity, hidden_fields(entity, user)),
                            encoding=values.get("encoding") or "", save_as=values.get("save_as") or ""), \
         error.status if error else 200
 

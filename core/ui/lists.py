@@ -16,13 +16,11 @@ from werkzeug.datastructures import MultiDict
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import (all_fields, apply_params, fetch_page, hidden_fields, parse_list_args,
-                                 visible_select)
+from core.entities.query import apply_params, fetch_page, parse_list_args, visible_fields, visible_select
 from core.errors import BadRequest, CRMError, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
-from core.api.records import refuse_hidden_params
 from core.ui import ui
 from core.ui.filters import filter_specs
 from core.ui.models import ListPreference, SavedFilter
@@ -84,16 +82,14 @@ def list_context(entity, user, args) -> dict:
     pref = preference(user, entity)
     if "per_page" not in api_args and pref is not None:
         api_args["per_page"] = str(pref.per_page)
-    params = parse_list_args(entity, api_args)
-    hidden = hidden_fields(entity, user)
-    refuse_hidden_params(params, hidden)
+    params = parse_list_args(entity, api_args, user)
     sess = session()
     stmt = apply_params(entity, visible_select(entity, user), params)
     page = fetch_page(sess, entity, stmt, params, runtime().settings.list_count_cap)
     fields = runtime().registry.fields(entity)
     rows = [records.row_to_record(entity, row, fields) for row in page.rows]
     total, exact = page.total, page.exact
-    everything = {n: f for n, f in all_fields(entity).items() if n not in hidden}
+    everything = visible_fields(entity, user)
     return {
         "entity": entity, "rows": rows, "display": display_values(entity, rows, user),
         "columns": chosen_columns(user, entity, everything), "all_fields": list(everything.values()),
@@ -101,7 +97,7 @@ def list_context(entity, user, args) -> dict:
         "pages": max(1, -(-total // params.per_page)), "page_sizes": PAGE_SIZES,
         "filters": filter_specs(entity, everything, api_args, user), "saved": saved_filters(user, entity),
         "sort_key": args.get("sort") or entity.default_sort, "export_url": export_url(entity),
-        "editable_fields": [f for f in fields if not f.readonly and f.name not in hidden],
+        "editable_fields": [f for f in fields if not f.readonly and f.name in everything],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
         "can_edit": can(user, entity, "edit"), "can_import": can(user, entity, "import"),
     }
@@ -140,9 +136,8 @@ def save_columns(entity_name):
     entity = runtime().registry.get(entity_name)
     user = current_user_or_none()
     require_right(user, entity, "view")
-    fields = all_fields(entity)
-    hidden = hidden_fields(entity, user)
-    chosen = [n for n in request.form.getlist("columns") if n in fields and n not in hidden]
+    fields = visible_fields(entity, user)
+    chosen = [n for n in request.form.getlist("columns") if n in fields]
     per_page = request.form.get("per_page", type=int)
     pref = preference(user, entity) or ListPreference(user_id=user.id, entity=entity.name, columns=[])
     pref.columns = chosen
@@ -164,7 +159,7 @@ def save_filter(entity_name):
     if not name or len(name) > 100:
         raise ValidationError(_("Give the filter a name of 1 to 100 characters."),
                               {"name": _("This field is required.")})
-    parse_list_args(entity, clean_args(MultiDict(_parse_qs(query))))  # refuse a broken filter now
+    parse_list_args(entity, clean_args(MultiDict(_parse_qs(query))), user)  # refuse a broken filter now
     session().add(SavedFilter(user_id=user.id, entity=entity.name, name=name, query=query,
                               shared=request.form.get("shared") == "1"))
     session().commit()

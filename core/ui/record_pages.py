@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.query import capped_count, escape_like, hidden_fields, search_condition, visible_select
+from core.entities.query import capped_count, escape_like, search_condition, visible_select
 from core.errors import Conflict, DuplicateWarning, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import can, require_right
 from core.ui import ui
 from core.ui.forms import block_labels, form_fields, reference_titles, submitted, user_choices
@@ -39,9 +40,9 @@ def related_tabs(entity, record_id: int, user) -> list[dict]:
         stmt = visible_select(child, user).where(child.table.c[rel.field] == record_id)
         count, _exact = capped_count(session(), stmt, cap)
         fields = runtime().registry.fields(child)
-        rows = [records.row_to_record(child, r, fields)
-                for r in session().execute(stmt.order_by(child.table.c.id.desc()).limit(RELATED_ROWS))]
         hidden = hidden_fields(child, user)
+        rows = [strip_hidden(records.row_to_record(child, r, fields), hidden)
+                for r in session().execute(stmt.order_by(child.table.c.id.desc()).limit(RELATED_ROWS))]
         field_map = {f.name: f for f in fields if f.name not in hidden}
         columns = [field_map[n] for n in child.default_columns if n in field_map and n != rel.field]
         tabs.append({"key": f"rel-{rel.entity}-{rel.field}", "label": str(rel.label or child.label),
@@ -75,8 +76,8 @@ def detail(entity_name, record_id):
     entity = runtime().registry.get(entity_name)
     user = current_user_or_none()
     require_right(user, entity, "view")
-    record = records.get(entity, record_id, user)
     hidden = hidden_fields(entity, user)
+    record = strip_hidden(records.get(entity, record_id, user), hidden)
     fields = [f for f in runtime().registry.fields(entity) if f.name not in hidden]
     history = history_rows(entity, record_id, hidden)
     return render_template("ui/detail.html", entity=entity, record=record, blocks=field_blocks(entity, fields),

@@ -78,7 +78,7 @@ def crm_duplicate_candidates(entity, values, user):
         return []
     from plugins.customers.accounts import duplicate_matches
 
-    return duplicate_matches(values.get("name"), None)
+    return duplicate_matches(values.get("name"), None, user)
 
 
 @hookimpl

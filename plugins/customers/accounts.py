@@ -13,6 +13,7 @@ from core.db import session
 from core.entities.numbering import issue_number, validate_format
 from core.errors import ValidationError
 from core.i18n import deployment_tz
+from core.security.disclosure import conflict_label, conflict_match, visible_ids
 from core.models import NumberingFormat
 
 CODE_SCOPE = "accounts.customer_code"
@@ -99,12 +100,15 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", LEGAL_FORMS.sub("", name or "")).lower()
 
 
-def duplicate_matches(name: str | None, business_number: str | None, exclude_id: int | None = None) -> list[dict]:
+def duplicate_matches(name: str | None, business_number: str | None, user,
+                      exclude_id: int | None = None) -> list[dict]:
     """Existing accounts (any owner, recycle bin included) with the same name key or business number.
 
     Deliberately not limited to what the user may see: its purpose is to stop
-    two reps from working the same customer.  It returns only identity fields
-    (name, record number, customer code, owner's name), never the record.
+    two reps from working the same customer (판매 충돌 방지).  It returns only
+    identity fields (name, record number, customer code, owner's name), and of
+    an account ``user`` cannot see only the owner's name
+    (:mod:`core.security.disclosure`, rule 3).
     """
     from core.security.models import User
     from plugins.customers.entities import accounts
@@ -132,8 +136,11 @@ def duplicate_matches(name: str | None, business_number: str | None, exclude_id:
                             "customer_code": row.customer_code, "owner": row.owner_name,
                             "in_recycle_bin": row.deleted_at is not None,
                             "matched_on": "business_number" if by_number else "name"})
-    return matches
+    visible = visible_ids(accounts, user, [m["id"] for m in matches])
+    return [conflict_match(m, m["id"] in visible) for m in matches]
 
 
 def duplicate_label(match: dict) -> str:
-    return f"{match['name']} ({match['number'] or match['customer_code']})"
+    if match["visible"]:
+        return f"{match['name']} ({match['number'] or match['customer_code']})"
+    return conflict_label(match)

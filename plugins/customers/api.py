@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
-from core.api.records import refuse_hidden_params
-from core.entities.query import apply_params, hidden_fields, order_by, parse_list_args, visible_select
+from core.entities.query import apply_params, order_by, parse_list_args, visible_select
 from core.errors import BadRequest, Forbidden
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
 
@@ -33,12 +33,13 @@ def account_duplicates():
     from plugins.customers.entities import accounts
     from plugins.customers.validators import normalise_business_number
 
-    require_right(current_user_or_none(), accounts, "create")
+    user = current_user_or_none()
+    require_right(user, accounts, "create")
     name = (request.args.get("name") or "").strip()
     number = normalise_business_number(request.args.get("business_number") or "")
     if not name and not number:
         raise BadRequest(_("Give a name or a business registration number."))
-    matches = account_rules.duplicate_matches(name, number)
+    matches = account_rules.duplicate_matches(name, number, user)
     return jsonify({"data": matches,
                     "message": (_("Already registered: %(names)s",
                                   names=", ".join(account_rules.duplicate_label(m) for m in matches))
@@ -73,12 +74,10 @@ def export_vcards():
     args = request.args.copy()
     args.pop("page", None)
     args.pop("per_page", None)
-    params = parse_list_args(contacts, args)
-    hidden = hidden_fields(contacts, user)
-    refuse_hidden_params(params, hidden)
+    params = parse_list_args(contacts, args, user)
     stmt = order_by(contacts, apply_params(contacts, visible_select(contacts, user), params), params.sort)
     buffer = io.BytesIO()
-    vcf_io.write_contacts(stmt, user, buffer, hidden)
+    vcf_io.write_contacts(stmt, user, buffer, hidden_fields(contacts, user))
     return Response(buffer.getvalue(), mimetype="text/vcard; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=contacts.vcf"})
 

@@ -17,9 +17,10 @@ from core import clock
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.api.records import items_json, without
-from core.entities.query import all_fields, hidden_fields, order_by, parse_sort, visible_select
+from core.api.records import items_json
+from core.entities.query import all_fields, order_by, parse_sort, visible_select
 from core.runtime import runtime
+from core.security.fields import hidden_fields, strip_hidden
 
 SECTION_LIMIT = 20
 
@@ -28,9 +29,9 @@ def account_360(account_id: int, user, limit: int = SECTION_LIMIT) -> dict:
     from plugins.customers.entities import accounts
 
     account = records.get(accounts, account_id, user)
-    hidden = hidden_fields(accounts, user)
-    out = without(records.to_json(accounts, account), hidden)
-    out["_display"] = {k: v for k, v in display_values(accounts, [account], user)[0].items() if k not in hidden}
+    out = records.to_json(accounts, account)
+    out["_display"] = display_values(accounts, [account], user)[0]
+    strip_hidden(out, hidden_fields(accounts, user))
     out["days_since_contact"] = days_since(account.get("last_contact_at"))
     sections = {}
     for related in runtime().registry.related.get("accounts", []):

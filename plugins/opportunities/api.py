@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from core.db import session
 from core.entities import records
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import require_right
 from plugins.opportunities import reports, services, stages
 from plugins.opportunities.models import RevenueMonth, StageChange
@@ -26,10 +27,8 @@ def visible(opportunity_id: int) -> dict:
 
 
 def record_json(record: dict) -> dict:
-    from core.api.records import without
-    from core.entities.query import hidden_fields
-
-    out = without(records.to_json(services.entity(), record), hidden_fields(services.entity(), current_user_or_none()))
+    out = strip_hidden(records.to_json(services.entity(), record),
+                       hidden_fields(services.entity(), current_user_or_none()))
     out["days_in_stage"] = services.dwell_days(record["stage_changed_at"]) if record["stage_changed_at"] else None
     return out
 

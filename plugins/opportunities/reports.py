@@ -29,11 +29,11 @@ REPORT_PARAMS = {"from", "to", "days", "by", "limit"}
 
 
 def filtered(user, args, *columns) -> sa.Select:
-    """``visible_select`` over opportunities plus the list filters in ``args``."""
+    """``visible_select`` over opportunities plus the list filters in ``args`` (none on fields hidden from ``user``)."""
     opps = entity()
     args = args if isinstance(args, MultiDict) else MultiDict(args or {})
     list_args = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in REPORT_PARAMS])
-    return apply_params(opps, visible_select(opps, user, *columns), parse_list_args(opps, list_args))
+    return apply_params(opps, visible_select(opps, user, *columns), parse_list_args(opps, list_args, user))
 
 
 def money(value) -> str:

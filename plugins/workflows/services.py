@@ -219,7 +219,7 @@ def runs_for_user(runs: list[Run], entity, user) -> list[dict]:
     Conditions on fields hidden from ``user`` (``crm_hidden_fields``, e.g. cost)
     keep their result but not the values; task details are left out for them.
     """
-    from core.entities.query import hidden_fields
+    from core.security.fields import hidden_fields
 
     out = runs_json(runs)
     hidden = hidden_fields(entity, user)

@@ -126,10 +126,15 @@ def test_duplicate_name_warns_naming_the_match_until_confirmed(crm_app, crm_api)
         assert response.status_code == 409, response.json
         error = response.json["error"]
         assert error["code"] == "duplicate_warning"
-        assert f"(주)해동통신 ({first['number']})" in error["message"]
-        assert error["matches"] == [{"id": first["id"], "name": "(주)해동통신", "number": first["number"],
-                                     "customer_code": first["customer_code"], "owner": "관리자",
-                                     "in_recycle_bin": False, "matched_on": "name"}]
+        # the rep cannot see the admin's account: whose it is, never its name, number or code
+        assert "관리자" in error["message"] and "해동" not in error["message"]
+        assert first["number"] not in error["message"]
+        assert error["matches"] == [{"owner": "관리자", "matched_on": "name", "visible": False}]
+    response = crm_api.post("/api/v1/accounts", json={"name": "해동통신"})
+    assert f"(주)해동통신 ({first['number']})" in response.json["error"]["message"]  # the admin sees it
+    assert response.json["error"]["matches"] == [
+        {"id": first["id"], "name": "(주)해동통신", "number": first["number"], "customer_code": first["customer_code"],
+         "owner": "관리자", "in_recycle_bin": False, "matched_on": "name", "visible": True}]
     assert crm_api.get("/api/v1/accounts").json["meta"]["total"] == 1
     assert other_rep.post("/api/v1/accounts", json={"name": "해동통신", "confirm_duplicate": True}).status_code == 201
     assert create(crm_api, "accounts", name="해동물산")["name"] == "해동물산"  # similar is not the same
