@@ -26,7 +26,7 @@ from core.api.records import refuse_hidden_params
 from core.ui import ui
 from core.ui.filters import filter_specs
 from core.ui.models import ListPreference, SavedFilter
-from core.ui.shell import local_target
+from core.security.redirects import local_target
 
 PAGE_SIZES = (10, 20, 30, 50)
 UI_ONLY = {"saved"}

@@ -10,7 +10,7 @@ from core.errors import CRMError, ValidationError
 from core.i18n import LANGUAGES
 from core.security.auth import current_user_or_none
 from core.ui import ui
-from core.ui.shell import local_target
+from core.security.redirects import local_target
 from core.ui.widgets import workbench_widgets
 
 MIN_PASSWORD = 8
