@@ -133,15 +133,18 @@ def check_blueprint(plugin: str, bp) -> None:
 def protect_state_changes():
     """CSRF for every state-changing request made with the browser session.
 
-    API calls authenticated by a bearer token carry no ambient credentials and
+    Requests with a bearer token are authenticated by the token alone (the session cookie is
+    ignored, :func:`core.security.auth.current_user_or_none`), carry no ambient credentials and
     are exempt; public plugin endpoints (web forms) use their own defences.
     """
+    from core.security.auth import is_bearer_request
+
     if request.method not in STATE_CHANGING:
         return None
     view = app_view()
     if view is not None and getattr(view, "plugcrm_public", False):
         return None
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if is_bearer_request():
         return None
     csrf.protect()
     return None

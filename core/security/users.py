@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
+from core.security import sessions
 from core.security.models import Role, User
 from core.security.rights import clear_cache
 
@@ -90,6 +91,7 @@ def deactivate_user(user: User, acting) -> User:
     if user.id == acting.id:
         raise Conflict(_("You cannot deactivate yourself."))
     user.active = False
+    sessions.end_all(user)
     session().flush()
     return user
 
@@ -128,3 +130,5 @@ def apply_user_fields(user: User, data: dict, errors: dict) -> None:
     for name in ("role_id", "is_admin", "active", "language"):
         if name in data:
             setattr(user, name, data[name])
+    if user.id is not None and ("password" in data or data.get("active") is False):
+        sessions.end_all(user)  # an administrator reset the password or deactivated: log them out
