@@ -7,6 +7,7 @@ from flask import Flask, jsonify, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import Settings, load_settings
 from core.db import close_session, make_engine, make_sessionmaker
@@ -31,6 +32,11 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
     app = Flask("core", instance_path=str(settings.instance_path), static_folder=None)
     configure(app, settings)
+    if settings.trusted_proxies:
+        # the client's address and scheme as the reverse proxies in front say (off unless configured:
+        # without a proxy these headers come from the client and would let it choose its address)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
 
     from core.security.auth import login_manager

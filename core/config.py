@@ -27,11 +27,13 @@ class Settings:
     job_lease_seconds: int = 900  # a running job whose worker is silent this long is run again
     job_poll_seconds: float = 1.0
     log_level: str = "INFO"  # for `plugcrm serve` and `plugcrm worker` (core.log_setup)
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (ProxyFix)
     smtp: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.instance_path = Path(self.instance_path).resolve()
+        self.trusted_proxies = int(self.trusted_proxies)
         if not self.database_url:
             self.database_url = f"sqlite:///{self.instance_path / 'plugcrm.db'}"
 
@@ -48,6 +50,7 @@ ENV_NAMES = {
     "PLUGCRM_CURRENCY": "currency",
     "PLUGCRM_PLUGINS_DIR": "plugins_dir",
     "PLUGCRM_LOG_LEVEL": "log_level",
+    "PLUGCRM_TRUSTED_PROXIES": "trusted_proxies",
 }
 
 
