@@ -81,3 +81,32 @@ def test_an_unknown_email_costs_a_password_hash_like_a_known_one(app, colleagues
     assert log_in(browser(app), "nobody@example.com", "wrong-password").status_code == 401
     known, unknown = calls
     assert known.split("$")[0] == unknown.split("$")[0]  # the same method and cost
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short-1", "최소 10자입니다."), ("password123", "가장 흔한 비밀번호"), ("1234567890", "가장 흔한 비밀번호"),
+    ("QWERTY1234", "가장 흔한 비밀번호"), ("kim.minsu@example.co.kr", "이메일 주소를 비밀번호로"),
+    (12345678901, "최소 10자입니다.")])
+def test_weak_passwords_are_refused_with_a_translated_reason(app, admin, password, message):
+    """Finding 14: length >= 10, not a common password, not the email; nothing is created."""
+    body = {"email": "kim.minsu@example.co.kr", "name": "김민수", "password": password}
+    refused = admin.post("/api/v1/users", json=body, headers={"Accept-Language": "ko"})
+    assert refused.status_code == 422 and message in refused.json["error"]["fields"]["password"]
+    assert admin.get("/api/v1/users?q=kim.minsu").json["data"] == []
+
+
+def test_the_policy_speaks_every_language_and_applies_to_changes_and_the_form(app, admin, colleagues):
+    from tests.browser.support import Browser
+
+    body = {"email": "x@example.com", "name": "x", "password": "iloveyou12"}
+    for lang, text in (("en", "one of the most common"), ("zh-Hans", "最常见")):
+        refused = admin.post("/api/v1/users", json=body, headers={"Accept-Language": lang})
+        assert text in refused.json["error"]["fields"]["password"]
+    rep_id = admin.get("/api/v1/users?q=rep@").json["data"][0]["id"]
+    assert admin.patch(f"/api/v1/users/{rep_id}", json={"password": "password1"}).status_code == 422
+    assert admin.patch(f"/api/v1/users/{rep_id}", json={"password": "Haedong-2026-visit"}).status_code == 200
+    browser = Browser(app).login("new@example.com", PASSWORD)
+    weak = browser.post("/me/password", {"current_password": PASSWORD, "new_password": "qwertyuiop",
+                                         "confirm_password": "qwertyuiop"}, headers={"Accept-Language": "en"})
+    assert weak.status_code == 422 and "one of the most common" in weak.text
+    Browser(app).login("new@example.com", PASSWORD)  # unchanged

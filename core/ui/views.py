@@ -10,11 +10,10 @@ from core.errors import CRMError, ValidationError
 from core.i18n import LANGUAGES
 from core.security import sessions
 from core.security.auth import current_user_or_none
+from core.security.passwords import password_problem
 from core.ui import ui
 from core.security.redirects import local_target
 from core.ui.widgets import workbench_widgets
-
-MIN_PASSWORD = 8
 
 
 @ui.get("/")
@@ -90,8 +89,9 @@ def change_password():
         new = request.form.get("new_password") or ""
         if not user.check_password(current):
             errors["current_password"] = _("The current password is wrong.")
-        if len(new) < MIN_PASSWORD:
-            errors["new_password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
+        problem = password_problem(new, user.email)
+        if problem:
+            errors["new_password"] = problem
         elif new != request.form.get("confirm_password"):
             errors["confirm_password"] = _("The two passwords differ.")
         if not errors:
