@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core.config import Settings, load_settings
 from core.db import close_session, make_engine, make_sessionmaker
 from core.entities.registry import EntityRegistry
+from core.instance_files import private_dir
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
@@ -24,7 +25,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 def create_app(settings: Settings | None = None, **overrides) -> Flask:
     settings = settings or load_settings(**overrides)
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.instance_path)
     engine = make_engine(settings.database_url)
     installed = discover(settings.plugins_dir)
     plugin_set = load_plugins(installed, enabled_names(installed, settings.plugins, stored_state(engine)))

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from core.instance_files import private_dir
+
 
 @dataclass
 class Settings:
@@ -77,7 +79,7 @@ def load_settings(instance_path: str | os.PathLike | None = None, **overrides) -
 
 def write_config(path: Path, *, language: str, database_url: str | None = None) -> Path:
     """Create ``config.toml`` with a generated secret key (never overwrites one)."""
-    path.mkdir(parents=True, exist_ok=True)
+    private_dir(path)
     config_file = path / "config.toml"
     if not config_file.exists():
         lines = [f'secret_key = "{secrets.token_urlsafe(48)}"', f'language = "{language}"',
