@@ -31,6 +31,7 @@ class Settings:
     log_level: str = "INFO"  # for `plugcrm serve` and `plugcrm worker` (core.log_setup)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (ProxyFix)
     smtp: dict = field(default_factory=dict)
+    outbound_allow: list[str] = field(default_factory=list)  # intranet networks/hosts webhooks may call (core.egress)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
