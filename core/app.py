@@ -16,6 +16,7 @@ from core.instance_files import private_dir
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
+from core.security.headers import add_security_headers
 from core.runtime import Runtime
 
 log = logging.getLogger("plugcrm")
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
     app.after_request(log_token_failure)
+    app.after_request(add_security_headers)
     return app
 
 

@@ -75,7 +75,9 @@ def test_print_page(crm_app, crm_api):
     page = crm_api.get(f"/customers/visit-logs/{visit['id']}/print")
     assert page.status_code == 200, page.data[:500]
     html = page.data.decode()
-    assert "상 담 일 지" in html and "재근상사" in html and "window.print()" in html and visit["number"] in html
+    assert "상 담 일 지" in html and "재근상사" in html and "data-print" in html and visit["number"] in html
+    assert "js/print.js" in html and "visit_log_print.css" in html
+    assert crm_api.get("/customers/static/visit_log_print.css").status_code == 200
     assert crm_api.get("/customers/visit-logs/999/print").status_code == 404
     _uid, other = rep(crm_app, "other@example.com")
     assert other.get(f"/customers/visit-logs/{visit['id']}/print").status_code == 404
