@@ -58,6 +58,7 @@ def test_logout_ends_only_that_session_and_log_out_everywhere_ends_all(app, rep)
     laptop.post("/logout")
     assert is_logged_in(phone) and is_logged_in(tablet)
     assert phone.post("/logout/everywhere").status_code == 302
+    assert "모든 기기에서 로그아웃했습니다." in phone.get("/login").text
     assert not is_logged_in(phone) and not is_logged_in(tablet)
     assert is_logged_in(logged_in(app))  # logging in again works
 

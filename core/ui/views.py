@@ -11,8 +11,8 @@ from core.i18n import LANGUAGES
 from core.security import sessions
 from core.security.auth import current_user_or_none
 from core.security.passwords import password_problem
-from core.ui import ui
 from core.security.redirects import local_target
+from core.ui import ui
 from core.ui.widgets import workbench_widgets
 
 
