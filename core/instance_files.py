@@ -13,10 +13,15 @@ PRIVATE_FILE = 0o600
 
 
 def private_dir(path: Path) -> Path:
-    """``path`` as a folder only its owner can open (made with its parents when missing)."""
+    """``path`` as a folder only its owner can open (made with its parents when missing).
+
+    An existing folder is tightened when this process owns it (an older instance made 0755); a
+    folder someone else provides (a mounted ``attachment_dir``) is left to its owner.
+    """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    path.chmod(PRIVATE_DIR)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(PRIVATE_DIR)
     return path
 
 
@@ -25,6 +30,8 @@ def private_file(path: Path) -> Path:
     path = Path(path)
     if not path.parent.exists():
         private_dir(path.parent)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
-    path.chmod(PRIVATE_FILE)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    if path.stat().st_uid == os.getuid():
+        path.chmod(PRIVATE_FILE)
     return path

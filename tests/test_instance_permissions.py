@@ -54,3 +54,11 @@ def test_a_new_sqlite_database_file_is_private(tmp_path, permissive_umask):
         conn.exec_driver_sql("CREATE TABLE t (x)")
     engine.dispose()
     assert mode(path) == 0o600
+
+
+def test_an_older_world_readable_instance_is_tightened_at_start(crm_app_factory, tmp_path, permissive_umask):
+    folder = tmp_path / "older"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    crm_app_factory(plugins=["customers"], instance_path=folder)
+    assert mode(folder) == 0o700

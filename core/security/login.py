@@ -14,7 +14,7 @@ made-up emails from an office's one NAT address would lock out the whole office,
 and a stranger's guesses would lock the real user out of their own account.
 Once over a limit, attempts are refused without checking the password until the
 window has passed.  Behind a reverse proxy set ``trusted_proxies`` so the address
-is the client's, not the proxy's (:func:`core.app.configure`).
+is the client's, not the proxy's (:func:`core.app.create_app`).
 
 Every attempt that gets past the limiter hashes a password, also for an unknown
 email (against a dummy hash), so answer times do not tell which emails exist.
