@@ -7,13 +7,16 @@ from flask import Flask, jsonify, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import Settings, load_settings
 from core.db import close_session, make_engine, make_sessionmaker
 from core.entities.registry import EntityRegistry
+from core.instance_files import private_dir
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
+from core.security.headers import add_security_headers
 from core.runtime import Runtime
 
 log = logging.getLogger("plugcrm")
@@ -23,7 +26,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 def create_app(settings: Settings | None = None, **overrides) -> Flask:
     settings = settings or load_settings(**overrides)
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.instance_path)
     engine = make_engine(settings.database_url)
     installed = discover(settings.plugins_dir)
     plugin_set = load_plugins(installed, enabled_names(installed, settings.plugins, stored_state(engine)))
@@ -31,6 +34,11 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
     app = Flask("core", instance_path=str(settings.instance_path), static_folder=None)
     configure(app, settings)
+    if settings.trusted_proxies:
+        # the client's address and scheme as the reverse proxies in front say (off unless configured:
+        # without a proxy these headers come from the client and would let it choose its address)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
 
     from core.security.auth import login_manager
@@ -52,6 +60,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
     app.after_request(log_token_failure)
+    app.after_request(add_security_headers)
     return app
 
 
@@ -133,15 +142,18 @@ def check_blueprint(plugin: str, bp) -> None:
 def protect_state_changes():
     """CSRF for every state-changing request made with the browser session.
 
-    API calls authenticated by a bearer token carry no ambient credentials and
+    Requests with a bearer token are authenticated by the token alone (the session cookie is
+    ignored, :func:`core.security.auth.current_user_or_none`), carry no ambient credentials and
     are exempt; public plugin endpoints (web forms) use their own defences.
     """
+    from core.security.auth import is_bearer_request
+
     if request.method not in STATE_CHANGING:
         return None
     view = app_view()
     if view is not None and getattr(view, "plugcrm_public", False):
         return None
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if is_bearer_request():
         return None
     csrf.protect()
     return None

@@ -18,9 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
-import re
 import secrets
-import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,6 +29,8 @@ from core import clock, signals
 from core.db import Base, UTCDateTime, session
 from core.entities import records
 from core.errors import CRMError, Forbidden, NotFound, ValidationError
+from core.filenames import sanitise_filename
+from core.instance_files import private_dir
 from core.runtime import runtime
 
 DEFAULT_EXTENSIONS = (
@@ -45,8 +45,6 @@ SIGNATURES = {
     "gif": (b"GIF87a", b"GIF89a"), "zip": (b"PK\x03\x04", b"PK\x05\x06"),
     "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "pptx": (b"PK\x03\x04",), "hwpx": (b"PK\x03\x04",),
 }
-FORBIDDEN_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-MAX_NAME = 180
 CHUNK = 64 * 1024
 
 
@@ -72,17 +70,6 @@ class Attachment(Base):
 
 # --- names, types, storage -------------------------------------------------------
 
-def sanitise_filename(raw: str | None) -> str:
-    """The last path component, NFC, without control or reserved characters or leading dots; never empty."""
-    name = unicodedata.normalize("NFC", raw or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = FORBIDDEN_CHARS.sub("_", name).strip().lstrip(". ").rstrip(". ")
-    if len(name) > MAX_NAME:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: MAX_NAME - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:MAX_NAME]
-    return name or "file"
-
-
 def extension(name: str) -> str:
     return name.rpartition(".")[2].lower() if "." in name else ""
 
@@ -100,7 +87,7 @@ def content_type_for(name: str) -> str:
 def storage_root() -> Path:
     settings = runtime().settings
     configured = settings.extra.get("attachment_dir")
-    return Path(configured) if configured else settings.instance_path / "attachments"
+    return private_dir(Path(configured) if configured else settings.instance_path / "attachments")
 
 
 def storage_path(storage_name: str) -> Path:
@@ -123,7 +110,7 @@ def store(stream, name: str) -> tuple[str, int, str]:
     limit = runtime().settings.attachment_max_bytes
     storage_name = secrets.token_hex(16)
     path = storage_path(storage_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     digest, size = hashlib.sha256(), 0
     head = stream.read(CHUNK)
     check_type(name, head)

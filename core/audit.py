@@ -36,7 +36,8 @@ class LoginEvent(Base):
     """One login attempt (browser form or API token), successful or not; also feeds rate limiting."""
 
     __tablename__ = "core_login_log"
-    __table_args__ = (sa.Index("ix_core_login_log_ip_email", "ip", "email", "at"),)
+    __table_args__ = (sa.Index("ix_core_login_log_ip_email", "ip", "email", "at"),
+                      sa.Index("ix_core_login_log_email_at", "email", "at"))
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

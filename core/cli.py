@@ -9,6 +9,7 @@ import click
 import sqlalchemy as sa
 
 from core.errors import PluginError
+from core.security.passwords import password_problem
 
 
 def fail(message: str):
@@ -63,8 +64,9 @@ def init(admin_email, admin_password, admin_name, language):
     instance = Path(os.environ["PLUGCRM_INSTANCE"])
     if admin_password is None:
         admin_password = click.prompt("Administrator password", hide_input=True, confirmation_prompt=True)
-    if len(admin_password) < 8:
-        fail("the administrator password needs at least 8 characters")
+    problem = password_problem(admin_password, admin_email)
+    if problem:
+        fail(f"the administrator password: {problem}")
     write_config(instance, language=language)
     app = make_app()
     with app.app_context():
@@ -95,7 +97,7 @@ def ensure_user(email, password, name, *, admin=False, language=None):
 @click.option("--language", type=click.Choice(["ko", "zh_Hans", "en"]), default="ko", show_default=True)
 @click.pass_context
 def demo(ctx, language):
-    """Create an instance with realistic Korean demo data (admin@example.com / demo1234!)."""
+    """Create an instance with realistic Korean demo data (admin@example.com / the password core.demo.DEMO_PASSWORD)."""
     from core.demo import DEMO_PASSWORD, fill
     from core.security.models import User
 
@@ -295,8 +297,9 @@ def users():
 @click.option("--role", default=None, help="Role name (see the roles API).")
 def users_create(email, password, name, admin, role):
     """Create a user."""
-    if len(password) < 8:
-        fail("the password needs at least 8 characters")
+    problem = password_problem(password, email)
+    if problem:
+        fail(f"the password: {problem}")
     app = make_app()
     with app.app_context():
         user, created = ensure_user(email, password, name, admin=admin)

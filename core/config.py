@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from core.instance_files import private_dir
+
 
 @dataclass
 class Settings:
@@ -27,11 +29,14 @@ class Settings:
     job_lease_seconds: int = 900  # a running job whose worker is silent this long is run again
     job_poll_seconds: float = 1.0
     log_level: str = "INFO"  # for `plugcrm serve` and `plugcrm worker` (core.log_setup)
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (ProxyFix)
     smtp: dict = field(default_factory=dict)
+    outbound_allow: list[str] = field(default_factory=list)  # intranet networks/hosts webhooks may call (core.egress)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.instance_path = Path(self.instance_path).resolve()
+        self.trusted_proxies = int(self.trusted_proxies)
         if not self.database_url:
             self.database_url = f"sqlite:///{self.instance_path / 'plugcrm.db'}"
 
@@ -48,6 +53,7 @@ ENV_NAMES = {
     "PLUGCRM_CURRENCY": "currency",
     "PLUGCRM_PLUGINS_DIR": "plugins_dir",
     "PLUGCRM_LOG_LEVEL": "log_level",
+    "PLUGCRM_TRUSTED_PROXIES": "trusted_proxies",
 }
 
 
@@ -74,7 +80,7 @@ def load_settings(instance_path: str | os.PathLike | None = None, **overrides) -
 
 def write_config(path: Path, *, language: str, database_url: str | None = None) -> Path:
     """Create ``config.toml`` with a generated secret key (never overwrites one)."""
-    path.mkdir(parents=True, exist_ok=True)
+    private_dir(path)
     config_file = path / "config.toml"
     if not config_file.exists():
         lines = [f'secret_key = "{secrets.token_urlsafe(48)}"', f'language = "{language}"',

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from flask import current_app, g
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from core.instance_files import private_file
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -71,6 +74,9 @@ def json_type():
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_file(Path(database))  # before SQLite creates it world-readable (its -wal/-shm follow it)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")

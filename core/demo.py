@@ -7,7 +7,7 @@ from core.db import session
 from core.entities import records
 from core.runtime import runtime
 
-DEMO_PASSWORD = "demo1234!"
+DEMO_PASSWORD = "plugcrm-demo-1"  # meets core.security.passwords' policy
 
 
 @dataclass

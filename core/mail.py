@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 
 from core import audit, clock, secret_values, settings_store
 from core.errors import CRMError, ValidationError
+from core.instance_files import private_dir
 from core.runtime import runtime
 
 JOB_TYPE = "core.email"
@@ -217,8 +218,7 @@ def deliver(msg: EmailMessage, settings: dict) -> str:
 
 
 def write_outbox(msg: EmailMessage) -> Path:
-    outbox = runtime().settings.instance_path / "outbox"
-    outbox.mkdir(parents=True, exist_ok=True)
+    outbox = private_dir(runtime().settings.instance_path / "outbox")
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     path = outbox / f"{stamp}-{make_msgid().strip('<>').split('@')[0]}.eml"
     path.write_bytes(msg.as_bytes(policy=email.policy.SMTP))

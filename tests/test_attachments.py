@@ -210,3 +210,14 @@ def test_a_file_lost_from_the_storage_is_a_clear_404(team):
     stored.unlink()
     response = team["rep"].get(f"{team['url']}/attachments/{att['id']}")
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("invoice\u202efdp.exe", "invoicefdp.exe"), ("\u202b견적\u202c서.pdf", "견적서.pdf"),
+    ("a\u2066b\u2069c\u200f.txt", "abc.txt"), ("zero\u200bwidth\ufeff.txt", "zerowidth.txt"), ("c1\x85.txt", "c1_.txt"),
+])
+def test_bidi_and_invisible_format_characters_are_dropped_from_names(name, expected):
+    """Finding 16: a right-to-left override would show invoice<RLO>fdp.exe as invoiceexe.pdf."""
+    from core.filenames import sanitise_filename
+
+    assert sanitise_filename(name) == expected

@@ -38,7 +38,7 @@ def test_init_creates_config_with_secret_database_and_admin(tmp_path, instance):
     assert tomllib.loads(config_file.read_text(encoding="utf-8"))["secret_key"] == config["secret_key"]
     other = CliInstance(tmp_path / "other", db_suffix="cli_other")
     short = other.run("init", "--admin-email", "a@example.com", "--admin-password", "short", check=False)
-    assert short.returncode != 0 and "at least 8 characters" in short.stderr
+    assert short.returncode != 0 and "At least 10 characters" in short.stderr
 
 
 def test_users_create_and_token(instance):
@@ -46,7 +46,7 @@ def test_users_create_and_token(instance):
     assert "rep@example.com" in created.stdout
     duplicate = instance.run("users", "create", "REP@example.com", "--password", "rep-pass-1", check=False)
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
-    bad_role = instance.run("users", "create", "x@example.com", "--password", "xxxx-xxxx", "--role", "nobody",
+    bad_role = instance.run("users", "create", "x@example.com", "--password", "xxxx-xxxx-xx", "--role", "nobody",
                             check=False)
     assert bad_role.returncode == 1 and "nobody" in bad_role.stderr
 

@@ -98,7 +98,7 @@ def test_fixed_plugin_list_cannot_be_changed_here(crm_app_factory):
 def test_users_roles_rights_and_sharing(crm_app_factory):
     app, browser = admin_browser(crm_app_factory)
     bad = browser.post("/admin/users", {"email": "nope", "name": "", "password": "short"}, follow_redirects=True)
-    assert any("최소 8자입니다." in f for f in flashes(bad.text))
+    assert any("최소 10자입니다." in f for f in flashes(bad.text))
     from core.db import session
     from core.security.models import Role, User
     with app.app_context():

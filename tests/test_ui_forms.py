@@ -119,7 +119,7 @@ def test_password_change(crm_app_factory):
     wrong = browser.post("/me/password", {"current_password": "nope", "new_password": "short",
                                           "confirm_password": "short"})
     assert wrong.status_code == 422
-    assert "현재 비밀번호가 틀렸습니다." in wrong.text and "최소 8자입니다." in wrong.text
+    assert "현재 비밀번호가 틀렸습니다." in wrong.text and "최소 10자입니다." in wrong.text
     ok = browser.post("/me/password", {"current_password": "password123", "new_password": "new-secret-9",
                                        "confirm_password": "new-secret-9"})
     assert ok.status_code == 302

@@ -9,15 +9,14 @@ from werkzeug.datastructures import MultiDict
 from core.db import session, utcnow
 from core.importexport import export
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ExportFile
+from core.instance_files import private_dir
 from core.runtime import runtime
 
 JOB_TYPE = "core.export"
 
 
 def export_dir() -> Path:
-    path = Path(runtime().settings.instance_path) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(runtime().settings.instance_path) / "exports")
 
 
 def start(entity, user, args: MultiDict, fmt: str) -> ExportFile:

@@ -18,11 +18,13 @@ from flask_babel import gettext as _
 
 from core.db import session
 from core.errors import CRMError, ValidationError
+from core.filenames import sanitise_filename
 from core.importexport import mapping as mappings
 from core.importexport.formats import hook_readers
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ImportBatch
 from core.importexport.readers import DEFAULT_MAX_ROWS, FileRejected, Sheet, open_sheet
 from core.importexport.service import Importer, Options, Summary, check_options, default_match, mark_finished
+from core.instance_files import private_dir
 from core.runtime import runtime
 from core.security.fields import hidden_fields
 from core.security.permissions import require_right
@@ -38,9 +40,7 @@ opened_sheets: "weakref.WeakKeyDictionary[ImportBatch, Sheet]" = weakref.WeakKey
 
 
 def upload_dir() -> Path:
-    path = Path(runtime().settings.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(runtime().settings.instance_path) / "imports")
 
 
 def store_upload(source, file_name: str) -> Path:
@@ -112,7 +112,7 @@ def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatc
         close(sheet)
         path.unlink(missing_ok=True)
         raise
-    batch = ImportBatch(entity=entity.name, user_id=user.id, status=QUEUED, file_name=file_name[:255],
+    batch = ImportBatch(entity=entity.name, user_id=user.id, status=QUEUED, file_name=sanitise_filename(file_name)[:255],
                         file_path=str(path), total=sheet.total,
                         options={"mapping": options.mapping, "on_duplicate": options.on_duplicate,
                                  "match": options.match, "silent": options.silent,

@@ -21,13 +21,13 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from core.security.models import User
+    """The active user whose server-side session the cookie names (:mod:`core.security.sessions`)."""
+    from core.security.sessions import logged_in_user
 
     try:
-        user = session().get(User, int(user_id))
+        return logged_in_user(int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.active else None
 
 
 def user_from_token(header: str | None):
@@ -73,17 +73,25 @@ def touch_token(engine, token_id: int, when: dt.datetime) -> None:
 
 
 def current_user_or_none():
-    """The user of this request (token or session), or None outside requests / when anonymous."""
+    """The user of this request, or None outside requests / when anonymous.
+
+    A request that sends ``Authorization: Bearer ...`` is authenticated by that token alone: the
+    session cookie is ignored, so a made-up bearer header (which skips the CSRF check) opens nothing.
+    """
     if not has_request_context():
         return g.get("crm_user") if g else None
     if "crm_user" in g:
         return g.crm_user
-    user = user_from_token(request.headers.get("Authorization"))
-    g.crm_token_auth = user is not None
-    if user is None and current_user and current_user.is_authenticated:
-        user = current_user._get_current_object()
+    if is_bearer_request():
+        user = user_from_token(request.headers.get("Authorization"))
+    else:
+        user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
     g.crm_user = user
     return user
+
+
+def is_bearer_request() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def require_api_login():

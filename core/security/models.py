@@ -146,3 +146,14 @@ class ApiToken(Base):
         token = cls.PREFIX + secrets.token_urlsafe(32)
         session.add(cls(user_id=user.id, token_hash=cls.hash(token), name=name))
         return token
+
+
+class UserSession(Base):
+    """One browser login.  The signed session cookie names it; deleting the row ends that login on the
+    server (see :mod:`core.security.sessions`), so a copied cookie stops working at logout."""
+
+    __tablename__ = "core_user_sessions"
+
+    id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256 of the cookie's id
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

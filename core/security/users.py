@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
+from core.security import sessions
 from core.security.models import Role, User
+from core.security.passwords import password_problem
 from core.security.rights import clear_cache
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 8
 EDITABLE = {"email", "name", "password", "role_id", "is_admin", "active", "language"}
 
 
@@ -90,6 +91,7 @@ def deactivate_user(user: User, acting) -> User:
     if user.id == acting.id:
         raise Conflict(_("You cannot deactivate yourself."))
     user.active = False
+    sessions.end_all(user)
     session().flush()
     return user
 
@@ -106,9 +108,11 @@ def apply_user_fields(user: User, data: dict, errors: dict) -> None:
             errors["email"] = _("Already used by %(title)s.", title=email)
     if "name" in data and "name" not in errors and (not isinstance(data["name"], str) or not data["name"].strip()):
         errors["name"] = _("Required.")
-    if "password" in data and "password" not in errors and (
-            not isinstance(data["password"], str) or len(data["password"]) < MIN_PASSWORD):
-        errors["password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
+    if "password" in data and "password" not in errors:
+        email = data["email"] if isinstance(data.get("email"), str) else user.email
+        problem = password_problem(data["password"], email)
+        if problem:
+            errors["password"] = problem
     if "role_id" in data and data["role_id"] is not None and (
             not isinstance(data["role_id"], int) or session().get(Role, data["role_id"]) is None):
         errors["role_id"] = _("No such role.")
@@ -128,3 +132,5 @@ def apply_user_fields(user: User, data: dict, errors: dict) -> None:
     for name in ("role_id", "is_admin", "active", "language"):
         if name in data:
             setattr(user, name, data[name])
+    if user.id is not None and ("password" in data or data.get("active") is False):
+        sessions.end_all(user)  # an administrator reset the password or deactivated: log them out

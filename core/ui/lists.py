@@ -21,10 +21,10 @@ from core.errors import BadRequest, CRMError, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
+from core.security.redirects import local_target
 from core.ui import ui
 from core.ui.filters import filter_specs
 from core.ui.models import ListPreference, SavedFilter
-from core.ui.shell import local_target
 
 PAGE_SIZES = (10, 20, 30, 50)
 UI_ONLY = {"saved"}

@@ -27,13 +27,6 @@ class MenuItem:
     key: str = ""
 
 
-def local_target(target: str | None, fallback: str) -> str:
-    """``target`` when it is a path on this site (``/...``), else ``fallback``: no open redirects."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
-
-
 def visible_entities(user) -> list:
     """The entities ``user`` may view, in plugin load order."""
     return [e for e in runtime().registry.entities.values() if can(user, e, "view")]

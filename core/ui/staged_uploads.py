@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.errors import NotFound
 from core.importexport import runs
+from core.instance_files import private_dir
 
 MAX_AGE = 24 * 3600
 SALT = "plugcrm-import-upload"
@@ -31,9 +32,7 @@ class StagedUpload:
 
 
 def staged_dir() -> Path:
-    path = runs.upload_dir() / "staged"
-    path.mkdir(exist_ok=True)
-    return path
+    return private_dir(runs.upload_dir() / "staged")
 
 
 def serializer() -> URLSafeTimedSerializer:

@@ -8,12 +8,12 @@ from flask_login import login_user, logout_user
 from core.db import session
 from core.errors import CRMError, ValidationError
 from core.i18n import LANGUAGES
+from core.security import sessions
 from core.security.auth import current_user_or_none
+from core.security.passwords import password_problem
+from core.security.redirects import local_target
 from core.ui import ui
-from core.ui.shell import local_target
 from core.ui.widgets import workbench_widgets
-
-MIN_PASSWORD = 8
 
 
 @ui.get("/")
@@ -40,8 +40,9 @@ def login():
             session().rollback()
             return render_template("login.html", error=exc.message, email=email), exc.status
         if user is not None:
-            session().commit()
             login_user(user)
+            sessions.start(user)
+            session().commit()
             return redirect(local_target(request.args.get("next"), url_for("ui.home")))
         session().commit()
         error, status = _("Wrong email or password."), 401
@@ -51,7 +52,19 @@ def login():
 
 @ui.post("/logout")
 def logout():
+    sessions.end_current()
+    session().commit()
     logout_user()
+    return redirect(url_for("ui.login"))
+
+
+@ui.post("/logout/everywhere")
+def logout_everywhere():
+    """End every browser session of this user (other devices, a cookie someone copied), this one too."""
+    sessions.end_all(current_user_or_none())
+    session().commit()
+    logout_user()
+    flash(_("You were logged out on every device."), "success")
     return redirect(url_for("ui.login"))
 
 
@@ -76,12 +89,14 @@ def change_password():
         new = request.form.get("new_password") or ""
         if not user.check_password(current):
             errors["current_password"] = _("The current password is wrong.")
-        if len(new) < MIN_PASSWORD:
-            errors["new_password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
+        problem = password_problem(new, user.email)
+        if problem:
+            errors["new_password"] = problem
         elif new != request.form.get("confirm_password"):
             errors["confirm_password"] = _("The two passwords differ.")
         if not errors:
             user.set_password(new)
+            sessions.end_all(user, keep_current=True)
             session().commit()
             flash(_("Your password was changed."), "success")
             return redirect(url_for("ui.home"))

@@ -9,7 +9,8 @@ from core.entities.display import display_values
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 
-pages = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates")
+pages = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates",
+                  static_folder="static")
 
 
 @pages.get("/visit-logs/<int:visit_id>/print")

@@ -20,6 +20,16 @@ from core.errors import NotFound, ValidationError
 
 ENV = SandboxedEnvironment(autoescape=True)
 ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}
+# What a document's inline styles may set: text and table looks only.  Nothing that moves a box
+# out of the flow over the page (position, float, negative margins, transform, z-index) or loads
+# anything (background, list-style-image, content, cursor, border-image: all take url(...)).
+ALLOWED_STYLE_PROPERTIES = {
+    "color", "background-color", "font-family", "font-size", "font-style", "font-weight", "text-align",
+    "text-decoration", "text-indent", "vertical-align", "line-height", "letter-spacing", "white-space",
+    "width", "min-width", "max-width", "height", "min-height", "padding", "padding-top", "padding-right",
+    "padding-bottom", "padding-left", "border", "border-top", "border-right", "border-bottom", "border-left",
+    "border-color", "border-style", "border-width", "border-collapse", "border-spacing",
+}
 
 
 def check_template(values: dict) -> None:
@@ -44,7 +54,8 @@ def before_save(values: dict, old: dict | None, user) -> None:
 
 
 def clean(html: str) -> str:
-    return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
+    return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+                     link_rel="noopener noreferrer")
 
 
 def render(visit: dict, user) -> str:

@@ -75,8 +75,30 @@ def test_print_page(crm_app, crm_api):
     page = crm_api.get(f"/customers/visit-logs/{visit['id']}/print")
     assert page.status_code == 200, page.data[:500]
     html = page.data.decode()
-    assert "상 담 일 지" in html and "재근상사" in html and "window.print()" in html and visit["number"] in html
+    assert "상 담 일 지" in html and "재근상사" in html and "data-print" in html and visit["number"] in html
+    assert "js/print.js" in html and "visit_log_print.css" in html
+    assert crm_api.get("/customers/static/visit_log_print.css").status_code == 200
     assert crm_api.get("/customers/visit-logs/999/print").status_code == 404
     _uid, other = rep(crm_app, "other@example.com")
     assert other.get(f"/customers/visit-logs/{visit['id']}/print").status_code == 404
     assert crm_app.test_client().get(f"/customers/visit-logs/{visit['id']}/print").status_code in (302, 401)
+
+
+def test_inline_styles_keep_only_text_and_table_properties(crm_api):
+    """Finding 11: no full-page overlays, no url(...) beacons from a visit log's HTML."""
+    firm = account(crm_api, "해동통신")
+    overlay = ('<div style="position:fixed; top:0; left:0; width:100%; height:100%; z-index:9999; '
+               'background:url(https://evil.example/beacon.png); color:red">가짜 로그인</div>'
+               '<p style="text-align:center; background-image:url(//evil.example/b.gif); margin:-500px; '
+               'float:left; transform:scale(9); font-weight:bold">상담</p>'
+               '<ul style="list-style-image:url(https://evil.example/li.png); cursor:url(https://evil.example/c), auto; '
+               'content:url(https://evil.example/x)"><li>항목</li></ul>')
+    visit = create(crm_api, "visit_logs", account_id=firm["id"], visit_date="2026-03-02", purpose="상담",
+                   document=overlay)
+    doc = visit["document"]
+    for refused in ("position", "z-index", "url(", "evil.example", "margin", "float", "transform", "background",
+                    "list-style", "cursor", "content"):
+        assert refused not in doc, refused
+    assert "color:red" in doc and "text-align:center" in doc and "font-weight:bold" in doc
+    assert "width:100%" in doc  # harmless without a position
+

@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core import secret_values
+from core import egress, secret_values
 from core.entities.records import to_json
 from plugins.workflows.tasks.base import TaskError, TaskType
 
@@ -45,6 +44,12 @@ class Webhook(TaskType):
         url = config.get("url")
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")) or len(url) > 1000:
             raise TaskError("url", _("Give an http:// or https:// address."))
+        try:
+            refused = egress.refused_reason(urlsplit(url).hostname or "")
+        except ValueError:  # a malformed host or port
+            raise TaskError("url", _("Give an http:// or https:// address.")) from None
+        if refused:
+            raise TaskError("url", refused)
         secret = config.get("secret")  # a sealed one was checked when it was given
         if not secret_values.is_sealed(secret) and (not isinstance(secret, str) or len(secret) < 16):
             raise TaskError("secret", _("Give a shared secret of at least 16 characters."))
@@ -81,11 +86,9 @@ def webhook_job(payload: dict, ctx) -> None:
     except secret_values.SecretUnreadable as exc:
         raise PermanentJobError(exc.message) from None
     body = json.dumps(payload["body"], ensure_ascii=False, sort_keys=True).encode()
-    request = urllib.request.Request(payload["url"], data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, body),
-        "User-Agent": "plugcrm-workflows"})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        raise RuntimeError(f"webhook answered HTTP {exc.code}") from None
+    headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, body),
+               "User-Agent": "plugcrm-workflows"}
+    try:  # core.egress: no private or metadata addresses, no redirects, one error text for every network failure
+        egress.post(payload["url"], body, headers, TIMEOUT_SECONDS)
+    except egress.EgressRefused as exc:
+        raise PermanentJobError(str(exc)) from None

@@ -6,11 +6,13 @@ import pytest
 from core.testing import ApiClient, make_user
 
 PLUGINS = ["customers", "workflows"]
+# The test receivers listen on loopback, which webhooks may call only when allowed (core.egress).
+LOOPBACK = {"outbound_allow": ["127.0.0.0/8"]}
 
 
 @pytest.fixture
 def app(crm_app_factory):
-    return crm_app_factory(plugins=PLUGINS)
+    return crm_app_factory(plugins=PLUGINS, **LOOPBACK)
 
 
 @pytest.fixture

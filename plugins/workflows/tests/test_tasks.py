@@ -11,7 +11,7 @@ import pytest
 
 from core.jobs.worker import run_pending
 from core.testing import ApiClient, make_user
-from plugins.workflows.tests.conftest import PLUGINS, account, runs_of, workflow
+from plugins.workflows.tests.conftest import LOOPBACK, PLUGINS, account, runs_of, workflow
 from plugins.workflows.tests.webhook_server import WebhookReceiver
 
 SECRET = "k3y-for-signing-webhooks"
@@ -19,7 +19,7 @@ SECRET = "k3y-for-signing-webhooks"
 
 @pytest.fixture
 def mail_app(crm_app_factory, smtp_server, crm_clock):
-    return crm_app_factory(plugins=PLUGINS, smtp=smtp_server.settings())
+    return crm_app_factory(plugins=PLUGINS, smtp=smtp_server.settings(), **LOOPBACK)
 
 
 @pytest.fixture
@@ -226,7 +226,7 @@ def test_webhook_secret_unreadable_after_a_key_change_ends_the_job_with_a_clear_
     with WebhookReceiver() as receiver:
         workflow(api, trigger={"type": "create"}, tasks=[{"type": "webhook", "url": receiver.url, "secret": SECRET}])
         account(api, name="해동통신")
-        moved = crm_app_factory(plugins=PLUGINS, secret_key="a-new-secret-key", language="ko")
+        moved = crm_app_factory(plugins=PLUGINS, secret_key="a-new-secret-key", language="ko", **LOOPBACK)
         assert run_pending(moved) == 1
     assert receiver.calls == []  # never signed with a wrong secret
     with moved.app_context():

@@ -10,11 +10,17 @@ class WebhookReceiver:
     def __init__(self):
         self.calls: list[dict] = []
         self.fail_next = 0
+        self.redirect_to = None  # answer 307 to this address instead of accepting
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.redirect_to:
+                    self.send_response(307)
+                    self.send_header("Location", receiver.redirect_to)
+                    self.end_headers()
+                    return
                 if receiver.fail_next:
                     receiver.fail_next -= 1
                     self.send_response(503)

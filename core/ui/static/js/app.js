@@ -38,6 +38,9 @@
   $$("dialog [data-close]").forEach(btn => btn.addEventListener("click", () => btn.closest("dialog").close()));
   $$("select[data-navigate]").forEach(sel => sel.addEventListener("change", () => { if (sel.value) location.href = sel.value; }));
   $$("select[data-autosubmit]").forEach(sel => sel.addEventListener("change", () => sel.form.submit()));
+  $$("[data-history-back]").forEach(link => link.addEventListener("click", e => {
+    if (history.length > 1) { e.preventDefault(); history.back(); }
+  }));
 
   /* buttons that call the JSON API (e.g. retry a dead job), then reload the page */
   $$("[data-api-post]").forEach(btn => btn.addEventListener("click", async () => {
