@@ -14,6 +14,7 @@ from core.entities.registry import EntityRegistry
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
+from core.request_guard import refuse_bad_input, refuse_huge_path_ids
 from core.runtime import Runtime
 
 log = logging.getLogger("plugcrm")
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     from core.security.auth import log_token_failure, require_api_login
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
+    app.url_value_preprocessor(refuse_huge_path_ids)
+    app.before_request(refuse_bad_input)
     app.after_request(log_token_failure)
     return app
 

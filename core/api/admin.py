@@ -10,6 +10,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from core.api import api
+from core.api.paging import int_param
 from core.api.records import body
 from core.db import session
 from core.errors import ValidationError
@@ -129,8 +130,9 @@ def list_users():
         return jsonify({"data": [users.colleague_json(u) for u in session().scalars(stmt.where(User.active))]})
     if request.args.get("active") in ("true", "1", "false", "0"):
         stmt = stmt.where(User.active.is_(request.args["active"] in ("true", "1")))
-    if (request.args.get("role_id") or "").isdigit():
-        stmt = stmt.where(User.role_id == int(request.args["role_id"]))
+    role_id = int_param(request.args, "role_id", minimum=1)
+    if role_id is not None:
+        stmt = stmt.where(User.role_id == role_id)
     if request.args.get("q"):
         pattern = f"%{request.args['q'].strip().lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))

@@ -18,6 +18,8 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from core.api import api
+from core.api.paging import int_param
+from core.bounds import MAX_PAGE
 from core.db import session
 from core.errors import BadRequest, NotFound
 from core.importexport import export, export_files, mapping as mappings, runs, undo
@@ -75,7 +77,7 @@ def preview_import(entity_name):
     """Headers, the mapping that would be used, importable fields and the first rows validated."""
     entity = entity_or_404(entity_name)
     storage = upload()
-    limit = min(int(request.args.get("rows", 10) or 10), 100)
+    limit = int_param(request.args, "rows", 10, 1, 100)
     sheet, options, summary = runs.dry_run(entity, current_user_or_none(), storage.stream, storage.filename,
                                            import_options(), limit=limit)
     return jsonify({"headers": sheet.headers, "mapping": options.mapping, "format": sheet.format,
@@ -160,7 +162,7 @@ def get_import(import_id):
 def import_errors(import_id):
     """Rejected rows: row number and ``{column: reason}``, 100 per page."""
     batch = batch_or_404(import_id)
-    page = max(int(request.args.get("page", 1) or 1), 1)
+    page = int_param(request.args, "page", 1, 1, MAX_PAGE)
     return jsonify({"data": rejected_rows(batch, 100, (page - 1) * 100),
                     "meta": {"page": page, "per_page": 100, "total": batch.rejected}})
 

@@ -18,7 +18,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.entities.fields import FIELD_TYPES, Field, FieldValueError
+from core.bounds import check_year
+from core.entities.fields import FIELD_TYPES, Field, FieldValueError, within_bounds
 from core.errors import ValidationError
 from core.money import round_money
 from plugins.opportunities.models import RevenueMonth
@@ -126,9 +127,10 @@ def parse_installments(raw) -> list[tuple[dt.date, Decimal]]:
 def parse_month(raw) -> dt.date:
     text = str(raw or "").strip().replace("/", "-").replace(".", "-")
     try:
-        return dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
+        month = dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
     except ValueError:
         raise FieldValueError(_("Not a valid month (YYYY-MM).")) from None
+    return within_bounds(check_year, month)
 
 
 def check_installments(installments: list[tuple[dt.date, Decimal]], amount: Decimal | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
+from core.api.paging import int_arg
 from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
@@ -70,11 +71,10 @@ def product_price(product_id):
     user = current_user_or_none()
     require_right(user, ent, "view")
     records.get(ent, product_id, user)
-    raw = request.args.get("price_list")
-    try:
-        price_list_id = int(raw) if raw else None
-    except ValueError:
-        raise ValidationError(_("Some fields are not valid."), {"price_list": _("Not a valid record id.")}) from None
+    errors: dict = {}
+    price_list_id = int_arg(request.args, "price_list", errors, minimum=1)
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), {"price_list": _("Not a valid record id.")})
     price = services.price_for(product_id, price_list_id)
     return jsonify({"product_id": product_id, "price_list_id": price_list_id,
                     "price": None if price is None else str(price)})

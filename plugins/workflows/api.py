@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
+from core.api.paging import int_param
 from core.db import session
 from core.entities import records
 from core.errors import BadRequest, Forbidden
@@ -153,7 +154,4 @@ def meta():
 
 
 def limit() -> int:
-    try:
-        return max(1, min(int(request.args.get("limit", 50)), MAX_RUNS))
-    except ValueError:
-        raise BadRequest(_("Invalid list parameters."), {"limit": _("Must be a whole number.")}) from None
+    return int_param(request.args, "limit", 50, 1, MAX_RUNS)
