@@ -10,6 +10,7 @@ from core.api.notes import context
 from core.security.users import names_of
 from core.db import session
 from core.errors import NotFound
+from core.api.contract import operation
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments")
@@ -21,6 +22,7 @@ def list_attachments(entity_name, record_id):
 
 
 @api.post("/<entity_name>/<int:record_id>/attachments")
+@operation("Upload a file (multipart, field file)", upload="file", status=201)
 def upload_attachment(entity_name, record_id):
     """Multipart upload, field ``file``."""
     entity, user = context(entity_name)
@@ -32,6 +34,7 @@ def upload_attachment(entity_name, record_id):
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+@operation("Download a file (always as an attachment)", binary=True)
 def download_attachment(entity_name, record_id, attachment_id):
     entity, user = context(entity_name)
     att = attachments.get_attachment(entity, record_id, attachment_id, user)

@@ -29,6 +29,8 @@ from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
+from core.api.contract import operation
+from core.api.schemas import ListArgs, PageArgs, PreviewArgs
 
 EXPORT_INLINE_MAX = 5000
 TRUE = ("1", "true", "yes", "on")
@@ -73,6 +75,7 @@ def importexport_formats():
 
 
 @api.post("/imports/<entity_name>/preview")
+@operation(query=PreviewArgs, upload="file")
 def preview_import(entity_name):
     """Headers, the mapping that would be used, importable fields and the first rows validated."""
     entity = entity_or_404(entity_name)
@@ -106,6 +109,7 @@ def start_import_batch(entity, user, source, file_name: str, options: dict) -> I
 
 
 @api.post("/imports/<entity_name>")
+@operation(upload="file", status=201)
 def start_import(entity_name):
     """Import a file: small files at once (201), large ones as a job (202); ``dry_run=1`` only validates."""
     entity = entity_or_404(entity_name)
@@ -159,6 +163,7 @@ def get_import(import_id):
 
 
 @api.get("/imports/<int:import_id>/errors")
+@operation(query=PageArgs)
 def import_errors(import_id):
     """Rejected rows: row number and ``{column: reason}``, 100 per page."""
     batch = batch_or_404(import_id)
@@ -176,6 +181,7 @@ def rejected_rows(batch: ImportBatch, limit: int, offset: int = 0) -> list[dict]
 
 
 @api.get("/imports/<int:import_id>/errors.xlsx")
+@operation(binary=True)
 def import_errors_workbook(import_id):
     """The rejected rows as they were, plus an error column: fix them and import this file again."""
     from openpyxl import Workbook
@@ -246,6 +252,7 @@ def delete_mapping(entity_name, name):
 # --- export ---------------------------------------------------------------------
 
 @api.route("/exports/<entity_name>", methods=["GET", "POST"])
+@operation(query=ListArgs, binary=True)
 def export_records(entity_name):
     """Export ``scope=selected&ids=..`` / ``scope=page`` / ``scope=all`` with list filters and sort.
 
@@ -289,6 +296,7 @@ def get_export(export_id):
 
 
 @api.get("/exports/<int:export_id>/file")
+@operation("Download a finished export", binary=True)
 def download_export(export_id):
     row = export_or_404(export_id)
     if row.status != DONE or not row.file_path or not os.path.exists(row.file_path):

@@ -11,9 +11,12 @@ from core.api.paging import page_args, page_json, raise_if
 from core.db import session
 from core.errors import NotFound
 from core.jobs import STATUSES, Job, retry
+from core.api.contract import operation
+from core.api.schemas import JobArgs
 
 
 @api.get("/jobs")
+@operation(query=JobArgs)
 def list_jobs():
     """Filters: ``status`` (queued, running, done, failed, dead; comma-separated), ``type``; paging, newest first."""
     admin()

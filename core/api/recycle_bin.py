@@ -13,9 +13,12 @@ from core.errors import ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin
+from core.api.contract import operation
+from core.api.schemas import PageArgs
 
 
 @api.get("/recycle-bin")
+@operation(query=PageArgs)
 def list_recycle_bin():
     """Deleted records the user may see, newest first; ``entity=`` (repeatable) narrows."""
     errors: dict = {}

@@ -14,6 +14,8 @@ from core.errors import BadRequest, Forbidden
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
+from core.api.contract import operation
+from core.api.schemas import ListArgs
 
 api = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 
@@ -64,6 +66,7 @@ def put_code_format():
 
 
 @api.get("/contacts.vcf")
+@operation(query=ListArgs, binary=True)
 def export_vcards():
     """The contacts the list call would return (same filters and search), as one .vcf file."""
     from plugins.customers.entities import contacts
@@ -84,6 +87,7 @@ def export_vcards():
 
 
 @api.post("/contacts/vcf")
+@operation(upload="file", status=201)
 def import_vcards():
     """Create the contacts of an uploaded .vcf (multipart ``file`` or a text/vcard body); all or nothing."""
     from plugins.customers.entities import contacts

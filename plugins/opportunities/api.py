@@ -10,6 +10,8 @@ from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.opportunities import reports, services, stages
 from plugins.opportunities.models import RevenueMonth, StageChange
+from core.api.contract import operation
+from plugins.opportunities.schemas import ReportArgs
 
 api = Blueprint("opportunities_api", __name__, url_prefix="/api/v1/opportunities")
 
@@ -90,6 +92,7 @@ REPORTS = {"funnel": reports.funnel, "forecast": reports.forecast, "breakdown": 
 
 
 @api.get("/reports/<name>")
+@operation("A report: funnel, forecast, breakdown, stuck, won-lost (list filters apply)", query=ReportArgs)
 def report(name):
     from core.errors import NotFound
     from flask_babel import gettext as _

@@ -12,11 +12,13 @@ from core.errors import NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.products import images, services
+from core.api.contract import operation
 
 api = Blueprint("products_api", __name__, url_prefix="/api/v1/products")
 
 
 @api.post("/<int:product_id>/image")
+@operation("Upload the product picture (multipart, field image)", upload="image")
 def upload_image(product_id):
     ent = services.entity("products")
     user = current_user_or_none()
@@ -34,6 +36,7 @@ def upload_image(product_id):
 
 @api.get("/<int:product_id>/image")
 @api.get("/<int:product_id>/thumbnail")
+@operation("The product picture", binary=True)
 def get_image(product_id):
     ent = services.entity("products")
     user = current_user_or_none()
