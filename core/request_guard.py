@@ -25,7 +25,7 @@ def refuse_huge_path_ids(endpoint, values) -> None:
 def refuse_bad_input() -> None:
     """``before_request``: NUL characters anywhere, JSON nested too deeply."""
     fields = {key: _("Must not contain NUL characters.") for source in (request.args, request.form)
-              for key, value in source.items(multi=True) if "\x00" in key or "\x00" in value}
+              for key, value in source.items(multi=True) if "\x00" in f"{key}{value or ''}"}
     if request.is_json and request.content_length != 0:
         fields.update(json_nul_fields(request.get_json(silent=True)))
     if fields:
