@@ -5,15 +5,16 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from core import attachments
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.notes import context
-from core.security.users import names_of
 from core.db import session
 from core.errors import NotFound
-from core.api.contract import operation
+from core.security.users import names_of
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments")
+@operation("Files on the record", response=schemas.listing(schemas.Attachment))
 def list_attachments(entity_name, record_id):
     entity, user = context(entity_name)
     rows = attachments.list_attachments(entity, record_id, user)
@@ -50,6 +51,7 @@ def download_attachment(entity_name, record_id, attachment_id):
 
 
 @api.delete("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+@operation("Delete a file you uploaded")
 def delete_attachment(entity_name, record_id, attachment_id):
     entity, user = context(entity_name)
     attachments.delete_attachment(entity, record_id, attachment_id, user)

@@ -17,20 +17,19 @@ import sqlalchemy as sa
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.paging import int_param
 from core.bounds import MAX_PAGE
 from core.db import session
 from core.errors import BadRequest, NotFound
 from core.importexport import export, export_files, mapping as mappings, runs, undo
 from core.importexport.formats import export_formats, import_formats
-from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, ImportRow
+from core.importexport.models import DONE, ExportFile, ImportBatch, ImportRow, REJECTED
 from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
-from core.api.contract import operation
-from core.api.schemas import ListArgs, PageArgs, PreviewArgs
 
 EXPORT_INLINE_MAX = 5000
 TRUE = ("1", "true", "yes", "on")
@@ -70,12 +69,13 @@ def field_json(entity, f) -> dict:
 
 
 @api.get("/imports/formats")
+@operation("Import and export formats", response=schemas.JSON_OBJECT)
 def importexport_formats():
     return jsonify({"import": import_formats(), "export": export_formats()})
 
 
 @api.post("/imports/<entity_name>/preview")
-@operation(query=PreviewArgs, upload="file")
+@operation(query=schemas.PreviewArgs, upload="file")
 def preview_import(entity_name):
     """Headers, the mapping that would be used, importable fields and the first rows validated."""
     entity = entity_or_404(entity_name)
@@ -141,6 +141,7 @@ def batch_or_404(import_id: int) -> ImportBatch:
 
 
 @api.get("/imports")
+@operation("Your imports (every import for administrators), newest first", response=schemas.listing(schemas.ImportBatch))
 def list_imports():
     """The user's imports (all imports for administrators), newest first; ``entity=`` filters."""
     batches = import_history(current_user_or_none(), request.args.get("entity") or None)
@@ -158,12 +159,13 @@ def import_history(user, entity_name: str | None = None, limit: int = 100) -> li
 
 
 @api.get("/imports/<int:import_id>")
+@operation("One import and its progress", response=schemas.ImportBatch)
 def get_import(import_id):
     return jsonify(batch_json(batch_or_404(import_id)))
 
 
 @api.get("/imports/<int:import_id>/errors")
-@operation(query=PageArgs)
+@operation(query=schemas.PageArgs, response=schemas.paged(schemas.JSON_OBJECT))
 def import_errors(import_id):
     """Rejected rows: row number and ``{column: reason}``, 100 per page."""
     batch = batch_or_404(import_id)
@@ -207,6 +209,7 @@ def import_errors_workbook(import_id):
 
 
 @api.post("/imports/<int:import_id>/undo")
+@operation(response=schemas.JSON_OBJECT)
 def undo_import(import_id):
     """Delete the records the import created and restore the fields it overwrote."""
     batch = batch_or_404(import_id)
@@ -218,6 +221,7 @@ def undo_import(import_id):
 # --- saved mappings ------------------------------------------------------------
 
 @api.get("/imports/<entity_name>/mappings")
+@operation("Saved column mappings", response=schemas.listing(schemas.Mapping))
 def list_mappings(entity_name):
     entity = entity_or_404(entity_name)
     require_right(current_user_or_none(), entity, "import")
@@ -225,6 +229,7 @@ def list_mappings(entity_name):
 
 
 @api.post("/imports/<entity_name>/mappings")
+@operation(body=schemas.MappingInput, response=schemas.Mapping, status=201)
 def save_mapping(entity_name):
     """Save (or replace) ``{"name": ..., "mapping": {column: field}}``."""
     entity = entity_or_404(entity_name)
@@ -241,6 +246,7 @@ def save_mapping(entity_name):
 
 
 @api.delete("/imports/<entity_name>/mappings/<name>")
+@operation("Delete a saved mapping")
 def delete_mapping(entity_name, name):
     entity = entity_or_404(entity_name)
     require_right(current_user_or_none(), entity, "import")
@@ -252,7 +258,7 @@ def delete_mapping(entity_name, name):
 # --- export ---------------------------------------------------------------------
 
 @api.route("/exports/<entity_name>", methods=["GET", "POST"])
-@operation(query=ListArgs, binary=True)
+@operation(query=schemas.ListArgs, binary=True)
 def export_records(entity_name):
     """Export ``scope=selected&ids=..`` / ``scope=page`` / ``scope=all`` with list filters and sort.
 
@@ -291,6 +297,7 @@ def export_or_404(export_id: int) -> ExportFile:
 
 
 @api.get("/exports/<int:export_id>")
+@operation("One export and its progress", response=schemas.Export)
 def get_export(export_id):
     return jsonify(export_files.export_json(export_or_404(export_id)))
 

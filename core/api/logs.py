@@ -7,13 +7,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from core.api import api
+from core.api import api, schemas
 from core.api.admin import admin
+from core.api.contract import operation
 from core.api.paging import bool_arg, datetime_arg, int_arg, page_args, page_json, raise_if
 from core.audit import AuditEntry, LoginEvent, entry_json, login_json
 from core.db import session
-from core.api.contract import operation
-from core.api.schemas import AuditArgs, LoginLogArgs
 
 
 def paged(stmt, model, to_json, page: int, per_page: int):
@@ -32,7 +31,7 @@ def time_filters(stmt, column, errors: dict):
 
 
 @api.get("/audit")
-@operation(query=AuditArgs)
+@operation(query=schemas.AuditArgs, response=schemas.paged(schemas.AuditEntry))
 def audit_log():
     """Filters: ``entity``, ``record_id``, ``user_id``, ``action``, ``since``, ``until``; paging."""
     admin()
@@ -52,7 +51,7 @@ def audit_log():
 
 
 @api.get("/login-log")
-@operation(query=LoginLogArgs)
+@operation(query=schemas.LoginLogArgs, response=schemas.paged(schemas.LoginEvent))
 def login_log():
     """Filters: ``email``, ``user_id``, ``ip``, ``success``, ``method``, ``since``, ``until``; paging."""
     admin()

@@ -107,6 +107,12 @@ def build_operation(view, method: str, params: list[dict], entity_name: str | No
     return out
 
 
+def schema_name(schema) -> str:
+    """Component name of a marshmallow schema; a ``partial=True`` instance (PATCH bodies) gets its own."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__ + ("Patch" if not isinstance(schema, type) and schema.partial else "")
+
+
 def api_rules(app):
     return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(PREFIX + "/")]
 
@@ -131,7 +137,7 @@ def add_paths(spec: APISpec, app) -> None:
 
 def openapi_document() -> dict:
     spec = APISpec(title="plugcrm API", version=__version__, openapi_version="3.1.0",
-                   plugins=[MarshmallowPlugin()], servers=[{"url": "/"}],
+                   plugins=[MarshmallowPlugin(schema_name_resolver=schema_name)], servers=[{"url": "/"}],
                    security=[{"bearer": []}])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", component={"type": "object", "required": ["error"], "properties": {

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from core import attachments, notes
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.entities import records
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -19,6 +20,7 @@ def visible_entity(entity_name: str, record_id: int):
 
 
 @api.get("/<entity_name>/<int:record_id>/counts")
+@operation(response=schemas.Counts)
 def record_counts(entity_name, record_id):
     """Numbers for the record page's tabs: notes and attachments."""
     entity, _user = visible_entity(entity_name, record_id)

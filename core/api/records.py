@@ -4,15 +4,14 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
 from core.api.contract import ENTITY, ENTITY_INPUT, ENTITY_PAGE, operation
-from core.api.schemas import ListArgs
 from core.audit import history
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
-from core.entities.record_json import rows_to_json
 from core.entities.query import apply_params, fetch_page, hidden_fields, parse_list_args, visible_select
+from core.entities.record_json import rows_to_json
 from core.errors import BadRequest
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -70,7 +69,7 @@ def refuse_hidden_params(params, hidden: set[str]) -> None:
 
 
 @api.get("/<entity_name>")
-@operation("List records (filters: field=value, field__op=value)", query=ListArgs, response=ENTITY_PAGE)
+@operation("List records (filters: field=value, field__op=value)", query=schemas.ListArgs, response=ENTITY_PAGE)
 def list_records(entity_name):
     entity = entity_or_404(entity_name)
     return jsonify(list_page(entity, current_user_or_none(), request.args))
@@ -124,6 +123,7 @@ def restore_record(entity_name, record_id):
 
 
 @api.get("/<entity_name>/<int:record_id>/history")
+@operation("Audit history of a record (who, when, old -> new)", response=schemas.listing(schemas.JSON_OBJECT))
 def record_history(entity_name, record_id):
     entity = entity_or_404(entity_name)
     records.get(entity, record_id, current_user_or_none(), include_deleted=True)

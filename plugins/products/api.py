@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
+from core.api import schemas
+from core.api.contract import operation
 from core.api.paging import int_arg
 from core.db import session
 from core.entities import records
@@ -12,7 +14,7 @@ from core.errors import NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.products import images, services
-from core.api.contract import operation
+from plugins.products.schemas import PriceArgs
 
 api = Blueprint("products_api", __name__, url_prefix="/api/v1/products")
 
@@ -51,6 +53,7 @@ def get_image(product_id):
 
 
 @api.get("/categories/tree")
+@operation("Categories nested as {id, name, path, children}", response=schemas.listing(schemas.JSON_OBJECT))
 def category_tree():
     """Categories nested as ``{id, name, path, children: [...]}``, ordered by name."""
     ent = services.entity("product_categories")
@@ -68,6 +71,7 @@ def category_tree():
 
 
 @api.get("/<int:product_id>/price")
+@operation(query=PriceArgs, response=schemas.JSON_OBJECT)
 def product_price(product_id):
     """The price to offer: ``?price_list=<id>`` picks a named price, else the list price."""
     ent = services.entity("products")
