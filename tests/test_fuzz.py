@@ -10,7 +10,8 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from hypothesis import HealthCheck, Phase, given, settings, strategies
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from core.plugins import discover
@@ -55,8 +56,9 @@ def operations(app):
 
 
 def fuzz(operation, token: str) -> None:
-    """``EXAMPLES`` generated requests to one operation; the first failing check raises."""
-    @given(case=operation.as_strategy())
+    """``EXAMPLES`` generated requests to one operation, valid and invalid; the first failing check raises."""
+    @given(case=strategies.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                                  operation.as_strategy(GenerationMode.NEGATIVE)))
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     def run(case):
