@@ -16,14 +16,14 @@ class Operation:
     query: object = None
     body: object = None
     response: object = None
-    status: int = 200
+    status: int | None = None  # 200, or 204 for a DELETE without a response
     upload: str | None = None  # multipart/form-data with this file field
     binary: bool = False  # the answer is a file, not JSON
 
 
-def operation(summary: str | None = None, *, query=None, body=None, response=None, status: int = 200,
+def operation(summary: str | None = None, *, query=None, body=None, response=None, status: int | None = None,
               upload: str | None = None, binary: bool = False):
-    """Declare a route's contract for the OpenAPI document (see the module docstring)."""
+    """Declare a route's contract for the OpenAPI document (see :mod:`core.api.openapi`)."""
     def decorate(view):
         view.plugcrm_openapi = Operation(summary, query, body, response, status, upload, binary)
         return view

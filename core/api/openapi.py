@@ -20,7 +20,6 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
-from werkzeug.routing import IntegerConverter
 
 from core import __version__
 from core.api.contract import ENTITY, ENTITY_INPUT, ENTITY_PAGE, Operation
@@ -31,6 +30,7 @@ PREFIX = "/api/v1"
 METHODS = ("get", "post", "put", "patch", "delete")
 ERROR = {"$ref": "#/components/schemas/Error"}
 JSON_OBJECT = {"type": "object"}
+VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")  # <name>, <int:name>, <conv(args):name>
 
 
 def field_schema(f) -> dict:
@@ -72,12 +72,10 @@ def resolve(schema, entity_name: str | None):
 
 def path_parameters(rule) -> tuple[str, list[dict]]:
     """The OpenAPI path of ``rule`` (``{name}`` for ``<conv:name>``) and its path parameters."""
-    params = []
-    for name, converter in rule._converters.items():
-        schema = {"type": "integer"} if isinstance(converter, IntegerConverter) else {"type": "string"}
-        params.append({"name": name, "in": "path", "required": True, "schema": schema})
-    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
-    return path, params
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": {"type": "integer" if converter == "int" else "string"}}
+              for converter, name in VARIABLE.findall(rule.rule)]
+    return VARIABLE.sub(r"{\2}", rule.rule), params
 
 
 def build_operation(view, method: str, params: list[dict], entity_name: str | None) -> dict:
@@ -93,7 +91,7 @@ def build_operation(view, method: str, params: list[dict], entity_name: str | No
     elif method in ("post", "put", "patch"):
         body = resolve(doc.body, entity_name) if doc.body is not None else JSON_OBJECT
         out["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    status = doc.status if doc.status != 200 or method != "delete" or doc.response is not None else 204
+    status = doc.status or (204 if method == "delete" and doc.response is None else 200)
     if doc.binary:
         success = {"description": "a file", "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary"}}}}
