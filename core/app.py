@@ -16,6 +16,7 @@ from core.instance_files import private_dir
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
+from core.request_guard import refuse_bad_input, refuse_huge_path_ids
 from core.security.headers import add_security_headers
 from core.runtime import Runtime
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     from core.security.auth import log_token_failure, require_api_login
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
+    app.url_value_preprocessor(refuse_huge_path_ids)
+    app.before_request(refuse_bad_input)
     app.after_request(log_token_failure)
     app.after_request(add_security_headers)
     return app

@@ -98,15 +98,20 @@ def ensure_user(email, password, name, *, admin=False, language=None):
 @click.pass_context
 def demo(ctx, language):
     """Create an instance with realistic Korean demo data (admin@example.com / the password core.demo.DEMO_PASSWORD)."""
-    from core.demo import DEMO_PASSWORD, fill
+    from core.demo import DEMO_PASSWORD, fill, has_records
     from core.security.models import User
 
     ctx.invoke(init, admin_email="admin@example.com", admin_password=DEMO_PASSWORD, admin_name="관리자",
                language=language)
     app = make_app()
     with app.app_context():
+        from flask_babel import gettext as _
         from core.db import session
 
+        if has_records():
+            # A second `plugcrm demo` (the README's `plugcrm demo && plugcrm serve`) must not fail.
+            click.echo(_("This instance already has data (the demo data or your own); nothing was added."))
+            return
         admin = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
         fill(admin)
     click.echo(f"Demo data loaded. Log in as admin@example.com / {DEMO_PASSWORD}")

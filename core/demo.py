@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from core.db import session
 from core.entities import records
 from core.runtime import runtime
@@ -18,6 +20,15 @@ class DemoContext:
     def create(self, entity_name: str, values: dict, user=None) -> dict:
         entity = runtime().registry.get(entity_name)
         return records.create(entity, values, user or self.admin, check_rights=False)
+
+
+def has_records() -> bool:
+    """Whether anyone has entered a record (the demo data, or real data; the recycle bin included).
+
+    Records that migrations seed (a default visit template) have no creator and do not count.
+    """
+    return any(session().scalar(sa.select(e.table.c.id).where(e.table.c.created_by_id.is_not(None)).limit(1))
+               is not None for e in runtime().registry.entities.values())
 
 
 def fill(admin) -> DemoContext:

@@ -32,6 +32,13 @@ class OrjsonProvider(DefaultJSONProvider):
                 return encoded.decode()
         return super().dumps(obj, **kwargs)
 
+    def loads(self, s, **kwargs):
+        """The standard decoder; JSON nested past the interpreter's recursion limit is invalid JSON (a 400)."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
     def response(self, *args, **kwargs):
         obj = self._prepare_response_obj(args, kwargs)
         pretty = self.compact is False or (self.compact is None and self._app.debug)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import clock, signals
 from core.audit import log_purge
+from core.bounds import MAX_DAYS
 from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
@@ -65,9 +66,9 @@ def purge(entity, record_id: int, user) -> None:
 def purge_older(days, user) -> dict[str, int]:
     """Remove every record deleted more than ``days`` days ago, in every entity."""
     require_admin(user)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DAYS:
         raise ValidationError(_("Some fields are not valid."),
-                              {"older_than_days": _("Must be a whole number of at least 0.")})
+                              {"older_than_days": _("A whole number from 0 to %(n)s.", n=MAX_DAYS)})
     cutoff = clock.now() - dt.timedelta(days=days)
     purged = {}
     for entity in runtime().registry.entities.values():

@@ -84,3 +84,21 @@ def test_plugins_list_enable_disable_with_dependencies(tmp_path, instance):
     assert re.search(r"^\[off\] visit_log\b", instance.run(*cli, "plugins", "list").stdout, re.M)
     not_on = instance.run(*cli, "plugins", "disable", "visit_log", check=False)
     assert not_on.returncode == 1 and "not enabled" in not_on.stderr
+
+
+def test_demo_a_second_time_says_the_data_is_there_and_exits_0(tmp_path):
+    """The README's `plugcrm demo && plugcrm serve` works every time, not only on an empty instance."""
+    import sqlalchemy as sa
+
+    inst = CliInstance(tmp_path / "demo", db_suffix="cli_demo")
+    assert "Demo data loaded" in inst.run("demo", "--language", "ko").stdout
+    url = inst.env.get("DATABASE_URL") or f"sqlite:///{inst.path / 'plugcrm.db'}"
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        accounts = conn.scalar(sa.text("SELECT count(*) FROM customers_accounts"))
+    again = inst.run("demo", "--language", "ko", check=False)
+    assert again.returncode == 0, again.stderr
+    assert "이미 데이터" in again.stdout and "Demo data loaded" not in again.stdout
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM customers_accounts")) == accounts > 0
+    engine.dispose()

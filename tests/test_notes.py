@@ -87,8 +87,8 @@ def test_unauthenticated_is_401(team):
 
 def test_openapi_documents_notes_attachments_and_jobs(crm_app):
     document = crm_app.test_client().get("/api/v1/openapi.json").json
-    assert {"/api/v1/accounts/{id}/notes", "/api/v1/accounts/{id}/attachments/{child_id}",
-            "/api/v1/jobs/{id}/retry", "/api/v1/mail/settings"} <= set(document["paths"])
+    assert {"/api/v1/accounts/{record_id}/notes", "/api/v1/accounts/{record_id}/attachments/{attachment_id}",
+            "/api/v1/jobs/{job_id}/retry", "/api/v1/mail/settings"} <= set(document["paths"])
 
 
 def test_undoing_an_import_removes_the_notes_and_attachments_of_the_records_it_created(crm_app, crm_api):

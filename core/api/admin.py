@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
+from core.api.paging import int_param
 from core.api.records import body
 from core.db import session
 from core.errors import ValidationError
@@ -21,6 +23,15 @@ from core.security.permissions import require_admin
 from core.security.rights import effective_sharing, role_rights, set_role_rights, set_sharing
 
 
+RIGHTS = {"type": "object", "required": ["data"], "properties": {"data": {"type": "object", "additionalProperties": {
+    "type": "object", "additionalProperties": {"type": "boolean"}}}}}
+RIGHTS_INPUT = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "boolean"}}}
+SHARING = {"type": "object", "required": ["entity", "sharing"], "properties": {
+    "entity": {"type": "string"}, "sharing": {"type": "string"}, "default": {"type": "string"},
+    "owned": {"type": "boolean"}}}
+SHARING_INPUT = {"type": "object", "additionalProperties": {"enum": ["private", "public_read", "public_rw"]}}
+
+
 def admin():
     user = current_user_or_none()
     require_admin(user)
@@ -30,6 +41,7 @@ def admin():
 # --- roles -------------------------------------------------------------------
 
 @api.get("/roles")
+@operation("Roles", response=schemas.listing(schemas.Role))
 def list_roles():
     admin()
     rows = session().scalars(sa.select(Role).order_by(Role.id))
@@ -37,6 +49,7 @@ def list_roles():
 
 
 @api.post("/roles")
+@operation("Create a role", body=schemas.RoleInput, response=schemas.Role, status=201)
 def create_role():
     admin()
     role = roles.create_role(body())
@@ -45,12 +58,14 @@ def create_role():
 
 
 @api.get("/roles/<int:role_id>")
+@operation("One role", response=schemas.Role)
 def get_role(role_id):
     admin()
     return jsonify(roles.role_json(roles.get_role(role_id)))
 
 
 @api.patch("/roles/<int:role_id>")
+@operation("Change a role", body=schemas.RoleInput(partial=True), response=schemas.Role)
 def update_role(role_id):
     admin()
     role = roles.update_role(roles.get_role(role_id), body())
@@ -59,6 +74,7 @@ def update_role(role_id):
 
 
 @api.delete("/roles/<int:role_id>")
+@operation("Delete a role without users")
 def delete_role(role_id):
     admin()
     roles.delete_role(roles.get_role(role_id))
@@ -67,6 +83,7 @@ def delete_role(role_id):
 
 
 @api.get("/roles/<int:role_id>/rights")
+@operation("Rights of a role per entity", response=RIGHTS)
 def get_rights(role_id):
     admin()
     role = roles.get_role(role_id)
@@ -74,6 +91,7 @@ def get_rights(role_id):
 
 
 @api.patch("/roles/<int:role_id>/rights")
+@operation(body=RIGHTS_INPUT, response=RIGHTS)
 def update_rights(role_id):
     """Body ``{entity: {action: bool}}``; entities and actions not named keep their rights."""
     admin()
@@ -97,12 +115,14 @@ def sharing_json() -> list[dict]:
 
 
 @api.get("/sharing")
+@operation("Sharing model per entity", response=schemas.listing(SHARING))
 def get_sharing():
     admin()
     return jsonify({"data": sharing_json()})
 
 
 @api.patch("/sharing")
+@operation(body=SHARING_INPUT, response=schemas.listing(SHARING))
 def update_sharing():
     """Body ``{entity: "private" | "public_read" | "public_rw"}``."""
     admin()
@@ -121,6 +141,7 @@ def update_sharing():
 # --- users -------------------------------------------------------------------
 
 @api.get("/users")
+@operation(query=schemas.UserArgs, response=schemas.listing(schemas.Colleague))
 def list_users():
     """Administrators: every user, with filters ``active``, ``role_id``, ``q``; others: active colleagues' names."""
     user = current_user_or_none()
@@ -129,8 +150,9 @@ def list_users():
         return jsonify({"data": [users.colleague_json(u) for u in session().scalars(stmt.where(User.active))]})
     if request.args.get("active") in ("true", "1", "false", "0"):
         stmt = stmt.where(User.active.is_(request.args["active"] in ("true", "1")))
-    if (request.args.get("role_id") or "").isdigit():
-        stmt = stmt.where(User.role_id == int(request.args["role_id"]))
+    role_id = int_param(request.args, "role_id", minimum=1)
+    if role_id is not None:
+        stmt = stmt.where(User.role_id == role_id)
     if request.args.get("q"):
         pattern = f"%{request.args['q'].strip().lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
@@ -138,6 +160,7 @@ def list_users():
 
 
 @api.post("/users")
+@operation("Create a user", body=schemas.UserInput, response=schemas.User, status=201)
 def create_user():
     admin()
     user = users.create_user(body())
@@ -146,12 +169,14 @@ def create_user():
 
 
 @api.get("/users/<int:user_id>")
+@operation("One user", response=schemas.User)
 def get_user(user_id):
     admin()
     return jsonify(users.user_json(users.get_user(user_id)))
 
 
 @api.patch("/users/<int:user_id>")
+@operation("Change a user", body=schemas.UserInput(partial=True), response=schemas.User)
 def update_user(user_id):
     acting = admin()
     user = users.update_user(users.get_user(user_id), body(), acting)
@@ -160,6 +185,7 @@ def update_user(user_id):
 
 
 @api.delete("/users/<int:user_id>")
+@operation(response=schemas.User)
 def deactivate_user(user_id):
     """Users are never deleted (their records and audit trail point at them); they are deactivated."""
     acting = admin()
@@ -169,6 +195,7 @@ def deactivate_user(user_id):
 
 
 @api.post("/users/<int:user_id>/transfer")
+@operation(body=schemas.TransferInput, response=schemas.Purged)
 def transfer_user_records(user_id):
     """Body ``{"to_user_id": 7, "entities": ["accounts"]}`` (entities optional: all).
 

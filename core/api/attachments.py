@@ -5,14 +5,16 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from core import attachments
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.notes import context
-from core.security.users import names_of
 from core.db import session
 from core.errors import NotFound
+from core.security.users import names_of
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments")
+@operation("Files on the record", response=schemas.listing(schemas.Attachment))
 def list_attachments(entity_name, record_id):
     entity, user = context(entity_name)
     rows = attachments.list_attachments(entity, record_id, user)
@@ -21,6 +23,7 @@ def list_attachments(entity_name, record_id):
 
 
 @api.post("/<entity_name>/<int:record_id>/attachments")
+@operation("Upload a file (multipart, field file)", upload="file", status=201)
 def upload_attachment(entity_name, record_id):
     """Multipart upload, field ``file``."""
     entity, user = context(entity_name)
@@ -32,6 +35,7 @@ def upload_attachment(entity_name, record_id):
 
 
 @api.get("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+@operation("Download a file (always as an attachment)", binary=True)
 def download_attachment(entity_name, record_id, attachment_id):
     entity, user = context(entity_name)
     att = attachments.get_attachment(entity, record_id, attachment_id, user)
@@ -47,6 +51,7 @@ def download_attachment(entity_name, record_id, attachment_id):
 
 
 @api.delete("/<entity_name>/<int:record_id>/attachments/<int:attachment_id>")
+@operation("Delete a file you uploaded")
 def delete_attachment(entity_name, record_id, attachment_id):
     entity, user = context(entity_name)
     attachments.delete_attachment(entity, record_id, attachment_id, user)

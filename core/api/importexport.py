@@ -17,12 +17,15 @@ import sqlalchemy as sa
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
+from core.api.paging import int_param
+from core.bounds import MAX_PAGE
 from core.db import session
 from core.errors import BadRequest, NotFound
 from core.importexport import export, export_files, mapping as mappings, runs, undo
 from core.importexport.formats import export_formats, import_formats
-from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, ImportRow
+from core.importexport.models import DONE, ExportFile, ImportBatch, ImportRow, REJECTED
 from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -67,16 +70,18 @@ def field_json(entity, f) -> dict:
 
 
 @api.get("/imports/formats")
+@operation("Import and export formats", response=schemas.JSON_OBJECT)
 def importexport_formats():
     return jsonify({"import": import_formats(), "export": export_formats()})
 
 
 @api.post("/imports/<entity_name>/preview")
+@operation(query=schemas.PreviewArgs, upload="file")
 def preview_import(entity_name):
     """Headers, the mapping that would be used, importable fields and the first rows validated."""
     entity = entity_or_404(entity_name)
     storage = upload()
-    limit = min(int(request.args.get("rows", 10) or 10), 100)
+    limit = int_param(request.args, "rows", 10, 1, 100)
     sheet, options, summary = runs.dry_run(entity, current_user_or_none(), storage.stream, storage.filename,
                                            import_options(), limit=limit)
     return jsonify({"headers": sheet.headers, "mapping": options.mapping, "format": sheet.format,
@@ -106,6 +111,7 @@ def start_import_batch(entity, user, source, file_name: str, options: dict) -> I
 
 
 @api.post("/imports/<entity_name>")
+@operation(upload="file", status=201)
 def start_import(entity_name):
     """Import a file: small files at once (201), large ones as a job (202); ``dry_run=1`` only validates."""
     entity = entity_or_404(entity_name)
@@ -137,6 +143,7 @@ def batch_or_404(import_id: int) -> ImportBatch:
 
 
 @api.get("/imports")
+@operation("Your imports (every import for administrators), newest first", response=schemas.listing(schemas.ImportBatch))
 def list_imports():
     """The user's imports (all imports for administrators), newest first; ``entity=`` filters."""
     batches = import_history(current_user_or_none(), request.args.get("entity") or None)
@@ -154,15 +161,17 @@ def import_history(user, entity_name: str | None = None, limit: int = 100) -> li
 
 
 @api.get("/imports/<int:import_id>")
+@operation("One import and its progress", response=schemas.ImportBatch)
 def get_import(import_id):
     return jsonify(batch_json(batch_or_404(import_id)))
 
 
 @api.get("/imports/<int:import_id>/errors")
+@operation(query=schemas.PageArgs, response=schemas.paged(schemas.JSON_OBJECT))
 def import_errors(import_id):
     """Rejected rows: row number and ``{column: reason}``, 100 per page."""
     batch = batch_or_404(import_id)
-    page = max(int(request.args.get("page", 1) or 1), 1)
+    page = int_param(request.args, "page", 1, 1, MAX_PAGE)
     return jsonify({"data": rejected_rows(batch, 100, (page - 1) * 100),
                     "meta": {"page": page, "per_page": 100, "total": batch.rejected}})
 
@@ -176,6 +185,7 @@ def rejected_rows(batch: ImportBatch, limit: int, offset: int = 0) -> list[dict]
 
 
 @api.get("/imports/<int:import_id>/errors.xlsx")
+@operation(binary=True)
 def import_errors_workbook(import_id):
     """The rejected rows as they were, plus an error column: fix them and import this file again."""
     from openpyxl import Workbook
@@ -201,6 +211,7 @@ def import_errors_workbook(import_id):
 
 
 @api.post("/imports/<int:import_id>/undo")
+@operation(response=schemas.JSON_OBJECT)
 def undo_import(import_id):
     """Delete the records the import created and restore the fields it overwrote."""
     batch = batch_or_404(import_id)
@@ -212,6 +223,7 @@ def undo_import(import_id):
 # --- saved mappings ------------------------------------------------------------
 
 @api.get("/imports/<entity_name>/mappings")
+@operation("Saved column mappings", response=schemas.listing(schemas.Mapping))
 def list_mappings(entity_name):
     entity = entity_or_404(entity_name)
     require_right(current_user_or_none(), entity, "import")
@@ -219,6 +231,7 @@ def list_mappings(entity_name):
 
 
 @api.post("/imports/<entity_name>/mappings")
+@operation(body=schemas.MappingInput, response=schemas.Mapping, status=201)
 def save_mapping(entity_name):
     """Save (or replace) ``{"name": ..., "mapping": {column: field}}``."""
     entity = entity_or_404(entity_name)
@@ -235,6 +248,7 @@ def save_mapping(entity_name):
 
 
 @api.delete("/imports/<entity_name>/mappings/<name>")
+@operation("Delete a saved mapping")
 def delete_mapping(entity_name, name):
     entity = entity_or_404(entity_name)
     user = current_user_or_none()
@@ -247,6 +261,7 @@ def delete_mapping(entity_name, name):
 # --- export ---------------------------------------------------------------------
 
 @api.route("/exports/<entity_name>", methods=["GET", "POST"])
+@operation(query=schemas.ListArgs, binary=True)
 def export_records(entity_name):
     """Export ``scope=selected&ids=..`` / ``scope=page`` / ``scope=all`` with list filters and sort.
 
@@ -285,11 +300,13 @@ def export_or_404(export_id: int) -> ExportFile:
 
 
 @api.get("/exports/<int:export_id>")
+@operation("One export and its progress", response=schemas.Export)
 def get_export(export_id):
     return jsonify(export_files.export_json(export_or_404(export_id)))
 
 
 @api.get("/exports/<int:export_id>/file")
+@operation("Download a finished export", binary=True)
 def download_export(export_id):
     row = export_or_404(export_id)
     if row.status != DONE or not row.file_path or not os.path.exists(row.file_path):

@@ -5,15 +5,17 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
 from core.api.admin import admin
+from core.api.contract import operation
 from core.api.paging import page_args, page_json, raise_if
 from core.db import session
 from core.errors import NotFound
-from core.jobs import STATUSES, Job, retry
+from core.jobs import Job, STATUSES, retry
 
 
 @api.get("/jobs")
+@operation(query=schemas.JobArgs, response=schemas.paged(schemas.Job))
 def list_jobs():
     """Filters: ``status`` (queued, running, done, failed, dead; comma-separated), ``type``; paging, newest first."""
     admin()
@@ -48,12 +50,14 @@ def job_or_404(job_id: int) -> Job:
 
 
 @api.get("/jobs/<int:job_id>")
+@operation("One job with its payload (secrets masked)", response=schemas.Job)
 def get_job(job_id):
     admin()
     return jsonify(job_or_404(job_id).to_json(full=True))
 
 
 @api.post("/jobs/<int:job_id>/retry")
+@operation(response=schemas.Job)
 def retry_job(job_id):
     """Queue a dead job again (409 for any other status)."""
     admin()

@@ -7,8 +7,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from core.api import api
+from core.api import api, schemas
 from core.api.admin import admin
+from core.api.contract import operation
 from core.api.paging import bool_arg, datetime_arg, int_arg, page_args, page_json, raise_if
 from core.audit import AuditEntry, LoginEvent, entry_json, login_json
 from core.db import session
@@ -30,6 +31,7 @@ def time_filters(stmt, column, errors: dict):
 
 
 @api.get("/audit")
+@operation(query=schemas.AuditArgs, response=schemas.paged(schemas.AuditEntry))
 def audit_log():
     """Filters: ``entity``, ``record_id``, ``user_id``, ``action``, ``since``, ``until``; paging."""
     admin()
@@ -49,6 +51,7 @@ def audit_log():
 
 
 @api.get("/login-log")
+@operation(query=schemas.LoginLogArgs, response=schemas.paged(schemas.LoginEvent))
 def login_log():
     """Filters: ``email``, ``user_id``, ``ip``, ``success``, ``method``, ``since``, ``until``; paging."""
     admin()

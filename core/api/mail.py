@@ -7,19 +7,22 @@ from __future__ import annotations
 from flask import jsonify
 
 from core import mail
-from core.api import api
+from core.api import api, schemas
 from core.api.admin import admin
+from core.api.contract import operation
 from core.api.records import body
 from core.db import session
 
 
 @api.get("/mail/settings")
+@operation("SMTP settings (the password only as password_set)", response=schemas.JSON_OBJECT)
 def get_mail_settings():
     admin()
     return jsonify(mail.public_settings(mail.smtp_settings()))
 
 
 @api.route("/mail/settings", methods=["PUT", "PATCH"])
+@operation(body=schemas.JSON_OBJECT, response=schemas.JSON_OBJECT)
 def update_mail_settings():
     """Change some SMTP settings; an omitted or empty ``password`` keeps the stored one, ``null`` clears it."""
     user = admin()
@@ -29,6 +32,7 @@ def update_mail_settings():
 
 
 @api.post("/mail/test")
+@operation(body=schemas.MailTestInput, response=schemas.JSON_OBJECT)
 def send_test_mail():
     """Send a test email now (not queued) so the administrator sees the SMTP server's answer at once."""
     user = admin()

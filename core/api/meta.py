@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.records import body
 from core.db import session
 from core.entities import custom_fields, picklists
@@ -50,12 +51,14 @@ def entity_json(entity, detail: bool) -> dict:
 
 
 @api.get("/meta/entities")
+@operation("Entities of the enabled plugins (?fields=1: with their fields)", response=schemas.listing(schemas.EntityMeta))
 def meta_entities():
     detail = request.args.get("fields") in ("1", "true")
     return jsonify({"data": [entity_json(e, detail) for e in runtime().registry.entities.values()]})
 
 
 @api.get("/meta/entities/<entity_name>")
+@operation(response=schemas.EntityMeta)
 def meta_entity(entity_name):
     """The entity's fields plus what the current user may do with it (``rights``)."""
     from core.security.permissions import rights
@@ -67,6 +70,7 @@ def meta_entity(entity_name):
 
 
 @api.post("/meta/entities/<entity_name>/fields")
+@operation("Add a custom field", body=schemas.CustomFieldInput, response=schemas.JSON_OBJECT, status=201)
 def add_custom_field(entity_name):
     require_admin()
     entity = runtime().registry.get(entity_name)
@@ -77,6 +81,7 @@ def add_custom_field(entity_name):
 
 
 @api.patch("/meta/entities/<entity_name>/fields/<field_name>")
+@operation("Change a custom field", body=schemas.CustomFieldInput(partial=True), response=schemas.EntityMeta)
 def update_custom_field(entity_name, field_name):
     require_admin()
     entity = runtime().registry.get(entity_name)
@@ -86,6 +91,7 @@ def update_custom_field(entity_name, field_name):
 
 
 @api.get("/meta/picklists/<name>/values")
+@operation("Values of a picklist (?all=1: inactive too)", response=schemas.listing(schemas.PicklistValue))
 def picklist_values(name):
     include_inactive = request.args.get("all") in ("1", "true")
     return jsonify({"data": [picklists.value_to_json(v) for v in picklists.values(name)
@@ -93,6 +99,7 @@ def picklist_values(name):
 
 
 @api.post("/meta/picklists/<name>/values")
+@operation("Add a picklist value", body=schemas.PicklistValueInput, response=schemas.PicklistValue, status=201)
 def add_picklist_value(name):
     require_admin()
     row = picklists.add_value(name, body())
@@ -101,6 +108,7 @@ def add_picklist_value(name):
 
 
 @api.patch("/meta/picklists/<name>/values/<value>")
+@operation("Change a picklist value", body=schemas.PicklistValueInput(partial=True), response=schemas.PicklistValue)
 def update_picklist_value(name, value):
     require_admin()
     row = picklists.update_value(name, value, body())
@@ -109,6 +117,7 @@ def update_picklist_value(name, value):
 
 
 @api.get("/openapi.json")
+@operation("This document", response=schemas.JSON_OBJECT)
 def openapi():
     from core.api.openapi import openapi_document
 

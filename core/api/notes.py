@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import jsonify
 
 from core import notes
-from core.api import api
-from core.security.users import names_of
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.records import body
 from core.db import session
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.users import names_of
 
 
 def context(entity_name: str):
@@ -23,6 +24,7 @@ def note_response(note, user, status=200):
 
 
 @api.get("/<entity_name>/<int:record_id>/notes")
+@operation("Notes on the record, newest first", response=schemas.listing(schemas.Note))
 def list_notes(entity_name, record_id):
     entity, user = context(entity_name)
     rows = notes.list_notes(entity, record_id, user)
@@ -31,6 +33,7 @@ def list_notes(entity_name, record_id):
 
 
 @api.post("/<entity_name>/<int:record_id>/notes")
+@operation("Add a note", body=schemas.NoteInput, response=schemas.Note, status=201)
 def add_note(entity_name, record_id):
     entity, user = context(entity_name)
     note = notes.add_note(entity, record_id, body(), user)
@@ -39,6 +42,7 @@ def add_note(entity_name, record_id):
 
 
 @api.patch("/<entity_name>/<int:record_id>/notes/<int:note_id>")
+@operation("Edit your note", body=schemas.NoteInput, response=schemas.Note)
 def update_note(entity_name, record_id, note_id):
     entity, user = context(entity_name)
     note = notes.update_note(entity, record_id, note_id, body(), user)
@@ -47,6 +51,7 @@ def update_note(entity_name, record_id, note_id):
 
 
 @api.delete("/<entity_name>/<int:record_id>/notes/<int:note_id>")
+@operation("Delete your note")
 def delete_note(entity_name, record_id, note_id):
     entity, user = context(entity_name)
     notes.delete_note(entity, record_id, note_id, user)

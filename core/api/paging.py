@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
+from core.bounds import MAX_INT, OutOfBounds, check_int
 from core.entities.query import MAX_PER_PAGE, parse_positive
 from core.errors import BadRequest
 
@@ -17,15 +18,28 @@ def page_args(args, errors: dict) -> tuple[int, int]:
     return page, per_page
 
 
-def int_arg(args, name: str, errors: dict) -> int | None:
+def int_arg(args, name: str, errors: dict, default: int | None = None, minimum: int | None = None,
+            maximum: int = MAX_INT) -> int | None:
+    """``args[name]`` as a whole number within bounds (ids by default), else ``default``; complaints go in ``errors``."""
     raw = args.get(name)
     if raw in (None, ""):
-        return None
+        return default
     try:
-        return int(raw)
+        return check_int(int(raw), minimum, maximum)
+    except OutOfBounds as exc:
+        errors[name] = str(exc)
     except ValueError:
         errors[name] = _("Must be a whole number.")
-        return None
+    return default
+
+
+def int_param(args, name: str, default: int | None = None, minimum: int | None = None,
+              maximum: int = MAX_INT) -> int | None:
+    """:func:`int_arg` for a route with one such parameter: a 400 naming it when it is not valid."""
+    errors: dict = {}
+    value = int_arg(args, name, errors, default, minimum, maximum)
+    raise_if(errors)
+    return value
 
 
 def bool_arg(args, name: str, errors: dict) -> bool | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import ENTITY, ENTITY_INPUT, ENTITY_PAGE, operation
 from core.audit import history
 from core.db import session
 from core.entities import records
@@ -51,12 +52,14 @@ def items_json(entity, keys: list[str], rows, user, hidden: set[str]) -> list[di
 
 
 @api.get("/<entity_name>")
+@operation("List records (filters: field=value, field__op=value)", query=schemas.ListArgs, response=ENTITY_PAGE)
 def list_records(entity_name):
     entity = entity_or_404(entity_name)
     return jsonify(list_page(entity, current_user_or_none(), request.args))
 
 
 @api.post("/<entity_name>")
+@operation("Create a record", body=ENTITY_INPUT, response=ENTITY, status=201)
 def create_record(entity_name):
     entity = entity_or_404(entity_name)
     record = records.create(entity, body(), current_user_or_none())
@@ -65,6 +68,7 @@ def create_record(entity_name):
 
 
 @api.get("/<entity_name>/<int:record_id>")
+@operation("Read a record", response=ENTITY)
 def get_record(entity_name, record_id):
     entity = entity_or_404(entity_name)
     user = current_user_or_none()
@@ -73,6 +77,7 @@ def get_record(entity_name, record_id):
 
 
 @api.patch("/<entity_name>/<int:record_id>")
+@operation("Update a record (If-Match: version)", body=ENTITY_INPUT, response=ENTITY)
 def update_record(entity_name, record_id):
     entity = entity_or_404(entity_name)
     if_match = request.headers.get("If-Match")
@@ -83,6 +88,7 @@ def update_record(entity_name, record_id):
 
 
 @api.delete("/<entity_name>/<int:record_id>")
+@operation("Move a record to the recycle bin")
 def delete_record(entity_name, record_id):
     entity = entity_or_404(entity_name)
     records.delete(entity, record_id, current_user_or_none())
@@ -91,6 +97,7 @@ def delete_record(entity_name, record_id):
 
 
 @api.post("/<entity_name>/<int:record_id>/restore")
+@operation("Restore a record from the recycle bin", response=ENTITY)
 def restore_record(entity_name, record_id):
     entity = entity_or_404(entity_name)
     record = records.restore(entity, record_id, current_user_or_none())
@@ -99,6 +106,7 @@ def restore_record(entity_name, record_id):
 
 
 @api.get("/<entity_name>/<int:record_id>/history")
+@operation("Audit history of a record (who, when, old -> new)", response=schemas.listing(schemas.JSON_OBJECT))
 def record_history(entity_name, record_id):
     entity = entity_or_404(entity_name)
     user = current_user_or_none()

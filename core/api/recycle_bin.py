@@ -5,7 +5,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from core import recycle_bin
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.paging import page_args, page_json, raise_if
 from core.api.records import body
 from core.db import session
@@ -16,6 +17,7 @@ from core.security.permissions import require_admin
 
 
 @api.get("/recycle-bin")
+@operation(query=schemas.PageArgs, response=schemas.paged(schemas.JSON_OBJECT))
 def list_recycle_bin():
     """Deleted records the user may see, newest first; ``entity=`` (repeatable) narrows."""
     errors: dict = {}
@@ -29,6 +31,7 @@ def list_recycle_bin():
 
 
 @api.delete("/recycle-bin/<entity_name>/<int:record_id>")
+@operation("Purge one record for good (administrators)")
 def purge_record(entity_name, record_id):
     entity = runtime().registry.get(entity_name)
     recycle_bin.purge(entity, record_id, current_user_or_none())
@@ -37,6 +40,7 @@ def purge_record(entity_name, record_id):
 
 
 @api.post("/recycle-bin/purge")
+@operation(body=schemas.PurgeInput, response=schemas.Purged)
 def purge_old_records():
     """Body ``{"older_than_days": N}``: purge everything deleted more than N days ago."""
     user = current_user_or_none()

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask import jsonify
 from flask_babel import gettext as _
 
-from core.api import api
+from core.api import api, schemas
+from core.api.contract import operation
 from core.api.records import body
 from core.db import session, utcnow
 from core.errors import NotFound, ValidationError
@@ -22,6 +23,7 @@ def token_json(token: ApiToken) -> dict:
 
 
 @api.get("/me/tokens")
+@operation("Your API tokens", response=schemas.listing(schemas.Token))
 def list_tokens():
     user = current_user_or_none()
     rows = session().scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
@@ -29,6 +31,7 @@ def list_tokens():
 
 
 @api.post("/me/tokens")
+@operation(body=schemas.TokenInput, response=schemas.Token, status=201)
 def issue_token():
     """Body ``{"name": "ERP sync"}``; the answer's ``token`` cannot be read again later."""
     user = current_user_or_none()
@@ -44,6 +47,7 @@ def issue_token():
 
 
 @api.delete("/me/tokens/<int:token_id>")
+@operation("Revoke one of your tokens")
 def revoke_token(token_id):
     user = current_user_or_none()
     token = session().get(ApiToken, token_id)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from core.bounds import MAX_INT, OutOfBounds, check_int, check_year
 from core.db import Money, UTCDateTime, json_type
 
 TEXT_OPS = ("eq", "ne", "contains", "startswith", "in", "isnull")
@@ -191,7 +192,7 @@ class IntegerType(FieldType):
         except (InvalidOperation, ValueError, TypeError):
             raise FieldValueError(_l("Not a valid whole number.")) from None
         check_range(f, number)
-        return number
+        return within_bounds(check_int, number)
 
     def json_expr(self, element):
         return element.as_integer()
@@ -289,13 +290,15 @@ class DateType(FieldType):
 
     def coerce(self, f, value):
         if isinstance(value, dt.datetime):
-            return value.date()
+            return within_bounds(check_year, value.date())
         if isinstance(value, dt.date):
-            return value
+            return within_bounds(check_year, value)
         if isinstance(value, str):
             text = value.strip().replace("/", "-").replace(".", "-")
             try:
-                return dt.date.fromisoformat(text)
+                return within_bounds(check_year, dt.date.fromisoformat(text))
+            except FieldValueError:
+                raise
             except ValueError:
                 pass
         raise FieldValueError(_l("Not a valid date (YYYY-MM-DD)."))
@@ -322,6 +325,7 @@ class DateTimeType(FieldType):
                 raise FieldValueError(_l("Not a valid date and time (ISO 8601).")) from None
         else:
             raise FieldValueError(_l("Not a valid date and time (ISO 8601)."))
+        within_bounds(check_year, parsed)
         if parsed.tzinfo is None:
             from core.i18n import deployment_tz
             parsed = parsed.replace(tzinfo=deployment_tz())
@@ -382,7 +386,7 @@ class ReferenceType(FieldType):
             number = int(str(value).strip())
         except (ValueError, TypeError):
             raise FieldValueError(_l("Not a valid record id.")) from None
-        if number <= 0:
+        if number <= 0 or number > MAX_INT:
             raise FieldValueError(_l("Not a valid record id."))
         return number
 
@@ -392,6 +396,14 @@ class ReferenceType(FieldType):
 
 class UserType(ReferenceType):
     name = "user"
+
+
+def within_bounds(check, value):
+    """``check(value)`` (a :mod:`core.bounds` check) with its complaint as a :class:`FieldValueError`."""
+    try:
+        return check(value)
+    except OutOfBounds as exc:
+        raise FieldValueError(str(exc)) from None
 
 
 def check_range(f: Field, number):

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.bounds import MAX_PAGE
 from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
 from core.errors import BadRequest
@@ -173,17 +174,20 @@ def parse_sort(fields: dict[str, Field], raw: str, errors: dict) -> list[tuple[F
     return result
 
 
-def parse_positive(raw, default: int, name: str, errors: dict) -> int:
+def parse_positive(raw, default: int, name: str, errors: dict, maximum: int = MAX_PAGE) -> int:
     if raw in (None, ""):
         return default
     try:
         value = int(raw)
         if value < 1:
             raise ValueError
-        return value
     except ValueError:
         errors[name] = _("Must be a whole number of at least 1.")
         return default
+    if value > maximum:
+        errors[name] = _("At most %(n)s.", n=maximum)
+        return default
+    return value
 
 
 def filter_condition(entity: Entity, f: Field, op: str, value):

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from core import signals
 from core.db import session, utcnow
 from core.entities.declaration import Entity
-from core.entities.fields import Field
+from core.entities.fields import FIELD_TYPES, Field, FieldValueError
 from core.entities.numbering import next_number
 from core.entities.query import visible_select
 from core.entities.record_json import custom_from_storage, to_json  # noqa: F401  (records.to_json is public API)
@@ -112,8 +112,8 @@ def check_user_reference(value, name: str) -> int:
     from core.security.models import User
 
     try:
-        user_id = int(value)
-    except (TypeError, ValueError):
+        user_id = FIELD_TYPES["user"].coerce(None, value)
+    except FieldValueError:
         raise ValidationError(_("Some fields are not valid."), {name: _("Not a valid user.")}) from None
     user = session().get(User, user_id)
     if user is None or not user.active:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Iterator
 
 import sqlalchemy as sa
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -205,10 +206,12 @@ class CellMaker:
 
 
 def neutralise(text):
-    """A leading apostrophe for text a spreadsheet would treat as a formula."""
-    if isinstance(text, str) and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    """A leading apostrophe for text a spreadsheet would treat as a formula; control characters that
+    spreadsheets cannot hold (openpyxl refuses them) are dropped."""
+    if not isinstance(text, str):
+        return text
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def number_formats(entity, columns: list[str]) -> dict[int, str]:

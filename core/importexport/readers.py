@@ -182,6 +182,9 @@ def csv_sheet(path: Path, head: bytes, *, encoding: str | None, delimiter: str |
     if encoding is not None and normal_encoding(encoding) is None:
         raise BadRequest(_("Unknown encoding %(name)s; use one of: %(names)s.", name=encoding,
                            names=", ".join(ENCODINGS)), {"encoding": _("Unknown encoding.")})
+    if delimiter is not None and len(delimiter) != 1:
+        raise BadRequest(_("The delimiter is one character, such as , or ; or a tab."),
+                         {"delimiter": _("One character.")})
     chosen = normal_encoding(encoding) if encoding else detect_encoding(head)
     try:
         sample = codecs.getincrementaldecoder(chosen)(errors="strict").decode(head, final=False)

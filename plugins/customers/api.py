@@ -6,6 +6,8 @@ import io
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
+from core.api import schemas
+from core.api.contract import operation
 from core.db import session
 from core.entities import records
 from core.entities.query import apply_params, order_by, parse_list_args, visible_select
@@ -14,11 +16,13 @@ from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
+from plugins.customers.schemas import ASSIGNEES, AssigneesInput, CODE_FORMAT, CodeFormatInput, DuplicateArgs
 
 api = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 
 
 @api.get("/accounts/<int:account_id>/360")
+@operation("The customer 360 view: the account and every related record", response=schemas.JSON_OBJECT)
 def account_360(account_id):
     from plugins.customers.entities import accounts
 
@@ -28,6 +32,7 @@ def account_360(account_id):
 
 
 @api.get("/accounts/duplicates")
+@operation(query=DuplicateArgs, response=schemas.listing(schemas.JSON_OBJECT))
 def account_duplicates():
     """What creating an account with this name / business number would warn about (for who may create one)."""
     from plugins.customers.entities import accounts
@@ -47,11 +52,13 @@ def account_duplicates():
 
 
 @api.get("/customer-code-format")
+@operation("The customer code format", response=CODE_FORMAT)
 def get_code_format():
     return jsonify({"format": account_rules.code_format(), "default": account_rules.DEFAULT_CODE_FORMAT})
 
 
 @api.put("/customer-code-format")
+@operation(body=CodeFormatInput, response=CODE_FORMAT)
 def put_code_format():
     """Administrators choose how new customer codes look, e.g. ``C{YYYY}-{####}`` (dated by registration)."""
     user = current_user_or_none()
@@ -65,6 +72,7 @@ def put_code_format():
 
 
 @api.get("/contacts.vcf")
+@operation(query=schemas.ListArgs, binary=True)
 def export_vcards():
     """The contacts the list call would return (same filters and search), as one .vcf file."""
     from plugins.customers.entities import contacts
@@ -83,6 +91,7 @@ def export_vcards():
 
 
 @api.post("/contacts/vcf")
+@operation(upload="file", status=201)
 def import_vcards():
     """Create the contacts of an uploaded .vcf (multipart ``file`` or a text/vcard body); all or nothing."""
     from plugins.customers.entities import contacts
@@ -100,6 +109,7 @@ def import_vcards():
 
 
 @api.post("/activities/<int:activity_id>/complete")
+@operation(response=schemas.JSON_OBJECT)
 def complete_activity(activity_id):
     """Assignees (who may read but not edit someone else's activity) mark it done here."""
     from plugins.customers.entities import activities
@@ -110,6 +120,7 @@ def complete_activity(activity_id):
 
 
 @api.get("/activities/<int:activity_id>/assignees")
+@operation("Assignees of an activity", response=ASSIGNEES)
 def get_assignees(activity_id):
     from plugins.customers.entities import activities
 
@@ -120,6 +131,7 @@ def get_assignees(activity_id):
 
 
 @api.put("/activities/<int:activity_id>/assignees")
+@operation("Replace the assignees", body=AssigneesInput, response=ASSIGNEES)
 def put_assignees(activity_id):
     from plugins.customers.entities import activities
 

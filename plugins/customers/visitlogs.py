@@ -11,14 +11,14 @@ from __future__ import annotations
 import nh3
 from flask_babel import format_date, gettext as _
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.errors import NotFound, ValidationError
+from core.templating import LimitedSandbox, render_limited
 
-ENV = SandboxedEnvironment(autoescape=True)
+ENV = LimitedSandbox(autoescape=True)
 ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}
 # What a document's inline styles may set: text and table looks only.  Nothing that moves a box
 # out of the flow over the page (position, float, negative margins, transform, z-index) or loads
@@ -70,8 +70,8 @@ def render(visit: dict, user) -> str:
         "visitor": owner_name(visit.get("owner_id")),
     }
     try:
-        return ENV.from_string(template["body"]).render(**context)
-    except TemplateError as exc:
+        return render_limited(ENV.from_string(template["body"]), **context)
+    except (TemplateError, TypeError, ValueError, OverflowError) as exc:
         raise ValidationError(_("Some fields are not valid."),
                               {"template_id": _("The template has an error: %(error)s", error=str(exc))}) from None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
+from core.api import schemas
+from core.api.contract import operation
 from core.db import session
 from core.errors import BadRequest, Forbidden
 from core.security.auth import current_user_or_none
@@ -20,12 +22,14 @@ def admin():
 
 
 @bp.get("/config")
+@operation("Deal-alert settings", response=schemas.JSON_OBJECT)
 def show_config():
     admin()
     return jsonify(services.config_json(services.current()))
 
 
 @bp.route("/config", methods=["PUT", "PATCH"])
+@operation("Change the deal-alert settings", body=schemas.JSON_OBJECT, response=schemas.JSON_OBJECT)
 def change_config():
     user = admin()
     data = request.get_json(silent=True)

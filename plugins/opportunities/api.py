@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 
+from core.api import schemas
+from core.api.contract import operation
 from core.db import session
 from core.entities import records
 from core.security.auth import current_user_or_none
@@ -11,6 +13,7 @@ from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import require_right
 from plugins.opportunities import reports, services, stages
 from plugins.opportunities.models import RevenueMonth, StageChange
+from plugins.opportunities.schemas import ReportArgs, SCHEDULE, ScheduleInput, StageArgs, StageInput
 
 api = Blueprint("opportunities_api", __name__, url_prefix="/api/v1/opportunities")
 
@@ -34,6 +37,7 @@ def record_json(record: dict) -> dict:
 
 
 @api.post("/<int:opportunity_id>/stage")
+@operation(body=StageInput, response=schemas.JSON_OBJECT)
 def change_stage(opportunity_id):
     """Body ``{"stage", "note"?, "lost_reason"?, "lost_to"?, "version"?}``; 422 lists missing actions."""
     record = services.change_stage(opportunity_id, body(), current_user_or_none())
@@ -42,6 +46,7 @@ def change_stage(opportunity_id):
 
 
 @api.get("/<int:opportunity_id>/revenue-schedule")
+@operation("The monthly revenue schedule", response=SCHEDULE)
 def get_schedule(opportunity_id):
     record = visible(opportunity_id)
     rows = session().execute(sa.select(RevenueMonth.month, RevenueMonth.amount, RevenueMonth.weighted)
@@ -53,6 +58,7 @@ def get_schedule(opportunity_id):
 
 
 @api.put("/<int:opportunity_id>/revenue-schedule")
+@operation(body=ScheduleInput, response=SCHEDULE)
 def put_schedule(opportunity_id):
     """Body ``{"billing_method", "revenue_month"?, "revenue_end"?, "installments"?: [{month, amount}]}``."""
     services.set_revenue_schedule(opportunity_id, body(), current_user_or_none())
@@ -61,6 +67,7 @@ def put_schedule(opportunity_id):
 
 
 @api.get("/<int:opportunity_id>/stage-history")
+@operation("Stage changes with dwell days", response=schemas.listing(schemas.JSON_OBJECT))
 def stage_history(opportunity_id):
     record = visible(opportunity_id)
     from core.security.models import User
@@ -76,6 +83,7 @@ def stage_history(opportunity_id):
 
 
 @api.get("/stages")
+@operation(query=StageArgs, response=schemas.listing(schemas.JSON_OBJECT))
 def stage_list():
     """The stages of ``?type=`` (every type when absent), in pipeline order, with their rules."""
     chosen = request.args.get("type")
@@ -89,6 +97,7 @@ REPORTS = {"funnel": reports.funnel, "forecast": reports.forecast, "breakdown": 
 
 
 @api.get("/reports/<name>")
+@operation("A report: funnel, forecast, breakdown, stuck, won-lost (list filters apply)", query=ReportArgs)
 def report(name):
     from core.errors import NotFound
     from flask_babel import gettext as _

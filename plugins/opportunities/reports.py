@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core import clock
+from core.api.paging import int_param
+from core.bounds import MAX_DAYS
 from core.db import session
 from core.entities import picklists
 from core.entities.query import apply_params, parse_list_args, visible_select
@@ -221,13 +223,8 @@ def stuck(user, args=None) -> dict:
     """Open deals that have stayed in their stage longer than ``days`` (default 30), oldest first."""
     from plugins.opportunities.services import dwell_days
 
-    try:
-        days = int((args or {}).get("days") or 30)
-        limit = min(int((args or {}).get("limit") or 50), 500)
-        if days < 0 or limit < 1:
-            raise ValueError
-    except ValueError:
-        raise BadRequest(_("Invalid list parameters."), {"days": _("Must be a whole number of at least 1.")}) from None
+    days = int_param(args or {}, "days", 30, 0, MAX_DAYS)
+    limit = int_param(args or {}, "limit", 50, 1, 500)
     t = entity().table
     open_values = [s.value for s in stages.all_stages(include_inactive=True) if s.is_open]
     cutoff = clock.now() - dt.timedelta(days=days)

@@ -6,6 +6,9 @@
   remainder so the months always add up to the amount;
 * installments: months and amounts the user gives, which must add up to the
   amount.
+
+Weighted months (amount × probability) are rounded the same way: every month but the last is
+rounded on its own and the last takes the remainder, so they add up to the deal's forecast amount.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.entities.fields import FIELD_TYPES, Field, FieldValueError
+from core.bounds import check_year
+from core.entities.fields import FIELD_TYPES, Field, FieldValueError, within_bounds
 from core.errors import ValidationError
 from core.money import round_money
 from plugins.opportunities.models import RevenueMonth
@@ -67,6 +71,16 @@ def planned(values: dict, installments: list[tuple[dt.date, Decimal]]) -> list[t
     return installments
 
 
+def weighted(plan: list[tuple[dt.date, Decimal]], probability) -> list[Decimal]:
+    """The weighted amount of each month of ``plan``; the last month takes the rounding remainder."""
+    if not plan:
+        return []
+    rate = (probability or Decimal(0)) / 100
+    months = [round_money(amount * rate) for _month, amount in plan[:-1]]
+    total = round_money(sum((amount for _month, amount in plan), Decimal(0)) * rate)
+    return months + [total - sum(months, Decimal(0))]
+
+
 def compressed(values: dict) -> dict:
     """A lump-sum or monthly schedule as the amount of each month and of the last month (weighted too).
 
@@ -83,9 +97,9 @@ def compressed(values: dict) -> dict:
                 "month_forecast": zero, "last_month_forecast": zero}
     plan = planned(values, [])
     each, last = plan[0][1], plan[-1][1]
+    weights = weighted(plan, probability)
     return {"revenue_last_month": plan[-1][0], "month_amount": each, "last_month_amount": last,
-            "month_forecast": round_money(each * probability / 100),
-            "last_month_forecast": round_money(last * probability / 100)}
+            "month_forecast": weights[0], "last_month_forecast": weights[-1]}
 
 
 def parse_installments(raw) -> list[tuple[dt.date, Decimal]]:
@@ -113,9 +127,10 @@ def parse_installments(raw) -> list[tuple[dt.date, Decimal]]:
 def parse_month(raw) -> dt.date:
     text = str(raw or "").strip().replace("/", "-").replace(".", "-")
     try:
-        return dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
+        month = dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
     except ValueError:
         raise FieldValueError(_("Not a valid month (YYYY-MM).")) from None
+    return within_bounds(check_year, month)
 
 
 def check_installments(installments: list[tuple[dt.date, Decimal]], amount: Decimal | None) -> None:
@@ -137,5 +152,5 @@ def replace(sess, opportunity_id: int, plan: list[tuple[dt.date, Decimal]], prob
     sess.execute(sa.delete(RevenueMonth).where(RevenueMonth.opportunity_id == opportunity_id))
     if plan:
         sess.execute(sa.insert(RevenueMonth), [
-            {"opportunity_id": opportunity_id, "month": month, "amount": amount,
-             "weighted": round_money(amount * (probability or 0) / 100)} for month, amount in plan])
+            {"opportunity_id": opportunity_id, "month": month, "amount": amount, "weighted": share}
+            for (month, amount), share in zip(plan, weighted(plan, probability))])

@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
+from core.api import schemas
+from core.api.contract import operation
+from core.api.paging import int_arg
 from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
@@ -11,11 +14,13 @@ from core.errors import NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.products import images, services
+from plugins.products.schemas import PriceArgs
 
 api = Blueprint("products_api", __name__, url_prefix="/api/v1/products")
 
 
 @api.post("/<int:product_id>/image")
+@operation("Upload the product picture (multipart, field image)", upload="image")
 def upload_image(product_id):
     ent = services.entity("products")
     user = current_user_or_none()
@@ -33,6 +38,7 @@ def upload_image(product_id):
 
 @api.get("/<int:product_id>/image")
 @api.get("/<int:product_id>/thumbnail")
+@operation("The product picture", binary=True)
 def get_image(product_id):
     ent = services.entity("products")
     user = current_user_or_none()
@@ -47,6 +53,7 @@ def get_image(product_id):
 
 
 @api.get("/categories/tree")
+@operation("Categories nested as {id, name, path, children}", response=schemas.listing(schemas.JSON_OBJECT))
 def category_tree():
     """Categories nested as ``{id, name, path, children: [...]}``, ordered by name."""
     ent = services.entity("product_categories")
@@ -64,17 +71,17 @@ def category_tree():
 
 
 @api.get("/<int:product_id>/price")
+@operation(query=PriceArgs, response=schemas.JSON_OBJECT)
 def product_price(product_id):
     """The price to offer: ``?price_list=<id>`` picks a named price, else the list price."""
     ent = services.entity("products")
     user = current_user_or_none()
     require_right(user, ent, "view")
     records.get(ent, product_id, user)
-    raw = request.args.get("price_list")
-    try:
-        price_list_id = int(raw) if raw else None
-    except ValueError:
-        raise ValidationError(_("Some fields are not valid."), {"price_list": _("Not a valid record id.")}) from None
+    errors: dict = {}
+    price_list_id = int_arg(request.args, "price_list", errors, minimum=1)
+    if errors:
+        raise ValidationError(_("Some fields are not valid."), {"price_list": _("Not a valid record id.")})
     price = services.price_for(product_id, price_list_id)
     return jsonify({"product_id": product_id, "price_list_id": price_list_id,
                     "price": None if price is None else str(price)})

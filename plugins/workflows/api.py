@@ -13,12 +13,15 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
+from core.api import schemas
+from core.api.contract import operation
+from core.api.paging import int_param
 from core.db import session
 from core.entities import records
 from core.errors import BadRequest, Forbidden
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from plugins.workflows import services
+from plugins.workflows import schemas as shapes, services
 from plugins.workflows.conditions import OPERATORS_BY_TYPE, operators_for
 from plugins.workflows.definitions import TRIGGERS, clean_definition, compile_definition, functions, task_types
 from plugins.workflows.models import Run, Workflow
@@ -42,6 +45,7 @@ def body() -> dict:
 
 
 @bp.get("/")
+@operation("Workflows", query=shapes.EntityArgs, response=schemas.listing(schemas.JSON_OBJECT))
 def list_workflows():
     admin()
     stmt = sa.select(Workflow).order_by(Workflow.entity, Workflow.position, Workflow.id)
@@ -51,6 +55,7 @@ def list_workflows():
 
 
 @bp.post("/")
+@operation("Create a workflow", body=shapes.WorkflowInput, response=schemas.JSON_OBJECT, status=201)
 def create_workflow():
     user = admin()
     row = services.save_workflow(body(), user)
@@ -59,12 +64,14 @@ def create_workflow():
 
 
 @bp.get("/<int:workflow_id>")
+@operation("One workflow", response=schemas.JSON_OBJECT)
 def show_workflow(workflow_id):
     admin()
     return jsonify(services.workflow_json(services.get_workflow(workflow_id)))
 
 
 @bp.put("/<int:workflow_id>")
+@operation("Replace a workflow", body=shapes.WorkflowInput, response=schemas.JSON_OBJECT)
 def replace_workflow(workflow_id):
     user = admin()
     row = services.save_workflow(body(), user, workflow_id)
@@ -73,6 +80,7 @@ def replace_workflow(workflow_id):
 
 
 @bp.delete("/<int:workflow_id>")
+@operation("Delete a workflow")
 def delete_workflow(workflow_id):
     admin()
     services.delete_workflow(workflow_id)
@@ -81,6 +89,7 @@ def delete_workflow(workflow_id):
 
 
 @bp.post("/test")
+@operation("Dry run of a definition on a record", body=shapes.DryRunInput, response=schemas.JSON_OBJECT)
 def test_definition():
     user = admin()
     data = body()
@@ -90,6 +99,7 @@ def test_definition():
 
 
 @bp.post("/<int:workflow_id>/test")
+@operation("Dry run of a saved workflow on a record", body=shapes.DryRunInput, response=schemas.JSON_OBJECT)
 def test_workflow(workflow_id):
     user = admin()
     data = body()
@@ -99,6 +109,7 @@ def test_workflow(workflow_id):
 
 
 @bp.post("/<int:workflow_id>/run")
+@operation(body=shapes.RunInput, response=schemas.JSON_OBJECT)
 def run_workflow(workflow_id):
     """Manual run on a record (conditions checked), or a queued sweep of a time-based workflow."""
     user = current_user_or_none()
@@ -121,6 +132,7 @@ def run_workflow(workflow_id):
 
 
 @bp.get("/<int:workflow_id>/runs")
+@operation("Run log of a workflow", query=shapes.LimitArgs, response=schemas.listing(schemas.JSON_OBJECT))
 def workflow_runs(workflow_id):
     admin()
     services.get_workflow(workflow_id)
@@ -130,6 +142,7 @@ def workflow_runs(workflow_id):
 
 
 @bp.get("/runs")
+@operation(query=shapes.RecordRunsArgs, response=schemas.listing(schemas.JSON_OBJECT))
 def record_runs():
     """The run log of one record, for anyone who may see the record."""
     user = current_user_or_none()
@@ -144,6 +157,7 @@ def record_runs():
 
 
 @bp.get("/meta")
+@operation("Triggers, operators, task types and functions for editors", response=schemas.JSON_OBJECT)
 def meta():
     admin()
     return jsonify({"triggers": list(TRIGGERS),
@@ -153,7 +167,4 @@ def meta():
 
 
 def limit() -> int:
-    try:
-        return max(1, min(int(request.args.get("limit", 50)), MAX_RUNS))
-    except ValueError:
-        raise BadRequest(_("Invalid list parameters."), {"limit": _("Must be a whole number.")}) from None
+    return int_param(request.args, "limit", 50, 1, MAX_RUNS)

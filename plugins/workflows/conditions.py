@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from core.bounds import MAX_DAYS
 from core.entities.declaration import Entity
 from core.entities.fields import FieldValueError
 from plugins.workflows.fieldpaths import FieldPath, RecordView, resolve
@@ -202,7 +203,8 @@ def condition_value(path: FieldPath, op: str, raw):
     if op in NO_VALUE:
         return None
     if op in DAY_OPS:
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().isdigit():
+        if (isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().isdigit()
+                or int(raw) > MAX_DAYS):
             raise ConditionError("value", _("Give a whole number of days."))
         return int(raw)
     if op in ("between", "in"):

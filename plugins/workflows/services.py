@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from core.bounds import MAX_INT
 from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
@@ -201,7 +202,7 @@ def run_manual(row: Workflow, record_id, user) -> Run | None:
 def parse_id(raw) -> int:
     try:
         value = int(raw)
-        if value < 1:
+        if not 1 <= value <= MAX_INT:
             raise ValueError
         return value
     except (TypeError, ValueError):

@@ -14,9 +14,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from core.entities.declaration import Entity
+from core.templating import LimitedSandbox, render_limited
 
 MAX_TEMPLATE = 20_000
 NAMES = {"record", "old", "owner", "workflow", "today", "entity"}
@@ -44,8 +44,8 @@ def date_text(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+def make_environment() -> LimitedSandbox:
+    env = LimitedSandbox(autoescape=False, undefined=StrictUndefined)
     env.filters["money"] = money
     env.filters["date"] = date_text
     return env
@@ -102,8 +102,8 @@ def render(template, ctx) -> str:
                  "workflow": {"name": ctx.workflow_name, "id": ctx.workflow_id},
                  "entity": str(ctx.entity.label_singular or ctx.entity.label), "today": local_today()}
     try:
-        return template.render(**variables)
-    except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
+        return render_limited(template, **variables)
+    except (UndefinedError, SecurityError, TypeError, ValueError, OverflowError) as exc:
         raise TemplateError(_("The template could not be filled in: %(error)s", error=str(exc))) from None
 
 

@@ -154,3 +154,15 @@ def test_forecast_window_cuts_through_monthly_and_installment_deals(pipeline):
     assert [(m["month"], m["amount"], m["weighted"], m["deals"]) for m in forecast["data"]] == [
         ("2026-12", "400.00", "290.00", 2), ("2027-01", "100.00", "50.00", 1), ("2027-02", "0.00", "0.00", 0),
         ("2027-03", "700.00", "560.00", 1)]
+
+
+def test_weighted_months_add_up_to_the_forecast_amount(pipeline, frozen):
+    """14,499,999 over 7 months at 30 %: six months of 621,428 and the remainder in the last month."""
+    deal = pipeline.deal(title="분할", amount="14499999", probability="30", billing_method="monthly",
+                         revenue_month="2026-12-01", revenue_end="2027-06-01")
+    assert deal["forecast_amount"] == "4350000.00"
+    forecast = report(pipeline.api, "forecast", "?from=2026-12&to=2027-06")
+    assert [m["weighted"] for m in forecast["data"]] == ["621428.00"] * 6 + ["621432.00"]
+    assert forecast["total"]["weighted"] == "4350000.00"
+    rows = ok(pipeline.api.get(f"/api/v1/opportunities/{deal['id']}/revenue-schedule"))["data"]
+    assert sum(int(r["weighted"].split(".")[0]) for r in rows) == 4_350_000
