@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -20,6 +20,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Driver messages of errors a retry may cure (besides those SQLAlchemy already flags as disconnects).
+RETRYABLE_MESSAGES = ("database is locked", "terminating connection", "server closed the connection",
+                      "connection is closed", "could not connect", "the database system is")
 
 
 class Base(DeclarativeBase):
@@ -81,19 +87,46 @@ def make_engine(url: str) -> sa.Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
-            # We emit BEGIN ourselves: IMMEDIATE takes the write lock up front, so a
-            # transaction that reads and then writes never fails half-way with
-            # SQLITE_BUSY when another thread (the embedded worker) wrote meanwhile.
+            # We emit BEGIN ourselves (see sqlite_begin).
             dbapi_conn.isolation_level = None
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(sqlite_begin())
 
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def sqlite_begin() -> str:
+    """The BEGIN for a new SQLite transaction: deferred while answering a read-only request, else IMMEDIATE.
+
+    In WAL mode a deferred transaction reads a snapshot without waiting for the writer, so lists and
+    detail pages never queue behind a write.  Everything else (state-changing requests, jobs, CLI,
+    the worker's claims) takes the write lock up front: a transaction that reads and then writes
+    never fails half-way with SQLITE_BUSY because another connection wrote meanwhile.  Writes are
+    short: no transaction is held across network I/O (see :mod:`core.jobs.runner`).  A GET that must
+    write does so after the request (:func:`after_session_closed`), in a transaction of its own.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN DEFERRED"
+    return "BEGIN IMMEDIATE"
+
+
+def retryable_error(exc: BaseException) -> bool:
+    """A database error that trying again may cure: the connection died, or SQLite stayed locked.
+
+    Requests answer these with 503 and ``Retry-After`` (:mod:`core.app`); the job runner tries again
+    to record a sent job's outcome.
+    """
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, sa.exc.OperationalError) and any(sign in message for sign in RETRYABLE_MESSAGES)
 
 
 def session() -> Session:
@@ -111,6 +144,16 @@ def close_session(_exc=None):
         sess.close()
     for task in g.pop("_crm_after_close", []):
         task()
+
+
+def discard_session() -> None:
+    """Roll back and close this context's session even if its connection is dead (the pool drops it)."""
+    sess = g.pop("_crm_session", None)
+    if sess is not None:
+        try:
+            sess.close()
+        except sa.exc.DBAPIError:
+            sess.invalidate()
 
 
 def after_session_closed(task) -> None:

@@ -17,6 +17,7 @@ import email.policy
 import re
 import smtplib
 import ssl
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 
 from core import audit, clock, secret_values, settings_store
 from core.errors import CRMError, ValidationError
+from core.jobs import IOJob
 from core.runtime import runtime
 
 JOB_TYPE = "core.email"
@@ -151,14 +153,20 @@ def enqueue_email(to: list[str], subject: str, text: str, html: str | None = Non
 
 # --- building and sending ---------------------------------------------------
 
-def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str) -> EmailMessage:
-    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised."""
+def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str,
+                  message_id: str | None = None) -> EmailMessage:
+    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised.
+
+    ``message_id`` (the left part, before ``@``) is given for a queued email so every attempt
+    carries the same ``Message-ID``; without it a fresh one is made.
+    """
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = from_address
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Date"] = formatdate(clock.now().timestamp(), localtime=False)
-    msg["Message-ID"] = make_msgid(domain=sender_domain(from_address))
+    domain = sender_domain(from_address)
+    msg["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     msg.set_content(text or "", charset="utf-8")
     if html:
         msg.add_alternative(html, subtype="html", charset="utf-8")
@@ -172,9 +180,14 @@ def sender_domain(from_address: str) -> str:
         return "localhost"
 
 
-def smtp_connection(settings: dict) -> smtplib.SMTP:
+def smtp_password(settings: dict) -> str:
+    return secret_values.reveal(settings.get("password"), _("SMTP password"))
+
+
+def smtp_connection(settings: dict, password: str | None = None) -> smtplib.SMTP:
     """An open, authenticated SMTP connection according to ``security``."""
-    password = secret_values.reveal(settings.get("password"), _("SMTP password"))
+    if password is None:
+        password = smtp_password(settings)
     host, port, timeout = settings["host"], int(settings["port"]), float(settings.get("timeout") or 30)
     # Certificates are always verified; ``ca_file`` adds a company's own CA (or a self-signed server's certificate).
     context = ssl.create_default_context(cafile=settings.get("ca_file") or None)
@@ -207,11 +220,14 @@ def login(conn: smtplib.SMTP, username: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-def deliver(msg: EmailMessage, settings: dict) -> str:
-    """Send ``msg`` by SMTP, or write it to the outbox when no host is set; returns where it went."""
+def deliver(msg: EmailMessage, settings: dict, password: str | None = None) -> str:
+    """Send ``msg`` by SMTP, or write it to the outbox when no host is set; returns where it went.
+
+    ``password``: the revealed SMTP password when the caller opened it already (a job's prepare step).
+    """
     if not settings.get("host"):
         return str(write_outbox(msg))
-    with smtp_connection(settings) as conn:
+    with smtp_connection(settings, password) as conn:
         conn.send_message(msg)
     return f"smtp://{settings['host']}:{settings['port']}"
 
@@ -252,9 +268,28 @@ def send_test_email(to: list[str]) -> str:
                            error=describe_smtp_error(exc)))
 
 
-def email_job(payload: dict, ctx) -> None:
-    """Handler of ``core.email`` jobs: an SMTP error raises, so the queue retries with backoff."""
-    send_now(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"))
+@dataclass
+class PreparedEmail:
+    """What the send step of a ``core.email`` job needs, read from the database beforehand."""
+
+    message: EmailMessage
+    settings: dict
+    password: str
 
 
-CORE_MAIL_HANDLERS = {JOB_TYPE: email_job}
+def prepare_email(payload: dict, ctx) -> PreparedEmail:
+    """In the job's first transaction: the settings of the moment and the message, with the job's stable Message-ID."""
+    settings = smtp_settings()
+    msg = build_message(check_recipients(payload["to"]), payload["subject"], payload.get("text") or "",
+                        payload.get("html"), settings.get("from_address") or DEFAULT_FROM,
+                        message_id=f"plugcrm.{ctx.idempotency_key}")
+    return PreparedEmail(msg, settings, smtp_password(settings) if settings.get("host") else "")
+
+
+def send_email(prepared: PreparedEmail, ctx) -> str:
+    """With no transaction open: an SMTP error raises, so the queue retries with backoff."""
+    return deliver(prepared.message, prepared.settings, prepared.password)
+
+
+#: ``core.email``: an attempt whose outcome is unknown sends again with the same Message-ID.
+CORE_MAIL_HANDLERS = {JOB_TYPE: IOJob(prepare=prepare_email, send=send_email)}

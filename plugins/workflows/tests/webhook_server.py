@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class WebhookReceiver:
     def __init__(self):
         self.calls: list[dict] = []
+        self.refused: list[dict] = []  # the headers of the calls answered 503
         self.fail_next = 0
         receiver = self
 
@@ -17,6 +18,7 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if receiver.fail_next:
                     receiver.fail_next -= 1
+                    receiver.refused.append(dict(self.headers))
                     self.send_response(503)
                     self.end_headers()
                     return
