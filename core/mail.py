@@ -26,6 +26,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from core import audit, clock, secret_values, settings_store
+from core.db import session
 from core.errors import CRMError, ValidationError
 from core.jobs import IOJob
 from core.runtime import runtime
@@ -241,14 +242,6 @@ def write_outbox(msg: EmailMessage) -> Path:
     return path
 
 
-def send_now(to: list[str], subject: str, text: str, html: str | None = None) -> str:
-    """Build and deliver at once with the current settings (the handler, and the admin's test email)."""
-    settings = smtp_settings()
-    msg = build_message(check_recipients(to), subject, text, html,
-                        settings.get("from_address") or DEFAULT_FROM)
-    return deliver(msg, settings)
-
-
 def describe_smtp_error(exc: BaseException) -> str:
     """A short reason for the administrator (never the credentials, which smtplib does not echo)."""
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -259,10 +252,11 @@ def describe_smtp_error(exc: BaseException) -> str:
 
 def send_test_email(to: list[str]) -> str:
     """Send the administrator's test email at once; MailFailed carries the server's answer. Returns where it went."""
-    recipients = check_recipients(to)
+    prepared = prepare(check_recipients(to), _("plugcrm test email"),
+                       _("This is a test email from plugcrm. Your mail settings work."))
+    session().rollback()  # it only read: end the transaction, so no lock is held while the SMTP server answers
     try:
-        return send_now(recipients, _("plugcrm test email"),
-                        _("This is a test email from plugcrm. Your mail settings work."))
+        return send_email(prepared)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailFailed(_("The mail server refused or could not be reached: %(error)s",
                            error=describe_smtp_error(exc)))
@@ -277,17 +271,23 @@ class PreparedEmail:
     password: str
 
 
-def prepare_email(payload: dict, ctx) -> PreparedEmail:
-    """In the job's first transaction: the settings of the moment and the message, with the job's stable Message-ID."""
+def prepare(to: list[str], subject: str, text: str, html: str | None = None,
+            message_id: str | None = None) -> PreparedEmail:
+    """Read the settings of the moment (and open the password) and build the message: the database part."""
     settings = smtp_settings()
-    msg = build_message(check_recipients(payload["to"]), payload["subject"], payload.get("text") or "",
-                        payload.get("html"), settings.get("from_address") or DEFAULT_FROM,
-                        message_id=f"plugcrm.{ctx.idempotency_key}")
+    msg = build_message(check_recipients(to), subject, text, html, settings.get("from_address") or DEFAULT_FROM,
+                        message_id=message_id)
     return PreparedEmail(msg, settings, smtp_password(settings) if settings.get("host") else "")
 
 
-def send_email(prepared: PreparedEmail, ctx) -> str:
-    """With no transaction open: an SMTP error raises, so the queue retries with backoff."""
+def prepare_email(payload: dict, ctx) -> PreparedEmail:
+    """In the job's first transaction; every attempt of the job carries the same Message-ID."""
+    return prepare(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"),
+                   message_id=f"plugcrm.{ctx.idempotency_key}")
+
+
+def send_email(prepared: PreparedEmail, ctx=None) -> str:
+    """With no transaction open: deliver; an SMTP error raises (a job then retries with backoff)."""
     return deliver(prepared.message, prepared.settings, prepared.password)
 
 
