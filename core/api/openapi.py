@@ -58,7 +58,9 @@ def entity_paths(entity) -> dict:
             "parameters": record_id,
             "get": {"summary": "Read", "responses": {**one, **error_responses(401, 404)}},
             "patch": {"summary": "Update (If-Match: version)", "requestBody": body,
-                      "responses": {**one, **error_responses(400, 401, 403, 404, 409, 422)}},
+                      "description": "With If-Match (or a version in the body) a change based on an older version "
+                                     "gets 409 conflict; without one the change applies to the current version.",
+                      "responses": {**one, **error_responses(400, 401, 403, 404, 409, 422, 503)}},
             "delete": {"summary": "Move to the recycle bin",
                        "responses": {"204": {"description": "deleted"}, **error_responses(401, 403, 404)}},
         },
