@@ -6,6 +6,7 @@ uses :func:`session` - one session per context, closed at teardown.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -90,14 +91,61 @@ def make_engine(url: str) -> sa.Engine:
             # We emit BEGIN ourselves (see sqlite_begin).
             dbapi_conn.isolation_level = None
 
+        gate = WriteGate(engine)
+
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover
-            conn.exec_driver_sql(sqlite_begin())
+            statement = sqlite_begin()
+            if statement == "BEGIN IMMEDIATE":
+                gate.enter(conn.connection.dbapi_connection)
+            try:
+                conn.exec_driver_sql(statement)
+            except BaseException:
+                gate.leave(conn.connection.dbapi_connection)
+                raise
 
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class WriteGate:
+    """SQLite writers of one process queue on a lock, woken the moment the writer before them ends.
+
+    SQLite's own busy handler polls with sleeps growing to 100 ms, so under steady writes a waiting
+    writer can lose the race again and again (seconds of tail latency with ``plugcrm serve``).  The
+    threads of one process (request threads, the embedded worker) wait here instead; other processes
+    still meet at SQLite's lock (``busy_timeout``).  The gate opens when the owning connection
+    commits, rolls back (also the pool's reset on check-in) or is closed.  After ``wait_seconds`` a
+    writer stops waiting here and leaves the rest to SQLite's busy timeout.
+    """
+
+    def __init__(self, engine: sa.Engine, wait_seconds: float = 30):
+        self.lock = threading.Lock()
+        self.owner = None
+        self.wait_seconds = wait_seconds
+        dialect = engine.dialect
+        for name in ("do_commit", "do_rollback", "do_close"):
+            setattr(dialect, name, self.opening_after(getattr(dialect, name)))
+
+    def enter(self, dbapi_conn) -> None:
+        if self.lock.acquire(timeout=self.wait_seconds):
+            self.owner = dbapi_conn
+
+    def leave(self, conn) -> None:
+        """``conn``: the DBAPI connection, or the pool's proxy of it (what SQLAlchemy hands the dialect)."""
+        if self.owner is getattr(conn, "dbapi_connection", conn):
+            self.owner = None
+            self.lock.release()
+
+    def opening_after(self, method):
+        def wrapped(dbapi_conn):
+            try:
+                method(dbapi_conn)
+            finally:
+                self.leave(dbapi_conn)
+        return wrapped
 
 
 def sqlite_begin() -> str:
