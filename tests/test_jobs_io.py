@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from core import clock
 from core.db import session
-from core.jobs import DEAD, DONE, FAILED, IOJob, Job, PermanentJobError, enqueue
+from core.jobs import DEAD, DONE, FAILED, IOJob, Job, PermanentJobError, enqueue, heartbeat
 from core.jobs.worker import run_pending
 from core.settings_store import get as get_setting, put as put_setting
 from core.testing import is_postgres
+from core.testing_instance import wait_until
 from hooks import hookimpl
 
 SEEN: list[tuple] = []
@@ -185,3 +186,17 @@ def test_sqlite_reads_do_not_wait_for_a_writer(crm_app, crm_api):
         writer.close()
     assert listed.status_code == 200 and [a["name"] for a in listed.json["data"]] == ["해동통신"]
     assert detail.status_code == 200
+
+
+def test_heartbeat_beats_until_its_block_ends_and_outlives_a_failing_beat(caplog):
+    beats: list[int] = []
+
+    def beat():
+        beats.append(1)
+        if len(beats) == 1:
+            raise sa.exc.OperationalError("UPDATE core_jobs", {}, Exception("server closed the connection"))
+
+    with heartbeat(beat, 0.01, name="lease-probe") as thread:
+        wait_until(lambda: len(beats) >= 3, timeout=30)
+    assert not thread.is_alive()
+    assert "lease-probe: could not renew the lease" in caplog.text

@@ -28,6 +28,7 @@ from core import clock
 from core.db import session
 from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 
+log = logging.getLogger("plugcrm.jobs")
 __all__ = ["enqueue", "retry", "Job", "JobContext", "IOJob", "PermanentJobError", "handlers", "heartbeat",
            "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD", "STATUSES"]
 
@@ -165,13 +166,18 @@ class JobContext:
             flush()
 
 
-class heartbeat(threading.Thread):
+def heartbeat(beat: Callable[[], None], every_seconds: float, name: str = "plugcrm-heartbeat") -> "Heartbeat":
     """``with heartbeat(beat, every_seconds):`` calls ``beat()`` every ``every_seconds`` in a thread.
 
     For work that holds a lease (a running job, an import owned by a request): ``beat`` renews it in a
     short transaction of its own.  A failing beat is logged and tried again at the next tick, so a
     database that is briefly away does not stop the work.
     """
+    return Heartbeat(beat, every_seconds, name)
+
+
+class Heartbeat(threading.Thread):
+    """The thread behind :func:`heartbeat`; stops (and is joined) when the ``with`` block ends."""
 
     def __init__(self, beat: Callable[[], None], every_seconds: float, name: str = "plugcrm-heartbeat"):
         super().__init__(name=name, daemon=True)
@@ -183,9 +189,9 @@ class heartbeat(threading.Thread):
             try:
                 self.beat()
             except sa.exc.SQLAlchemyError as exc:
-                logging.getLogger("plugcrm.jobs").warning("%s: could not renew the lease: %s", self.name, exc)
+                log.warning("%s: could not renew the lease: %s", self.name, exc)
 
-    def __enter__(self) -> "heartbeat":
+    def __enter__(self) -> "Heartbeat":
         self.start()
         return self
 
