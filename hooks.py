@@ -92,13 +92,17 @@ def crm_translation_dirs():
 
 @hookspec
 def crm_job_handlers():
-    """Return a ``{job_type: callable(payload: dict, ctx)}`` mapping.
+    """Return a ``{job_type: handler}`` mapping; a handler is ``callable(payload: dict, ctx)`` or a
+    :class:`core.jobs.IOJob`.
 
     Handlers run in the worker, outside any request, inside an app context:
     use :func:`core.db.session` (the job is marked done in the same
     transaction, so do not commit unless you work in chunks).  ``ctx.job_id``,
     ``ctx.attempt`` (1, 2, ...) and ``ctx.progress(done, total)`` are there for
-    long jobs.  Raise to fail the attempt; the queue retries with exponential
+    long jobs.  A job that talks to the network (SMTP, HTTP, an SMS gateway)
+    must be an ``IOJob(prepare, send, record=None, reconcile=None)``: no
+    transaction is open during ``send``, and ``ctx.idempotency_key`` (the same
+    on every attempt) goes to the receiver so it can drop a repeat.  Raise to fail the attempt; the queue retries with exponential
     backoff and ends in ``dead`` with the last error (raise
     :class:`core.jobs.PermanentJobError` when retrying cannot help).
     Enqueue with :func:`core.jobs.enqueue` inside the transaction that caused

@@ -175,6 +175,21 @@ def wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     from core.api import error_response
 
+    def database_unavailable(exc: Exception):
+        """503 with Retry-After: the connection died mid-request (or SQLite stayed locked); nothing was kept."""
+        from flask_babel import gettext as _
+        from core.db import discard_session
+        from core.errors import ServiceUnavailable
+
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+        discard_session()
+        error = ServiceUnavailable(_("The connection to the database was lost. Try again in a moment."))
+        if wants_json():
+            return error_response(error)
+        from core.ui.errors import error_page
+        body, status = error_page(error)
+        return body, status, {"Retry-After": str(error.retry_after_seconds)}
+
     @app.errorhandler(CRMError)
     def crm_error(exc: CRMError):
         from core.db import session
@@ -204,8 +219,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        from core.db import session
+        from core.db import retryable_error, session
 
+        if retryable_error(exc):
+            return database_unavailable(exc)
         log.exception("unexpected error on %s %s", request.method, request.path)
         session().rollback()
         if not wants_json():

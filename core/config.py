@@ -26,7 +26,7 @@ class Settings:
     list_count_cap: int = 10000
     attachment_max_bytes: int = 20 * 1024 * 1024
     attachment_extensions: list[str] | None = None  # None: core.attachments.DEFAULT_EXTENSIONS
-    job_lease_seconds: int = 900  # a running job whose worker is silent this long is run again
+    job_lease_seconds: int = 60  # a running job whose heartbeat (every third of this) stops is run again
     job_poll_seconds: float = 1.0
     log_level: str = "INFO"  # for `plugcrm serve` and `plugcrm worker` (core.log_setup)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (ProxyFix)

@@ -6,12 +6,13 @@ uses :func:`session` - one session per context, closed at teardown.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.instance_files import private_file
@@ -23,6 +24,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Driver messages of errors a retry may cure (besides those SQLAlchemy already flags as disconnects).
+RETRYABLE_MESSAGES = ("database is locked", "terminating connection", "server closed the connection",
+                      "connection is closed", "could not connect", "the database system is")
 
 
 class Base(DeclarativeBase):
@@ -87,19 +94,93 @@ def make_engine(url: str) -> sa.Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
-            # We emit BEGIN ourselves: IMMEDIATE takes the write lock up front, so a
-            # transaction that reads and then writes never fails half-way with
-            # SQLITE_BUSY when another thread (the embedded worker) wrote meanwhile.
+            # We emit BEGIN ourselves (see sqlite_begin).
             dbapi_conn.isolation_level = None
+
+        gate = WriteGate(engine)
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            statement = sqlite_begin()
+            if statement == "BEGIN IMMEDIATE":
+                gate.enter(conn.connection.dbapi_connection)
+            try:
+                conn.exec_driver_sql(statement)
+            except BaseException:
+                gate.leave(conn.connection.dbapi_connection)
+                raise
 
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class WriteGate:
+    """SQLite writers of one process queue on a lock, woken the moment the writer before them ends.
+
+    SQLite's own busy handler polls with sleeps growing to 100 ms, so under steady writes a waiting
+    writer can lose the race again and again (seconds of tail latency with ``plugcrm serve``).  The
+    threads of one process (request threads, the embedded worker) wait here instead; other processes
+    still meet at SQLite's lock (``busy_timeout``).  The gate opens when the owning connection
+    commits, rolls back (also the pool's reset on check-in) or is closed.  After ``wait_seconds`` a
+    writer stops waiting here and leaves the rest to SQLite's busy timeout.
+    """
+
+    def __init__(self, engine: sa.Engine, wait_seconds: float = 30):
+        self.lock = threading.Lock()
+        self.owner = None
+        self.wait_seconds = wait_seconds
+        dialect = engine.dialect
+        for name in ("do_commit", "do_rollback", "do_close"):
+            setattr(dialect, name, self.opening_after(getattr(dialect, name)))
+
+    def enter(self, dbapi_conn) -> None:
+        if self.lock.acquire(timeout=self.wait_seconds):
+            self.owner = dbapi_conn
+
+    def leave(self, conn) -> None:
+        """``conn``: the DBAPI connection, or the pool's proxy of it (what SQLAlchemy hands the dialect)."""
+        if self.owner is getattr(conn, "dbapi_connection", conn):
+            self.owner = None
+            self.lock.release()
+
+    def opening_after(self, method):
+        def wrapped(dbapi_conn):
+            try:
+                method(dbapi_conn)
+            finally:
+                self.leave(dbapi_conn)
+        return wrapped
+
+
+def sqlite_begin() -> str:
+    """The BEGIN for a new SQLite transaction: deferred while answering a read-only request, else IMMEDIATE.
+
+    In WAL mode a deferred transaction reads a snapshot without waiting for the writer, so lists and
+    detail pages never queue behind a write.  Everything else (state-changing requests, jobs, CLI,
+    the worker's claims) takes the write lock up front: a transaction that reads and then writes
+    never fails half-way with SQLITE_BUSY because another connection wrote meanwhile.  Writes are
+    short: no transaction is held across network I/O (see :mod:`core.jobs.runner`).  A GET that must
+    write does so after the request (:func:`after_session_closed`), in a transaction of its own.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN DEFERRED"
+    return "BEGIN IMMEDIATE"
+
+
+def retryable_error(exc: BaseException) -> bool:
+    """A database error that trying again may cure: the connection died, or SQLite stayed locked.
+
+    Requests answer these with 503 and ``Retry-After`` (:mod:`core.app`); the job runner tries again
+    to record a sent job's outcome.
+    """
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, sa.exc.OperationalError) and any(sign in message for sign in RETRYABLE_MESSAGES)
 
 
 def session() -> Session:
@@ -117,6 +198,16 @@ def close_session(_exc=None):
         sess.close()
     for task in g.pop("_crm_after_close", []):
         task()
+
+
+def discard_session() -> None:
+    """Roll back and close this context's session even if its connection is dead (the pool drops it)."""
+    sess = g.pop("_crm_session", None)
+    if sess is not None:
+        try:
+            sess.close()
+        except sa.exc.DBAPIError:
+            sess.invalidate()
 
 
 def after_session_closed(task) -> None:

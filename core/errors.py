@@ -57,5 +57,12 @@ class TooManyRequests(CRMError):
     status, code = 429, "too_many_requests"
 
 
+class ServiceUnavailable(CRMError):
+    """The database connection was lost (or SQLite stayed locked): the client may try again shortly."""
+
+    status, code = 503, "database_unavailable"
+    retry_after_seconds = 2
+
+
 class PluginError(Exception):
     """A plugin set that cannot start: missing or cyclic dependency, duplicate name, bad hook."""

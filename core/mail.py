@@ -17,6 +17,7 @@ import email.policy
 import re
 import smtplib
 import ssl
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -25,8 +26,10 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from core import audit, clock, secret_values, settings_store
+from core.db import session
 from core.errors import CRMError, ValidationError
 from core.instance_files import private_dir
+from core.jobs import IOJob
 from core.runtime import runtime
 
 JOB_TYPE = "core.email"
@@ -152,14 +155,20 @@ def enqueue_email(to: list[str], subject: str, text: str, html: str | None = Non
 
 # --- building and sending ---------------------------------------------------
 
-def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str) -> EmailMessage:
-    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised."""
+def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str,
+                  message_id: str | None = None) -> EmailMessage:
+    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised.
+
+    ``message_id`` (the left part, before ``@``) is given for a queued email so every attempt
+    carries the same ``Message-ID``; without it a fresh one is made.
+    """
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = from_address
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Date"] = formatdate(clock.now().timestamp(), localtime=False)
-    msg["Message-ID"] = make_msgid(domain=sender_domain(from_address))
+    domain = sender_domain(from_address)
+    msg["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     msg.set_content(text or "", charset="utf-8")
     if html:
         msg.add_alternative(html, subtype="html", charset="utf-8")
@@ -173,9 +182,14 @@ def sender_domain(from_address: str) -> str:
         return "localhost"
 
 
-def smtp_connection(settings: dict) -> smtplib.SMTP:
+def smtp_password(settings: dict) -> str:
+    return secret_values.reveal(settings.get("password"), _("SMTP password"))
+
+
+def smtp_connection(settings: dict, password: str | None = None) -> smtplib.SMTP:
     """An open, authenticated SMTP connection according to ``security``."""
-    password = secret_values.reveal(settings.get("password"), _("SMTP password"))
+    if password is None:
+        password = smtp_password(settings)
     host, port, timeout = settings["host"], int(settings["port"]), float(settings.get("timeout") or 30)
     # Certificates are always verified; ``ca_file`` adds a company's own CA (or a self-signed server's certificate).
     context = ssl.create_default_context(cafile=settings.get("ca_file") or None)
@@ -208,11 +222,14 @@ def login(conn: smtplib.SMTP, username: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-def deliver(msg: EmailMessage, settings: dict) -> str:
-    """Send ``msg`` by SMTP, or write it to the outbox when no host is set; returns where it went."""
+def deliver(msg: EmailMessage, settings: dict, password: str | None = None) -> str:
+    """Send ``msg`` by SMTP, or write it to the outbox when no host is set; returns where it went.
+
+    ``password``: the revealed SMTP password when the caller opened it already (a job's prepare step).
+    """
     if not settings.get("host"):
         return str(write_outbox(msg))
-    with smtp_connection(settings) as conn:
+    with smtp_connection(settings, password) as conn:
         conn.send_message(msg)
     return f"smtp://{settings['host']}:{settings['port']}"
 
@@ -225,14 +242,6 @@ def write_outbox(msg: EmailMessage) -> Path:
     return path
 
 
-def send_now(to: list[str], subject: str, text: str, html: str | None = None) -> str:
-    """Build and deliver at once with the current settings (the handler, and the admin's test email)."""
-    settings = smtp_settings()
-    msg = build_message(check_recipients(to), subject, text, html,
-                        settings.get("from_address") or DEFAULT_FROM)
-    return deliver(msg, settings)
-
-
 def describe_smtp_error(exc: BaseException) -> str:
     """A short reason for the administrator (never the credentials, which smtplib does not echo)."""
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -243,18 +252,44 @@ def describe_smtp_error(exc: BaseException) -> str:
 
 def send_test_email(to: list[str]) -> str:
     """Send the administrator's test email at once; MailFailed carries the server's answer. Returns where it went."""
-    recipients = check_recipients(to)
+    prepared = prepare(check_recipients(to), _("plugcrm test email"),
+                       _("This is a test email from plugcrm. Your mail settings work."))
+    session().rollback()  # it only read: end the transaction, so no lock is held while the SMTP server answers
     try:
-        return send_now(recipients, _("plugcrm test email"),
-                        _("This is a test email from plugcrm. Your mail settings work."))
+        return send_email(prepared)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailFailed(_("The mail server refused or could not be reached: %(error)s",
                            error=describe_smtp_error(exc)))
 
 
-def email_job(payload: dict, ctx) -> None:
-    """Handler of ``core.email`` jobs: an SMTP error raises, so the queue retries with backoff."""
-    send_now(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"))
+@dataclass
+class PreparedEmail:
+    """What the send step of a ``core.email`` job needs, read from the database beforehand."""
+
+    message: EmailMessage
+    settings: dict
+    password: str
 
 
-CORE_MAIL_HANDLERS = {JOB_TYPE: email_job}
+def prepare(to: list[str], subject: str, text: str, html: str | None = None,
+            message_id: str | None = None) -> PreparedEmail:
+    """Read the settings of the moment (and open the password) and build the message: the database part."""
+    settings = smtp_settings()
+    msg = build_message(check_recipients(to), subject, text, html, settings.get("from_address") or DEFAULT_FROM,
+                        message_id=message_id)
+    return PreparedEmail(msg, settings, smtp_password(settings) if settings.get("host") else "")
+
+
+def prepare_email(payload: dict, ctx) -> PreparedEmail:
+    """In the job's first transaction; every attempt of the job carries the same Message-ID."""
+    return prepare(payload["to"], payload["subject"], payload.get("text") or "", payload.get("html"),
+                   message_id=f"plugcrm.{ctx.idempotency_key}")
+
+
+def send_email(prepared: PreparedEmail, ctx=None) -> str:
+    """With no transaction open: deliver; an SMTP error raises (a job then retries with backoff)."""
+    return deliver(prepared.message, prepared.settings, prepared.password)
+
+
+#: ``core.email``: an attempt whose outcome is unknown sends again with the same Message-ID.
+CORE_MAIL_HANDLERS = {JOB_TYPE: IOJob(prepare=prepare_email, send=send_email)}

@@ -10,7 +10,10 @@ The database is SQLite in a temporary folder, or PostgreSQL when
 """
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -187,6 +190,9 @@ class SmtpTestServer:
     ``envelopes`` the raw envelopes; ``stop()`` / ``start()`` take it down and
     bring it back on the same port; ``settings()`` is the ``smtp`` settings dict
     that points plugcrm at it.  With ``username``/``password`` it requires AUTH.
+    ``hold()`` makes it keep each message it receives but not answer the DATA
+    command (a hanging server) until ``let_go()``; ``wait_for(n)`` waits until it
+    has received ``n`` messages.
     """
 
     def __init__(self, username: str | None = None, password: str | None = None, tls: str | None = None,
@@ -205,6 +211,8 @@ class SmtpTestServer:
         self.messages: list = []
         self.envelopes: list = []
         self.controller = None
+        self.answering = threading.Event()
+        self.answering.set()
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -220,7 +228,23 @@ class SmtpTestServer:
         self.envelopes.append(envelope)
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
                                                       policy=email.policy.default))
+        while not self.answering.is_set():
+            await asyncio.sleep(0.02)
         return "250 OK"
+
+    def hold(self) -> None:
+        self.answering.clear()
+
+    def let_go(self) -> None:
+        self.answering.set()
+
+    def wait_for(self, count: int, timeout: float = 60.0) -> list:
+        """The messages once at least ``count`` have arrived; fails after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            assert time.monotonic() < deadline, f"{len(self.messages)} of {count} messages arrived in {timeout} s"
+            time.sleep(0.02)
+        return self.messages
 
     def start(self) -> "SmtpTestServer":
         from aiosmtpd.controller import Controller

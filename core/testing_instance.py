@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -56,6 +57,32 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_worker(env, *args) -> subprocess.Popen:
+    """A ``plugcrm worker`` process; its log (stderr, a line per job) goes to a file, read by :func:`log_of`.
+
+    Not a pipe: a worker logging 1,000 jobs fills a pipe nobody reads yet and blocks mid-transaction.
+    """
+    folder = Path(env["PLUGCRM_INSTANCE"]).parent
+    log = tempfile.NamedTemporaryFile("w+", dir=folder, prefix="worker-", suffix=".log", delete=False)
+    worker = subprocess.Popen([plugcrm_executable(), "worker", "--poll", "0.1", *args], env=env, stdout=subprocess.PIPE,
+                              stderr=log, text=True, cwd=str(folder))
+    worker.log_path = Path(log.name)
+    log.close()
+    return worker
+
+
+def log_of(worker: subprocess.Popen) -> str:
+    return worker.log_path.read_text()
+
+
+def wait_until(condition, timeout=60.0):
+    """Poll ``condition`` (a cheap database read) until true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
 
 
 class CliInstance:

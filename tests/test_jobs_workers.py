@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +12,7 @@ import sqlalchemy as sa
 
 from core.db import session
 from core.jobs import DONE, Job, enqueue
+from core.testing_instance import log_of, start_worker, wait_until
 from hooks import hookimpl
 
 PROBE_PLUGIN = '''
@@ -55,7 +52,6 @@ def gate(payload, ctx):
 def crm_job_handlers():
     return {"jobprobe.record": record, "jobprobe.gate": gate}
 '''
-PLUGCRM = str(Path(sys.executable).with_name("plugcrm"))
 
 
 @pytest.fixture
@@ -69,24 +65,6 @@ def probe(tmp_path, crm_database_url):
                PLUGCRM_SECRET_KEY="worker-test", PLUGCRM_PLUGINS="customers,jobprobe",
                PLUGCRM_PLUGINS_DIR=str(plugins_dir), JOBPROBE_LOG=str(log), PYTHONUNBUFFERED="1")
     return env, log
-
-
-def start_worker(env, *args) -> subprocess.Popen:
-    """A ``plugcrm worker`` process; its log (stderr, a line per job) goes to a file, read by :func:`log_of`.
-
-    Not a pipe: a worker logging 1,000 jobs fills a pipe nobody reads yet and blocks mid-transaction.
-    """
-    folder = Path(env["PLUGCRM_INSTANCE"]).parent
-    log = tempfile.NamedTemporaryFile("w+", dir=folder, prefix="worker-", suffix=".log", delete=False)
-    worker = subprocess.Popen([PLUGCRM, "worker", "--poll", "0.1", *args], env=env, stdout=subprocess.PIPE,
-                              stderr=log, text=True, cwd=str(folder))
-    worker.log_path = Path(log.name)
-    log.close()
-    return worker
-
-
-def log_of(worker: subprocess.Popen) -> str:
-    return worker.log_path.read_text()
 
 
 def enqueue_many(app, n: int) -> list[int]:
@@ -127,14 +105,6 @@ def test_worker_process_runs_jobs_and_exits_when_idle(crm_app, probe):
     assert worker.returncode == 0, log_of(worker)
     assert "stopped after 5 jobs" in out
     assert sorted(job_id for job_id, _pid in executions(log)) == ids
-
-
-def wait_until(condition, timeout=60.0):
-    """Poll ``condition`` (a cheap database read) until true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def test_worker_process_stops_cleanly_on_sigterm(crm_app, probe):

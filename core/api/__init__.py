@@ -14,6 +14,8 @@ def error_response(exc: CRMError):
     response.status_code = exc.status
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="plugcrm"'
+    if exc.status == 503:
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
     return response
 
 

@@ -231,15 +231,51 @@ def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number
     return row
 
 
+#: Attempts of a change sent without a version before a concurrent writer's conflict is reported.
+UNVERSIONED_ATTEMPTS = 3
+
+
+class StaleVersion(Conflict):
+    """The record's version is no longer the one the change was based on (409 ``conflict``)."""
+
+
 def update(entity: Entity, record_id: int, data: dict, user, *, expected_version: int | None = None,
            check_rights: bool = True) -> dict:
+    """Change a record; 409 only when the caller named the version it changed (``If-Match`` or ``version``).
+
+    Without a version the change applies to the record as it is now: when another writer commits
+    between this read and this write, the change is read and applied again (the retry locks the row
+    first, so it wins), inside a savepoint so nothing of the lost attempt stays.
+    """
+    if expected_version is None and isinstance(data, dict) and data.get("version") is not None:
+        expected_version = parse_version(data["version"])
+    if expected_version is not None:
+        return update_once(entity, record_id, data, user, expected_version, check_rights)
+    for attempt in range(1, UNVERSIONED_ATTEMPTS + 1):
+        try:
+            with session().begin_nested():
+                if attempt > 1:
+                    lock_row(entity, record_id)
+                return update_once(entity, record_id, data, user, None, check_rights)
+        except StaleVersion:
+            if attempt == UNVERSIONED_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def lock_row(entity: Entity, record_id: int) -> None:
+    """``SELECT ... FOR UPDATE`` on PostgreSQL (SQLite's writers are serialised by the write lock already)."""
+    table = entity.table
+    session().execute(sa.select(table.c.id).where(table.c.id == record_id).with_for_update())
+
+
+def update_once(entity: Entity, record_id: int, data: dict, user, expected_version: int | None,
+                check_rights: bool) -> dict:
     from core.security.permissions import require_right
 
     old = get(entity, record_id, user)
     if check_rights:
         require_right(user, entity, "edit", old)
-    if expected_version is None and isinstance(data, dict) and data.get("version") is not None:
-        expected_version = parse_version(data["version"])
     if expected_version is not None and expected_version != old["version"]:
         raise_conflict(entity, old, user)
     values, changed = prepare_change(entity, old, load_input(entity, data, partial=True), user)
@@ -344,8 +380,8 @@ def parse_version(raw) -> int:
 
 def raise_conflict(entity: Entity, current: dict, user):
     """409 with the record as it is now, as much of it as ``user`` may see."""
-    raise Conflict(_("Someone else changed this record. Review their change and save again."),
-                   current=strip_hidden(to_json(entity, current), hidden_fields(entity, user)))
+    raise StaleVersion(_("Someone else changed this record. Review their change and save again."),
+                       current=strip_hidden(to_json(entity, current), hidden_fields(entity, user)))
 
 
 def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict) -> dict:

@@ -5,18 +5,31 @@ commits; a rollback drops the job with the data).  Handlers come from the
 ``crm_job_handlers`` hook (plus the core's own, such as ``core.email``); the
 worker (:mod:`core.jobs.worker`) runs due jobs with retries and exponential
 backoff until they are ``done`` or ``dead``.
+
+A handler is either a plain ``handler(payload, ctx)`` that works in the
+database only (its writes and the ``done`` mark commit together), or an
+:class:`IOJob` for network I/O (SMTP, HTTP, SMS): prepared in one transaction,
+sent with none open, its outcome recorded in another.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
-from typing import Callable
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sqlalchemy as sa
 
 from core import clock
 from core.db import session
 from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 
-__all__ = ["enqueue", "retry", "Job", "JobContext", "PermanentJobError", "handlers",
+log = logging.getLogger("plugcrm.jobs")
+__all__ = ["enqueue", "retry", "Job", "JobContext", "IOJob", "PermanentJobError", "handlers", "heartbeat",
            "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD", "STATUSES"]
 
 Handler = Callable[[dict, "JobContext"], object]
@@ -96,17 +109,95 @@ class PermanentJobError(Exception):
     """Raise from a handler when retrying cannot help (bad address, missing record): the job goes dead now."""
 
 
-class JobContext:
-    """What a handler gets besides its payload: which job and attempt, and a progress reporter."""
+@dataclass(frozen=True)
+class IOJob:
+    """A job whose work is network I/O, in three steps so that no transaction is open while it talks.
 
-    def __init__(self, job_id: int, attempt: int, report: Callable[[int, int | None], None]):
+    * ``prepare(payload, ctx) -> request``: in a transaction (read settings, open secrets, build the
+      message); it commits together with the job's "sending" mark.
+    * ``send(request, ctx) -> result``: with no transaction and no session open; only the network.
+      Raise to fail the attempt (retried with backoff).
+    * ``record(result, ctx)``: optional, in a new transaction that also marks the job ``done``; it is
+      committed right after the send (and tried again on a fresh connection if the database was lost).
+
+    When an attempt finds that an earlier one began sending and never recorded the outcome (its
+    worker died, or the database was lost after the send), ``ctx.in_doubt`` is true and
+    ``reconcile(request, ctx) -> result`` runs instead of ``send``: ask the provider what happened,
+    or raise :class:`PermanentJobError`.  Without ``reconcile`` the request is sent again, which is
+    right only where the receiver recognises a repeat (an email's ``Message-ID``, a webhook's
+    ``Idempotency-Key``: both come from ``ctx.idempotency_key``).
+    """
+
+    prepare: Callable[[dict, "JobContext"], Any]
+    send: Callable[[Any, "JobContext"], Any]
+    record: Callable[[Any, "JobContext"], None] | None = None
+    reconcile: Callable[[Any, "JobContext"], Any] | None = None
+
+
+def idempotency_key(secret_key: str, job_id: int, created_at: dt.datetime) -> str:
+    """A key that is the same on every attempt of one job and unguessable from outside the deployment."""
+    stamp = created_at.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat()
+    return hmac.new(secret_key.encode(), f"job:{job_id}:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class JobContext:
+    """What a handler gets besides its payload: which job and attempt, and a progress reporter.
+
+    ``idempotency_key`` is stable across the attempts of this job; ``in_doubt`` says an earlier
+    attempt began its network I/O and never recorded how it ended (see :class:`IOJob`).
+    """
+
+    def __init__(self, job_id: int, attempt: int, report: Callable[[int, int | None], None], *,
+                 idempotency_key: str = "", in_doubt: bool = False):
         self.job_id = job_id
         self.attempt = attempt
+        self.idempotency_key = idempotency_key
+        self.in_doubt = in_doubt
         self._report = report
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Record how far the job is (shown in ``/api/v1/jobs``; may be throttled)."""
         self._report(done, total)
+
+    def flush_progress(self) -> None:
+        """Write progress still held back by the throttle (the runner calls it before ``done``)."""
+        flush = getattr(self._report, "flush", None)
+        if flush is not None:
+            flush()
+
+
+def heartbeat(beat: Callable[[], None], every_seconds: float, name: str = "plugcrm-heartbeat") -> "Heartbeat":
+    """``with heartbeat(beat, every_seconds):`` calls ``beat()`` every ``every_seconds`` in a thread.
+
+    For work that holds a lease (a running job, an import owned by a request): ``beat`` renews it in a
+    short transaction of its own.  A failing beat is logged and tried again at the next tick, so a
+    database that is briefly away does not stop the work.
+    """
+    return Heartbeat(beat, every_seconds, name)
+
+
+class Heartbeat(threading.Thread):
+    """The thread behind :func:`heartbeat`; stops (and is joined) when the ``with`` block ends."""
+
+    def __init__(self, beat: Callable[[], None], every_seconds: float, name: str = "plugcrm-heartbeat"):
+        super().__init__(name=name, daemon=True)
+        self.beat, self.every = beat, every_seconds
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        while not self.finished.wait(self.every):
+            try:
+                self.beat()
+            except sa.exc.SQLAlchemyError as exc:
+                log.warning("%s: could not renew the lease: %s", self.name, exc)
+
+    def __enter__(self) -> "Heartbeat":
+        self.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.finished.set()
+        self.join()
 
 
 def handlers(runtime) -> dict[str, Handler]:

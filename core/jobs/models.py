@@ -36,6 +36,9 @@ class Job(Base):
     locked_by: Mapped[str | None] = mapped_column(sa.String(200))
     locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    #: Set when an attempt of an :class:`~core.jobs.IOJob` begins its network I/O, cleared when the job ends:
+    #: a later attempt that finds it set does not know whether the send happened ("in doubt").
+    sending_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     progress_done: Mapped[int | None]
     progress_total: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -48,6 +51,7 @@ class Job(Base):
             "max_attempts": self.max_attempts, "run_at": iso(self.run_at),
             "last_error": mask_text(self.last_error, self.payload),  # rows stored before errors were masked
             "locked_by": self.locked_by, "locked_at": iso(self.locked_at), "dedupe_key": self.dedupe_key,
+            "sending_since": iso(self.sending_since),
             "progress": {"done": self.progress_done, "total": self.progress_total},
             "created_at": iso(self.created_at), "started_at": iso(self.started_at),
             "finished_at": iso(self.finished_at),

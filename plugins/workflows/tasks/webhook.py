@@ -2,7 +2,9 @@
 
 The receiver checks ``X-Plugcrm-Signature: sha256=<hex>`` with the shared
 secret (``hmac.compare_digest``).  The call itself is a durable job
-(``workflows.webhook``): a receiver that is down gets retried with backoff.
+(``workflows.webhook``, an :class:`~core.jobs.IOJob`: no transaction is open
+during the call): a receiver that is down gets retried with backoff, every
+attempt with the same ``Idempotency-Key`` so the receiver can drop a repeat.
 The secret is stored sealed (:mod:`core.secret_values`) and opened from the
 workflow when the job runs, never copied into the job table.
 """
@@ -18,10 +20,12 @@ from flask_babel import lazy_gettext as _l
 
 from core import egress, secret_values
 from core.entities.records import to_json
+from core.jobs import IOJob
 from plugins.workflows.tasks.base import TaskError, TaskType
 
 JOB_TYPE = "workflows.webhook"
 SIGNATURE_HEADER = "X-Plugcrm-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 TIMEOUT_SECONDS = 15
 
 
@@ -70,8 +74,8 @@ class Webhook(TaskType):
         return {"url": compiled["url"], "body": self.body(ctx)}
 
 
-def webhook_job(payload: dict, ctx) -> None:
-    """POST the body; a non-2xx answer or a network error raises, so the job retries."""
+def prepare_webhook(payload: dict, ctx) -> dict:
+    """In a transaction: open the workflow's secret and build the signed request."""
     from core.db import session
     from core.jobs.runner import PermanentJobError
     from plugins.workflows.models import Workflow
@@ -87,8 +91,20 @@ def webhook_job(payload: dict, ctx) -> None:
         raise PermanentJobError(exc.message) from None
     body = json.dumps(payload["body"], ensure_ascii=False, sort_keys=True).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(secret, body),
-               "User-Agent": "plugcrm-workflows"}
-    try:  # core.egress: no private or metadata addresses, no redirects, one error text for every network failure
-        egress.post(payload["url"], body, headers, TIMEOUT_SECONDS)
+               IDEMPOTENCY_HEADER: ctx.idempotency_key, "User-Agent": "plugcrm-workflows"}
+    return {"url": payload["url"], "body": body, "headers": headers}
+
+
+def call_webhook(request: dict, ctx) -> None:
+    """With no transaction open: POST through core.egress (no private or metadata addresses, no redirects,
+    one error text for every network failure); a refused address ends the job, other failures retry."""
+    from core.jobs.runner import PermanentJobError
+
+    try:
+        egress.post(request["url"], request["body"], request["headers"], TIMEOUT_SECONDS)
     except egress.EgressRefused as exc:
         raise PermanentJobError(str(exc)) from None
+
+
+#: A retry whose earlier attempt's outcome is unknown calls again with the same Idempotency-Key.
+webhook_job = IOJob(prepare=prepare_webhook, send=call_webhook)

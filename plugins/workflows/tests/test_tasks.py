@@ -75,6 +75,9 @@ def test_webhook_is_signed_and_retried_until_the_receiver_answers(app, api, crm_
     [call] = receiver.calls
     expected = "sha256=" + hmac.new(SECRET.encode(), call["body"], hashlib.sha256).hexdigest()
     assert hmac.compare_digest(call["headers"]["X-Plugcrm-Signature"], expected)
+    [refused] = receiver.refused
+    assert len(call["headers"]["Idempotency-Key"]) == 32, "every call carries a key"
+    assert refused["Idempotency-Key"] == call["headers"]["Idempotency-Key"], "the retry repeats the key"
     assert call["json"]["record"]["name"] == "해동통신" and call["json"]["entity"] == "accounts"
     assert SECRET not in call["body"].decode()
     assert runs_of(api, created["id"])[0]["tasks"][0]["job"]["result"] == "sent"

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class WebhookReceiver:
     def __init__(self):
         self.calls: list[dict] = []
+        self.refused: list[dict] = []  # the headers of the calls answered 503
         self.fail_next = 0
         self.redirect_to = None  # answer 307 to this address instead of accepting
         receiver = self
@@ -23,6 +24,7 @@ class WebhookReceiver:
                     return
                 if receiver.fail_next:
                     receiver.fail_next -= 1
+                    receiver.refused.append(dict(self.headers))
                     self.send_response(503)
                     self.end_headers()
                     return
