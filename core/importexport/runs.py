@@ -3,8 +3,9 @@
 :func:`start` checks rights and the file (structure, header, mapping) up
 front, stores the upload under ``<instance>/imports/`` and records a
 :class:`~core.importexport.models.ImportBatch`; :func:`run` then imports it,
-inline or as the ``core.import`` job.  :func:`preview` and dry runs validate
-without writing.
+inline or as the ``core.import`` job, which owns the batch either way
+(:mod:`core.importexport.ownership`: a crashed import is resumed after its
+last committed chunk).  :func:`preview` and dry runs validate without writing.
 """
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ updated through ``records.update``.  Every row ends in ``core_import_rows``
 (created / updated with the overwritten values / rejected with its cells and
 reasons), which is what undo and the error workbook read.  A row is written
 whole or not at all; a file that turns out to be unreadable half-way is taken
-back completely (:func:`core.importexport.undo.take_back`).
+back completely (:func:`core.importexport.undo.take_back`).  Each chunk commits
+with the batch's counters and ``done``, the checkpoint a crashed import
+resumes from (:mod:`core.importexport.ownership`).
 """
 from __future__ import annotations
 
@@ -127,7 +129,8 @@ class Importer:
 
     def process(self, raw_rows: list[tuple[int, list]]) -> None:
         if self.lease is not None:
-            self.lease.hold(self.sess)  # first in the chunk's transaction: SQLite's write lock, PostgreSQL's row lock
+            self.sess.commit()  # end what reading set-up began: the lease update must open the chunk's transaction
+            self.lease.hold(self.sess)  # SQLite's write lock, and PostgreSQL's lock on the job row, for the chunk
         if self.match and not self.options.dry_run:
             serialise(self.sess, self.entity.name)
         with numbering.reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
