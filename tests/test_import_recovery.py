@@ -129,3 +129,17 @@ def test_an_unknown_export_field_is_answered_with_the_valid_names_in_the_users_l
     reason = response.json["error"]["fields"]["fields"]
     assert reason.startswith("알 수 없는 필드 nope. 다음 중 하나를 쓰세요: ")
     assert "business_number" in reason and "name" in reason and "nope," not in reason
+
+
+def test_a_worker_finishing_an_import_marks_its_job_done_itself(crm_app, crm_api, caplog):
+    from core.db import session
+    from core.jobs import Job
+    from core.jobs.worker import run_pending
+
+    batch = upload(crm_api, "accounts", xlsx_bytes(rows(5)), "five.xlsx", **{"async": "1"}).json
+    with caplog.at_level("INFO", logger="plugcrm.jobs"):
+        assert run_pending(crm_app) == 1
+    assert f"job {batch['job_id']} (core.import) done" in caplog.text and "lease lost" not in caplog.text
+    with crm_app.app_context():
+        assert session().get(Job, batch["job_id"]).status == "done"
+    assert crm_api.get(f"/api/v1/imports/{batch['id']}").json["status"] == "done"

@@ -44,14 +44,14 @@ class LeaseLost(Exception):
 class ImportLease:
     """The right to write the next chunk of an import: its job, held by ``holder``."""
 
-    def __init__(self, job_id: int, holder: str):
-        self.job_id, self.holder = job_id, holder
+    def __init__(self, job_id: int, holder: str, *, inline: bool):
+        self.job_id, self.holder, self.inline = job_id, holder, inline
 
     @classmethod
     def of_job(cls, job_id: int) -> "ImportLease":
-        """The lease of a job this process's worker has just claimed."""
+        """The lease of a job this process's worker has just claimed (the worker marks it done)."""
         holder = session().scalar(sa.select(Job.locked_by).where(Job.id == job_id))
-        return cls(job_id, holder or "")
+        return cls(job_id, holder or "", inline=False)
 
     def held(self):
         return sa.update(Job).where(Job.id == self.job_id, Job.locked_by == self.holder, Job.status == JOB_RUNNING)
@@ -63,8 +63,10 @@ class ImportLease:
             raise LeaseLost(f"import job {self.job_id} is no longer held by {self.holder}")
 
     def release(self, sess) -> None:
-        """End the job of an import this process ran itself (the outcome is on the batch)."""
-        mark_done(sess, self.job_id, self.holder)
+        """End the job of an import this process ran inline (the outcome is on the batch); a worker's job
+        is marked done by the worker."""
+        if self.inline:
+            mark_done(sess, self.job_id, self.holder)
 
 
 def enqueue_job(batch: ImportBatch) -> int:
@@ -82,7 +84,7 @@ def claim_inline(batch: ImportBatch) -> ImportLease:
     session().execute(sa.update(Job).where(Job.id == job_id)
                       .values(status=JOB_RUNNING, locked_by=holder, locked_at=now, started_at=now, attempts=1)
                       .execution_options(synchronize_session=False))
-    return ImportLease(job_id, holder)
+    return ImportLease(job_id, holder, inline=True)
 
 
 def lock_key(entity_name: str) -> int:
