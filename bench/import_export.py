@@ -3,6 +3,7 @@
     python -m bench.import_export                  # 100,000 accounts; export memory also at 1,000,000
     python -m bench.import_export --rows 5000 --large-rows 20000     # a quick look
     python -m bench.import_export --write-docs     # update "Import and export" in docs/performance.md
+    python -m bench.import_export --import-only [--postgres URL] --write-docs   # import only, wide and lean files
 
 What is timed (SQLite, one process, wall clock):
 
@@ -416,10 +417,10 @@ def compare_import(url: str, workdir: Path, rows: int, lean: bool, rounds: int) 
 
 
 def import_only(args) -> None:
-    """``--import-only``: the import against its baseline on SQLite and (with ``--postgres``) PostgreSQL."""
+    """``--import-only``: the import against its baseline on SQLite, or (with ``--postgres``) on PostgreSQL."""
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="plugcrm-import-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    urls = [("SQLite", f"sqlite:///{workdir / 'bench.db'}")] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
+    urls = [("PostgreSQL", args.postgres)] if args.postgres else [("SQLite", f"sqlite:///{workdir / 'bench.db'}")]
     load_before = os.getloadavg()[0]
     results = []
     for label, url in urls:
@@ -451,7 +452,7 @@ def import_only(args) -> None:
             "import keeps its plan by analyzing the table itself as it grows (`core.importexport.statistics`).")
     print(table)
     if args.write_docs:
-        write_docs_section("Import on PostgreSQL and of lean files", body)
+        write_docs_section(f"Import on {urls[0][0]}: the bench's file and a lean one", body)
 
 
 def postgres_version(url: str) -> str:
@@ -473,8 +474,8 @@ def main(argv=None) -> None:
                         help="Only the import against its baseline, for the bench's file and a lean one.")
     parser.add_argument("--lean-rows", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--postgres", default=None, help="With --import-only: also on this PostgreSQL database "
-                        "(it is emptied).")
+    parser.add_argument("--postgres", default=None, help="With --import-only: on this PostgreSQL database instead "
+                        "of SQLite (it is emptied).")
     parser.add_argument("--memory-child", nargs=3, metavar=("URL", "WORKDIR", "USER_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
