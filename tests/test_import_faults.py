@@ -177,7 +177,7 @@ def test_a_worker_killed_mid_import_is_resumed_from_its_checkpoint(instance, dat
 
     second = instance.start("worker", "--poll", "0.2", log_name="worker-2.log")
     try:
-        wait_until(lambda: batch_row(database, batch_id)["status"] != "running", "the resumed import")
+        wait_until(lambda: job_row(database, crashed["job_id"])["status"] == "done", "the resumed import's job")
     finally:
         stop(second)
     assert_each_row_once(database, batch_id, names)
@@ -202,7 +202,7 @@ def test_the_web_process_killed_mid_inline_import_is_resumed(instance, database,
 
     restarted, _url = serving(instance)  # with its embedded worker
     try:
-        wait_until(lambda: batch_row(database, crashed["id"])["status"] != "running", "the resumed import")
+        wait_until(lambda: job_row(database, crashed["job_id"])["status"] == "done", "the resumed import's job")
     finally:
         stop(restarted)
     assert_each_row_once(database, crashed["id"], names)
