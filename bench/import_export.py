@@ -3,6 +3,7 @@
     python -m bench.import_export                  # 100,000 accounts; export memory also at 1,000,000
     python -m bench.import_export --rows 5000 --large-rows 20000     # a quick look
     python -m bench.import_export --write-docs     # update "Import and export" in docs/performance.md
+    python -m bench.import_export --import-only [--postgres URL] --write-docs   # import only, wide and lean files
 
 What is timed (SQLite, one process, wall clock):
 
@@ -59,6 +60,12 @@ class Stopwatch:
     def __exit__(self, *exc):
         self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
+    @classmethod
+    def zero(cls) -> "Stopwatch":
+        zero = cls()
+        zero.wall = zero.cpu = 0.0
+        return zero
+
     def __add__(self, other: "Stopwatch") -> "Stopwatch":
         total = Stopwatch()
         total.wall, total.cpu = self.wall + other.wall, self.cpu + other.cpu
@@ -79,14 +86,19 @@ def source_row(i: int) -> list:
             dt.date(2020 + i % 6, 1 + i % 12, 1 + i % 28)]
 
 
-def write_source(path: Path, rows: int) -> None:
+#: The lean file: the four columns a typical address list has (indexes into :func:`source_row`).
+LEAN = [0, 5, 6, 7]
+
+
+def write_source(path: Path, rows: int, lean: bool = False) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(COLUMNS)
+    ws.append([COLUMNS[i] for i in LEAN] if lean else COLUMNS)
     for i in range(rows):
-        ws.append(source_row(i))
+        row = source_row(i)
+        ws.append([row[c] for c in LEAN] if lean else row)
     wb.save(path)
 
 
@@ -136,21 +148,60 @@ def bare_read(path: Path) -> list[tuple]:
     return rows
 
 
-def bare_insert(db_path: Path, rows: list[tuple]) -> None:
+def bare_params(rows: list[tuple], lean: bool, now) -> tuple[list[str], list[tuple]]:
+    """Columns and parameter tuples of a raw insert of the file's rows (labels turned into stored values)."""
+    if lean:
+        return (["name", "phone", "email", "address"], [(*r, "{}", 1, now, now) for r in rows])
+    statuses, industries = dict(STATUS_LABELS), dict(INDUSTRY_LABELS)
+    return (FIELDS, [(r[0], r[1], r[2], statuses[r[3]], industries[r[4]], r[5], r[6], r[7], r[8],
+                      r[9].date().isoformat() if r[9] else None, "{}", 1, now, now) for r in rows])
+
+
+def bare_insert(db_path: Path, rows: list[tuple], lean: bool = False) -> None:
     """One raw executemany of the rows into an identical empty accounts table."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-    statuses, industries = dict(STATUS_LABELS), dict(INDUSTRY_LABELS)
-    params = [(r[0], r[1], r[2], statuses[r[3]], industries[r[4]], r[5], r[6], r[7], r[8],
-               r[9].date().isoformat() if r[9] else None, now, now) for r in rows]
+    columns, params = bare_params(rows, lean, now)
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO customers_accounts (name, business_number, representative, status, industry, "
-                     "phone, email, address, credit_limit, registered_on, custom, version, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', 1, ?, ?)", params)
+    conn.executemany(f"INSERT INTO customers_accounts ({', '.join(columns)}, custom, version, created_at, updated_at) "
+                     f"VALUES ({', '.join('?' * (len(columns) + 4))})", params)
     conn.execute("COMMIT")
     conn.close()
+
+
+def bare_insert_postgres(url: str, rows: list[tuple], lean: bool = False) -> None:
+    """One psycopg ``executemany`` of the rows into ``bare.customers_accounts`` (a copy of the table, indexes
+    included; created empty by :func:`empty_postgres_copy`)."""
+    import psycopg
+
+    columns, params = bare_params(rows, lean, dt.datetime.now(dt.timezone.utc))
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO bare.customers_accounts ({', '.join(columns)}, custom, version, created_at, "
+                        f"updated_at) VALUES ({', '.join(['%s'] * (len(columns) + 4))})", params)
+
+
+def empty_postgres_copy(url: str) -> None:
+    """``bare.customers_accounts``: the accounts table's columns, defaults and indexes, empty, never analyzed,
+    with autovacuum off like the application's table (:func:`autovacuum_off`)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS bare CASCADE")
+        conn.execute("CREATE SCHEMA bare")
+        conn.execute("CREATE TABLE bare.customers_accounts (LIKE public.customers_accounts INCLUDING ALL)")
+        conn.execute("CREATE SEQUENCE bare.ids")  # not the application's: dropping either leaves the other alone
+        conn.execute("ALTER TABLE bare.customers_accounts ALTER COLUMN id SET DEFAULT nextval('bare.ids')")
+        conn.execute("ALTER TABLE bare.customers_accounts SET (autovacuum_enabled = false)")
+
+
+def autovacuum_off(url: str) -> None:
+    """As on a server running without autovacuum: the imported table gets statistics only if someone analyzes it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE customers_accounts SET (autovacuum_enabled = false)")
 
 
 def empty_copy(workdir: Path, *, search_index: bool = True) -> Path:
@@ -181,8 +232,9 @@ def time_import(app, user_id: int, source: Path) -> tuple[Stopwatch, int, float]
         in_hooks = hook_timer(runtime().plugins.pm, ("crm_before_save", "crm_after_save", "crm_search_expanders"))
         with Stopwatch() as elapsed:
             batch = runs.start(runtime().registry.get("accounts"), user, source, source.name, {})
+            lease = runs.claim_inline(batch)
             session().commit()
-            summary = runs.run(batch, user)
+            summary = runs.run(batch, user, lease)
         in_hooks.undo()
         assert summary.created == summary.total and summary.rejected == 0, summary.errors[:3]
         return elapsed, batch.id, in_hooks.seconds
@@ -325,6 +377,91 @@ def measure_memory(url: str, workdir: Path, user_id: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# --- import only: both databases, the bench's file and a lean one ------------------------
+
+def compare_import(url: str, workdir: Path, rows: int, lean: bool, rounds: int) -> dict:
+    """Import ``rows`` (lean or wide) into ``url`` and run the bare baseline, alternating which goes first.
+
+    Each round starts from an empty schema; the totals over the rounds are compared.
+    """
+    postgres = url.startswith("postgresql")
+    source = workdir / f"{'lean' if lean else 'wide'}-{rows}.xlsx"
+    write_source(source, rows, lean)
+    app = make_app(url, workdir)
+    imported, read, insert = Stopwatch.zero(), Stopwatch.zero(), Stopwatch.zero()
+    for round_number in range(rounds):
+        user_id = fresh_database(app)
+        if postgres:
+            autovacuum_off(url)
+        steps = ["baseline", "plugcrm"] if round_number % 2 == 0 else ["plugcrm", "baseline"]
+        for step in steps:
+            print(f"  {'lean' if lean else 'wide'} {rows:,} on {url.split(':')[0]}: {step}", file=sys.stderr)
+            if step == "plugcrm":
+                elapsed, _import_id, _hooks = time_import(app, user_id, source)
+                imported += elapsed
+                continue
+            with Stopwatch() as reading:
+                data = bare_read(source)
+            if postgres:
+                empty_postgres_copy(url)
+                with Stopwatch() as inserting:
+                    bare_insert_postgres(url, data, lean)
+            else:
+                bare_db = empty_copy(workdir)
+                with Stopwatch() as inserting:
+                    bare_insert(bare_db, data, lean)
+            read, insert = read + reading, insert + inserting
+            del data
+    app.extensions["plugcrm"].engine.dispose()
+    return {"imported": imported, "read": read, "insert": insert, "baseline": read + insert}
+
+
+def import_only(args) -> None:
+    """``--import-only``: the import against its baseline on SQLite, or (with ``--postgres``) on PostgreSQL."""
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="plugcrm-import-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    urls = [("PostgreSQL", args.postgres)] if args.postgres else [("SQLite", f"sqlite:///{workdir / 'bench.db'}")]
+    load_before = os.getloadavg()[0]
+    results = []
+    for label, url in urls:
+        for lean, rows in ((False, args.rows), (True, args.lean_rows)):
+            results.append((label, lean, rows, compare_import(url, workdir, rows, lean, args.rounds)))
+    load_after = os.getloadavg()[0]
+    table_rows = []
+    for label, lean, rows, r in results:
+        baseline = "psycopg `executemany`" if label == "PostgreSQL" else "`executemany`"
+        target = "≤ 3×" if label == "PostgreSQL" else "≤ 2×"
+        table_rows.append([
+            label, f"{rows:,} rows, " + ("lean (4 columns)" if lean else "the bench's file (10 columns)"),
+            f"{r['imported'].wall / args.rounds:.2f} s",
+            f"{r['baseline'].wall / args.rounds:.2f} s (openpyxl {r['read'].wall / args.rounds:.2f} + "
+            f"{baseline} {r['insert'].wall / args.rounds:.2f})",
+            f"{r['imported'].wall / r['baseline'].wall:.2f}×", target])
+    table = markdown_table(["database", "file", "plugcrm import", "baseline", "ratio", "target"], table_rows)
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+               f"SQLite {sqlite3.sqlite_version}" + (f", {postgres_version(args.postgres)}" if args.postgres else ""))
+    body = (f"`python -m bench.import_export --import-only --rows {args.rows} --lean-rows {args.lean_rows} "
+            f"--rounds {args.rounds}{' --postgres URL' if args.postgres else ''}` ({dt.date.today().isoformat()}, "
+            f"{machine}; load average {load_before:.1f} before and {load_after:.1f} after: the machine is shared "
+            f"with other agents, so each ratio comes from the same run, plugcrm and its baseline taking turns "
+            f"({args.rounds} rounds, alternating which goes first; times are the mean per round):\n\n{table}\n\n"
+            "The baseline reads the same xlsx with openpyxl read-only (`values_only`) and inserts the rows with one "
+            "`executemany` into an identical empty table (on PostgreSQL a copy of the accounts table with its "
+            "indexes in a schema of its own). On PostgreSQL both tables have autovacuum switched off "
+            "(`ALTER TABLE ... SET (autovacuum_enabled = false)`), as on a server running without it: the "
+            "import keeps its plan by analyzing the table itself as it grows (`core.importexport.statistics`).")
+    print(table)
+    if args.write_docs:
+        write_docs_section(f"Import on {urls[0][0]}: the bench's file and a lean one", body)
+
+
+def postgres_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
+
 # --- driving -----------------------------------------------------------------
 
 def main(argv=None) -> None:
@@ -333,10 +470,19 @@ def main(argv=None) -> None:
     parser.add_argument("--large-rows", type=int, default=1_000_000)
     parser.add_argument("--workdir", default=None, help="Folder for the databases and files (default: a temp dir).")
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--import-only", action="store_true",
+                        help="Only the import against its baseline, for the bench's file and a lean one.")
+    parser.add_argument("--lean-rows", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--postgres", default=None, help="With --import-only: on this PostgreSQL database instead "
+                        "of SQLite (it is emptied).")
     parser.add_argument("--memory-child", nargs=3, metavar=("URL", "WORKDIR", "USER_ID"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child[0], args.memory_child[1], int(args.memory_child[2]))
+        return
+    if args.import_only:
+        import_only(args)
         return
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="plugcrm-io-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

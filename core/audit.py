@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from typing import Iterable
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -66,11 +67,13 @@ def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
     """The audit row's columns for one change (the importer inserts many of these at once)."""
     changes = None
     if action in ("update", "transfer") and old is not None:
-        changes = {k: [jsonable(old.get(k)), jsonable(record.get(k))] for k in sorted(changed or ()) if k not in SKIP}
+        changes = {k: [old.get(k), record.get(k)] for k in sorted(changed or ()) if k not in SKIP}
     elif action == "create":
-        changes = {k: [None, jsonable(v)] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
+        changes = {k: [None, v] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
+    # orjson writes dates and times as isoformat() does (and Decimal through str): what json.dumps of
+    # jsonable() values gave, at a fraction of the cost when an import audits thousands of records
     return dict(user_id=getattr(user, "id", None), action=action, entity=entity.name, record_id=record["id"],
-                changes=json.dumps(changes, ensure_ascii=False) if changes else None)
+                changes=orjson.dumps(changes, default=str).decode() if changes else None)
 
 
 def log_settings_change(key: str, old: dict, new: dict, user, *, secret: tuple[str, ...] = ()) -> None:

@@ -7,14 +7,17 @@ CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 
 
+# Every Hangul syllable to its initial consonant, for str.translate (a loop over the characters in Python
+# cost a tenth of an import's time).
+INITIALS = {code: CHOSEONG[(code - HANGUL_FIRST) // 588] for code in range(HANGUL_FIRST, HANGUL_LAST + 1)}
+PHONE_LIKE = re.compile(r"\d[\d\s\-().]{5,}")
+NON_DIGITS = re.compile(r"\D")
+NOT_HANGUL = re.compile(f"[^{chr(HANGUL_FIRST)}-{chr(HANGUL_LAST)}]+")
+
+
 def hangul_initials(text: str) -> str:
     """``해동통신`` → ``ㅎㄷㅌㅅ``; other characters are dropped."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if HANGUL_FIRST <= code <= HANGUL_LAST:
-            out.append(CHOSEONG[(code - HANGUL_FIRST) // 588])
-    return "".join(out)
+    return NOT_HANGUL.sub("", text).translate(INITIALS)
 
 
 def search_text(values: list[str], expanders=()) -> str:
@@ -29,8 +32,8 @@ def search_text(values: list[str], expanders=()) -> str:
             extra = expand(value)
             if extra:
                 parts.append(extra.lower())
-        if re.search(r"\d[\d\s\-().]{5,}", value):
-            parts.append(re.sub(r"\D", "", value))
+        if PHONE_LIKE.search(value):
+            parts.append(NON_DIGITS.sub("", value))
     return " | ".join(parts)
 
 

@@ -106,6 +106,18 @@ class CliInstance:
                                  f"{result.stdout}\n{result.stderr}")
         return result
 
+    def start(self, *args: str, log_name: str) -> subprocess.Popen:
+        """``plugcrm ARGS`` as a background process writing to ``<instance>/<log_name>`` (the caller ends it)."""
+        log = open(self.path / log_name, "w", encoding="utf-8")
+        process = subprocess.Popen([plugcrm_executable(), *args], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        return process
+
+    def database_url(self) -> str:
+        """The instance's database as a SQLAlchemy URL (for tests checking the end state)."""
+        url = self.env.get("DATABASE_URL") or f"sqlite:///{self.path / 'plugcrm.db'}"
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
     @contextlib.contextmanager
     def serve(self):
         """``plugcrm serve`` on a free port as its own process; yields the base URL."""

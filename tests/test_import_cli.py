@@ -44,6 +44,9 @@ def test_import_dry_run_duplicates_and_export(tmp_path, instance):
     assert bad.returncode != 0
     unknown = instance.run("export", "accounts", str(target), "--filter", "nope=1", check=False)
     assert unknown.returncode == 1 and "nope" in unknown.stderr
+    no_field = instance.run("export", "accounts", str(target), "--fields", "name,nope", check=False)
+    assert no_field.returncode == 1 and "Unknown field nope" in no_field.stderr
+    assert "Use one of: " in no_field.stderr and "business_number" in no_field.stderr  # the valid names
     not_sheet = tmp_path / "photo.xlsx"
     not_sheet.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     refused = instance.run("import", "accounts", str(not_sheet), check=False)

@@ -23,9 +23,10 @@ from core.api.paging import int_param
 from core.bounds import MAX_PAGE
 from core.db import session
 from core.errors import BadRequest, NotFound
-from core.importexport import export, export_files, mapping as mappings, runs, undo
+from core.importexport import export, export_files, mapping as mappings, ownership, runs, undo
 from core.importexport.formats import export_formats, import_formats
-from core.importexport.models import DONE, ExportFile, ImportBatch, ImportRow, REJECTED
+from core.importexport.models import DONE, REJECTED, ExportFile, ImportBatch, ImportRow
+from core.importexport.ownership import ImportLease, LeaseLost
 from core.importexport.service import batch_json, jsonable_cell
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -98,16 +99,20 @@ def preview_rows(sheet, summary) -> list[dict]:
             for number, cells in sheet.preview or []]
 
 
-def start_import_batch(entity, user, source, file_name: str, options: dict) -> ImportBatch:
+def start_import_batch(entity, user, source, file_name: str, options: dict) -> tuple[ImportBatch, ImportLease | None]:
     """Start an import and commit; a large file (or ``options["async"]``) is queued as the ``core.import`` job.
 
-    A batch without ``job_id`` is small: the caller runs it within the request (``runs.run``).
+    A small file comes back with the lease of its job, claimed by this request, which runs it
+    (``runs.run``); if the request dies, a worker resumes it.  A queued one comes back without.
     """
     batch = runs.start(entity, user, source, file_name, options)
+    lease = None
     if options.get("async") or os.path.getsize(batch.file_path) > runs.INLINE_MAX_BYTES:
         runs.enqueue(batch)
+    else:
+        lease = runs.claim_inline(batch)
     session().commit()
-    return batch
+    return batch, lease
 
 
 @api.post("/imports/<entity_name>")
@@ -121,12 +126,16 @@ def start_import(entity_name):
     if options["dry_run"]:
         _sheet, _options, summary = runs.dry_run(entity, user, storage.stream, storage.filename, options)
         return jsonify({"dry_run": True, "summary": summary.as_json()})
-    batch = start_import_batch(entity, user, storage.stream, storage.filename, options)
-    if batch.job_id is not None:
+    batch, lease = start_import_batch(entity, user, storage.stream, storage.filename, options)
+    if lease is not None:
+        try:
+            summary = runs.run(batch, user, lease)
+        except LeaseLost:  # this request was too slow: a worker took the import over and finishes it
+            lease = None
+    if lease is None:
         response = jsonify(batch_json(batch))
         response.status_code = 202
         return response
-    summary = runs.run(batch, user)
     body = batch_json(batch)
     body["errors"] = summary.errors
     response = jsonify(body)
@@ -135,10 +144,13 @@ def start_import(entity_name):
 
 
 def batch_or_404(import_id: int) -> ImportBatch:
+    """The user's import (any for administrators), settled if its job died (see ``ownership.settle``)."""
     user = current_user_or_none()
     batch = session().get(ImportBatch, import_id)
     if batch is None or (batch.user_id != user.id and not user.is_admin):
         raise NotFound(_("Import not found."))
+    if ownership.settle(batch):
+        session().commit()
     return batch
 
 
@@ -157,7 +169,10 @@ def import_history(user, entity_name: str | None = None, limit: int = 100) -> li
         stmt = stmt.where(ImportBatch.user_id == user.id)
     if entity_name:
         stmt = stmt.where(ImportBatch.entity == entity_name)
-    return list(session().scalars(stmt))
+    batches = list(session().scalars(stmt))
+    if [b for b in batches if ownership.settle(b)]:
+        session().commit()
+    return batches
 
 
 @api.get("/imports/<int:import_id>")

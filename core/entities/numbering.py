@@ -8,6 +8,7 @@ rolled-back create rolls the counter back too (no gaps).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from contextlib import contextmanager
 
@@ -60,12 +61,25 @@ def next_numbers(sess, entity, count: int) -> list[str | None]:
 
 
 def issue_numbers(sess, scope: str, fmt: str, day: dt.date, count: int) -> list[str]:
+    key, before, width, after = resolved(fmt, day)
+    last = advance(sess, scope + ":" + key, count)
+    return [before + str(value).zfill(width) + after for value in range(last - count + 1, last + 1)]
+
+
+@functools.lru_cache(maxsize=512)
+def resolved(fmt: str, day: dt.date) -> tuple[str, str, int, str]:
+    """``fmt`` on ``day``: the counter's key and the text before and after its counter (and the counter's width).
+
+    Asked once per format and day, not once per number (an import numbers thousands of records).
+    """
     parts = {"YYYY": f"{day.year:04d}", "YY": f"{day.year % 100:02d}",
              "MM": f"{day.month:02d}", "DD": f"{day.day:02d}"}
-    key = scope + ":" + TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
-    last = advance(sess, key, count)
-    return [TOKEN_RE.sub(lambda m: parts.get(m.group(1)) or str(value).zfill(len(m.group(1))), fmt)
-            for value in range(last - count + 1, last + 1)]
+    key = TOKEN_RE.sub(lambda m: parts.get(m.group(1), "{#}"), fmt)
+    counter = re.search(r"\{(#+)\}", fmt)
+    if counter is None:  # no counter (validate_format refuses such formats): every number is the same text
+        return key, key, 0, ""
+    dates = (lambda text: TOKEN_RE.sub(lambda m: parts[m.group(1)], text))
+    return key, dates(fmt[:counter.start()]), len(counter.group(1)), dates(fmt[counter.end():])
 
 
 @contextmanager

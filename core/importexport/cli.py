@@ -67,8 +67,9 @@ def import_command(entity_name, file, mapping, on_duplicate, match, dry_run, sil
                 _sheet, _opts, summary = runs.dry_run(entity, user, file, Path(file).name, options)
             else:
                 batch = runs.start(entity, user, file, Path(file).name, options)
+                lease = runs.claim_inline(batch)
                 session().commit()
-                summary = runs.run(batch, user, progress=lambda done, total: click.echo(
+                summary = runs.run(batch, user, lease, progress=lambda done, total: click.echo(
                     f"  {done:,} / {total:,} rows" if total else f"  {done:,} rows", err=True))
         except CRMError as exc:
             details = "".join(f"\n  {k}: {v}" for k, v in exc.fields.items())

@@ -3,34 +3,41 @@
 :func:`start` checks rights and the file (structure, header, mapping) up
 front, stores the upload under ``<instance>/imports/`` and records a
 :class:`~core.importexport.models.ImportBatch`; :func:`run` then imports it,
-inline or as the ``core.import`` job.  :func:`preview` and dry runs validate
-without writing.
+inline or as the ``core.import`` job, which owns the batch either way
+(:mod:`core.importexport.ownership`: a crashed import is resumed after its
+last committed chunk).  :func:`preview` and dry runs validate without writing.
 """
 from __future__ import annotations
 
 import itertools
 import shutil
+import time
 import uuid
 import weakref
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import session
 from core.errors import CRMError, ValidationError
 from core.filenames import sanitise_filename
-from core.importexport import mapping as mappings
+from core.importexport import mapping as mappings, ownership
 from core.importexport.formats import hook_readers
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ImportBatch
+from core.importexport.ownership import ImportLease, LeaseLost
 from core.importexport.readers import DEFAULT_MAX_ROWS, FileRejected, Sheet, open_sheet
 from core.importexport.service import Importer, Options, Summary, check_options, default_match, mark_finished
+from core.importexport.undo import take_back
 from core.instance_files import private_dir
 from core.runtime import runtime
 from core.security.fields import hidden_fields
+from core.security.models import User
 from core.security.permissions import require_right
 
-JOB_TYPE = "core.import"
+JOB_TYPE = ownership.JOB_TYPE
 INLINE_MAX_BYTES = 256 * 1024  # smaller uploads are imported within the request
+ORPHAN_AGE_SECONDS = 3600
 
 # The file :func:`start` opened, handed to :func:`run` when the same process runs
 # the batch next (the CLI, a small upload), so a workbook is read once: openpyxl
@@ -57,6 +64,12 @@ def store_upload(source, file_name: str) -> Path:
 
 def max_rows() -> int:
     return int(runtime().settings.extra.get("import_max_rows", DEFAULT_MAX_ROWS))
+
+
+def chunk_rows() -> int | None:
+    """``import_chunk_rows`` in ``config.toml``: rows per transaction (default ``service.CHUNK``)."""
+    value = runtime().settings.extra.get("import_chunk_rows")
+    return int(value) if value else None
 
 
 def open_file(path: Path, file_name: str, options: dict) -> Sheet:
@@ -101,8 +114,12 @@ def check_rights(user, entity) -> None:
 
 
 def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatch:
-    """Check and store the file and record the import (queued); the caller commits."""
+    """Check and store the file and record the import (queued); the caller gives it an owner and commits.
+
+    The owner is :func:`enqueue` (a worker runs it) or :func:`claim_inline` (this process runs it now).
+    """
     check_rights(user, entity)
+    sweep_uploads()
     path = store_upload(source, file_name)
     sheet = None
     try:
@@ -125,17 +142,25 @@ def start(entity, user, source, file_name: str, raw_options: dict) -> ImportBatc
 
 
 def enqueue(batch: ImportBatch) -> None:
-    from core.jobs import enqueue as enqueue_job
-
+    """Leave the batch to a worker (the ``core.import`` job)."""
     close(opened_sheets.pop(batch, None))
-    batch.job_id = enqueue_job(JOB_TYPE, {"import_id": batch.id}, max_attempts=1)
+    ownership.enqueue_job(batch)
 
 
-def run(batch: ImportBatch, user, progress=None) -> Summary:
-    """Import a started batch, committing chunk by chunk; a file that fails half-way is taken back."""
-    from core.importexport.undo import take_back
+claim_inline = ownership.claim_inline
 
+
+def run(batch: ImportBatch, user, lease: ImportLease, progress=None) -> Summary:
+    """Import a started batch chunk by chunk under ``lease``, or resume it after its last committed chunk.
+
+    A file that fails half-way (unreadable, internal error) is taken back
+    completely and the batch ends ``failed``.  A runner that loses its lease
+    (:class:`~core.importexport.ownership.LeaseLost`) stops without writing:
+    the new holder continues.
+    """
     entity = runtime().registry.get(batch.entity)
+    resume_after = (batch.done or 0) if batch.status == RUNNING else 0
+    lease.hold(session())
     batch.status = RUNNING
     session().commit()
     sheet = None
@@ -144,25 +169,63 @@ def run(batch: ImportBatch, user, progress=None) -> Summary:
         opts = batch.options
         options = Options(mapping=opts["mapping"], on_duplicate=opts["on_duplicate"], match=opts["match"],
                           silent=opts.get("silent", False))
-        summary = Importer(entity, user, sheet, options, batch=batch, progress=progress).run()
-    except CRMError as exc:
+        importer = Importer(entity, user, sheet, options, batch=batch, progress=progress, lease=lease,
+                            chunk_rows=chunk_rows())
+        summary = importer.run(resume_after=resume_after)
+        lease.hold(session())
+    except LeaseLost:
         session().rollback()
-        take_back(batch, user)
-        mark_finished(batch, FAILED, exc.message)
-        session().commit()
+        raise
+    except CRMError as exc:
+        fail(batch, user, lease, exc.message)
         raise
     except Exception:
-        session().rollback()
-        take_back(batch, user)
-        mark_finished(batch, FAILED, _("The import stopped because of an internal error; nothing was imported."))
-        session().commit()
+        fail(batch, user, lease, _("The import stopped because of an internal error; nothing was imported."))
         raise
     finally:
         close(sheet)
     batch.total = summary.total
     mark_finished(batch, DONE)
+    lease.release(session())
     session().commit()
+    remove_upload(batch)
     return summary
+
+
+def fail(batch: ImportBatch, user, lease: ImportLease, message: str) -> None:
+    """Take back what a failed run wrote and record why (unless another runner holds the batch now)."""
+    session().rollback()
+    try:
+        lease.hold(session())
+    except LeaseLost:
+        session().rollback()
+        return
+    take_back(batch, user)
+    mark_finished(batch, FAILED, message)
+    lease.release(session())
+    session().commit()
+    remove_upload(batch)
+
+
+def remove_upload(batch: ImportBatch) -> None:
+    """A finished import's file is not needed any more (its rejected rows are kept in ``core_import_rows``)."""
+    if batch.file_path:
+        Path(batch.file_path).unlink(missing_ok=True)
+
+
+def sweep_uploads() -> int:
+    """Delete stored uploads no unfinished import needs: left by a request killed before its batch was
+    recorded, or by a finished import whose process died before removing its file.  Only files older
+    than :data:`ORPHAN_AGE_SECONDS` (one being uploaded now has no batch yet).  Returns how many."""
+    needed = set(session().scalars(sa.select(ImportBatch.file_path)
+                                   .where(ImportBatch.status.in_((QUEUED, RUNNING)))))
+    cutoff = time.time() - ORPHAN_AGE_SECONDS
+    removed = 0
+    for path in upload_dir().iterdir():
+        if path.is_file() and str(path) not in needed and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def dry_run(entity, user, source, file_name: str, raw_options: dict, limit: int | None = None) -> tuple[Sheet, Options, Summary]:
@@ -192,14 +255,14 @@ def close(sheet: Sheet | None) -> None:
 
 
 def handle_job(payload: dict, ctx) -> None:
-    """The ``core.import`` job: run the batch as the user who started it."""
-    from core.security.models import User
-
+    """The ``core.import`` job: run the batch as the user who started it, or resume it after a crash."""
     batch = session().get(ImportBatch, payload["import_id"])
     if batch is None or batch.status not in (QUEUED, RUNNING):
         return
     user = session().get(User, batch.user_id)
     try:
-        run(batch, user, progress=ctx.progress)
+        run(batch, user, ImportLease.of_job(ctx.job_id), progress=ctx.progress)
     except CRMError:
         return  # recorded on the batch as failed, with the reason; retrying cannot help
+    except LeaseLost:
+        return  # another worker holds the job now; the runner finds out and leaves it alone

@@ -6,7 +6,9 @@ updated through ``records.update``.  Every row ends in ``core_import_rows``
 (created / updated with the overwritten values / rejected with its cells and
 reasons), which is what undo and the error workbook read.  A row is written
 whole or not at all; a file that turns out to be unreadable half-way is taken
-back completely (:func:`core.importexport.undo.take_back`).
+back completely (:func:`core.importexport.undo.take_back`).  Each chunk commits
+with the batch's counters and ``done``, the checkpoint a crashed import
+resumes from (:mod:`core.importexport.ownership`).
 """
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ from core.importexport.bulk import BatchChecks, create_many
 from core.importexport.collector import ChunkedCollection
 from core.importexport.convert import ConvertedRow, RowConverter
 from core.importexport.models import CREATED, REJECTED, UPDATED, ImportBatch, ImportRow
+from core.importexport.ownership import ImportLease, serialise
 from core.importexport.readers import Sheet
 from core.importexport.row_schema import RowSchema
+from core.importexport.statistics import GrowingTable
 from core.runtime import runtime
 
 # Rows per transaction: smaller chunks repeat per-chunk work (counter blocks, lookups, commits) more
@@ -88,9 +92,10 @@ class Importer:
     """One import of one opened file; :meth:`run` returns a :class:`Summary`."""
 
     def __init__(self, entity, user, sheet: Sheet, options: Options, batch: ImportBatch | None = None,
-                 progress=None):
+                 progress=None, lease: ImportLease | None = None, chunk_rows: int | None = None):
         self.entity, self.user, self.sheet, self.options, self.batch = entity, user, sheet, options, batch
-        self.progress = progress
+        self.progress, self.lease = progress, lease
+        self.chunk_rows = chunk_rows or CHUNK
         self.fields = runtime().registry.field_map(entity)
         self.schema = RowSchema(entity, list(self.fields.values()))
         self.converter = RowConverter(entity, sheet.headers, options.mapping, user,
@@ -100,15 +105,21 @@ class Importer:
         self.known: dict[tuple, int] = {}  # match key → record id, for rows already written
         self.summary = Summary(total=sheet.total or 0)
         self.sess = session()
+        self.statistics = None if options.dry_run else GrowingTable(self.sess, entity.table)
 
     # --- driving -------------------------------------------------------------
 
-    def run(self, limit: int | None = None) -> Summary:
-        rows = itertools.islice(self.sheet.rows, limit)
-        seen = 0
+    def run(self, limit: int | None = None, resume_after: int = 0) -> Summary:
+        """Import the rows (the first ``limit``), or those after the first ``resume_after`` (a batch's checkpoint)."""
+        rows = itertools.islice(self.sheet.rows, resume_after, limit)
+        seen = resume_after
+        if resume_after and self.batch is not None:
+            b = self.batch
+            self.summary.created, self.summary.updated, self.summary.skipped, self.summary.rejected = (
+                b.created, b.updated, b.skipped, b.rejected)
         collection = ChunkedCollection()
         try:
-            while chunk := list(itertools.islice(rows, CHUNK)):
+            while chunk := list(itertools.islice(rows, self.chunk_rows)):
                 with collection.paused():
                     self.process(chunk)
                 seen += len(chunk)
@@ -118,6 +129,11 @@ class Importer:
         return self.summary
 
     def process(self, raw_rows: list[tuple[int, list]]) -> None:
+        if self.lease is not None:
+            self.sess.commit()  # end what reading set-up began: the lease update must open the chunk's transaction
+            self.lease.hold(self.sess)  # SQLite's write lock, and PostgreSQL's lock on the job row, for the chunk
+        if self.match and not self.options.dry_run:
+            serialise(self.sess, self.entity.name)
         with numbering.reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
             outcomes = self.process_rows(raw_rows)
         self.finish_chunk(outcomes, len(raw_rows))
@@ -199,10 +215,12 @@ class Importer:
             if rows:
                 self.sess.execute(sa.insert(ImportRow), rows)
             s = self.summary
+            created_before = self.batch.created or 0
             self.batch.created, self.batch.updated, self.batch.skipped, self.batch.rejected = (
                 s.created, s.updated, s.skipped, s.rejected)
             self.batch.done = (self.batch.done or 0) + count
             self.sess.commit()
+            self.statistics.grew(s.created - created_before)
             if self.progress is not None:
                 self.progress(self.batch.done, self.sheet.total)
 

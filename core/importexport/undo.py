@@ -18,7 +18,7 @@ from core.audit import AuditEntry
 from core.db import session, utcnow
 from core.entities import records
 from core.errors import Conflict, Forbidden
-from core.importexport.models import CREATED, DONE, UNDONE, UPDATED, ImportBatch, ImportRow
+from core.importexport.models import CREATED, DONE, FAILED, UNDONE, UPDATED, ImportBatch, ImportRow
 from core.runtime import runtime
 from core.security.permissions import require_right
 
@@ -31,7 +31,7 @@ def undo(batch: ImportBatch, user) -> dict:
     if batch.user_id != getattr(user, "id", None) and not getattr(user, "is_admin", False):
         raise Forbidden(_("Only the person who imported or an administrator may undo an import."))
     require_right(user, entity, "delete")
-    if batch.status != DONE or batch.undone_at is not None:
+    if batch.status not in (DONE, FAILED) or batch.undone_at is not None:
         raise Conflict(_("Only a finished import that was not undone yet can be undone."))
     removed = remove_created(entity, batch, user)
     restored, kept = restore_updated(entity, batch, user)

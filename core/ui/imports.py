@@ -17,6 +17,7 @@ from core.errors import CRMError, ValidationError
 from core.importexport import mapping as mappings, runs, undo
 from core.importexport.formats import import_formats
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, UNDONE, ImportBatch
+from core.importexport.ownership import LeaseLost
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
@@ -140,16 +141,16 @@ def import_run(entity_name):
         options = wizard_options(request.form, opened_sheet(upload, request.form.get("encoding")).headers)
         if (request.form.get("save_as") or "").strip():
             mappings.save_mapping(entity, request.form["save_as"], options["mapping"], user)
-        batch = start_import_batch(entity, user, upload.path, upload.file_name, options)
+        batch, lease = start_import_batch(entity, user, upload.path, upload.file_name, options)
     except CRMError as exc:
         session().rollback()
         return render_mapping(entity, user, upload, request.form, exc)
     upload.path.unlink(missing_ok=True)
-    if batch.job_id is None:
+    if lease is not None:
         try:
-            runs.run(batch, user)
-        except CRMError:
-            pass  # recorded on the batch (failed, with the reason), which the result page shows
+            runs.run(batch, user, lease)
+        except (CRMError, LeaseLost):
+            pass  # recorded on the batch (failed, with the reason), or a worker finishes it: the result page shows
     return redirect(url_for("ui.import_result", import_id=batch.id))
 
 
@@ -166,7 +167,7 @@ def import_result(import_id):
     batch = own_batch(import_id)
     entity = runtime().registry.get(batch.entity)
     user = current_user_or_none()
-    may_undo = (batch.status == DONE and batch.undone_at is None and (batch.created or batch.updated)
+    may_undo = (batch.status in (DONE, FAILED) and batch.undone_at is None and (batch.created or batch.updated)
                 and can(user, entity, "delete") and (batch.user_id == user.id or user.is_admin))
     return render_template("ui/import_result.html", batch=batch, entity=entity, status_labels=STATUS_LABELS,
                            running=batch.status in (QUEUED, RUNNING), progress=progress_of(batch),
