@@ -151,8 +151,12 @@ def enqueue_email(to: list[str], subject: str, text: str, html: str | None = Non
 
 # --- building and sending ---------------------------------------------------
 
-def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str) -> EmailMessage:
-    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised."""
+def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str,
+                  attachments: tuple = ()) -> EmailMessage:
+    """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised.
+
+    ``attachments``: ``(filename, mime type such as "application/pdf", bytes)`` triples.
+    """
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = from_address
     msg["To"] = ", ".join(to)
@@ -162,6 +166,9 @@ def build_message(to: list[str], subject: str, text: str, html: str | None, from
     msg.set_content(text or "", charset="utf-8")
     if html:
         msg.add_alternative(html, subtype="html", charset="utf-8")
+    for filename, mime_type, content in attachments:
+        maintype, subtype = mime_type.split("/", 1)
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 
@@ -225,11 +232,11 @@ def write_outbox(msg: EmailMessage) -> Path:
     return path
 
 
-def send_now(to: list[str], subject: str, text: str, html: str | None = None) -> str:
+def send_now(to: list[str], subject: str, text: str, html: str | None = None, attachments: tuple = ()) -> str:
     """Build and deliver at once with the current settings (the handler, and the admin's test email)."""
     settings = smtp_settings()
     msg = build_message(check_recipients(to), subject, text, html,
-                        settings.get("from_address") or DEFAULT_FROM)
+                        settings.get("from_address") or DEFAULT_FROM, attachments)
     return deliver(msg, settings)
 
 
