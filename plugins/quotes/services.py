@@ -9,6 +9,7 @@ awaiting approval or approved is read-only until the approval is withdrawn
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -145,7 +146,8 @@ def price_history(account_id: int, product_id: int, user, limit: int = 10) -> li
                                                               ln.c.deleted_at.is_(None))
                 .order_by(d.c[date_field].desc(), ln.c.id.desc()).limit(limit))
         out += [{"source": doc_name, "number": r.number, "date": r.date.isoformat() if r.date else None,
-                 "unit_price": str(r.unit_price), "discount": str(r.discount or 0), "quantity": str(r.quantity),
+                 "unit_price": str(r.unit_price), "discount": f"{Decimal(r.discount or 0):.2f}",
+                 "quantity": str(r.quantity),
                  "status": r.status} for r in session().execute(stmt)]
     out.sort(key=lambda r: r["date"] or "", reverse=True)
     return out[:limit]
