@@ -152,7 +152,12 @@ def create_from_quote(quote_id: int, user, data: dict | None = None) -> dict:
     t = orders.table
     if session().scalar(sa.select(t.c.number).where(t.c.quote_id == quote_id, t.c.deleted_at.is_(None))):
         raise ValidationError(_("This quote already has a sales order."), {"quote_id": _("One order per quote.")})
-    order = records.create(orders, {**(data or {}), "quote_id": quote_id}, user)
+    try:
+        quote = records.get(entity("quotes"), quote_id, user)
+    except NotFound:
+        raise invalid({"quote_id": _("No such record, or you cannot see it.")}) from None
+    body = {"title": quote["title"], "account_id": quote["account_id"], **(data or {}), "quote_id": quote_id}
+    order = records.create(orders, body, user)
     lines = entity("sales_order_lines")
     for line in documents.live_lines("quote_lines", quote_id):
         copy = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in line.items()
