@@ -149,13 +149,10 @@ def create_from_quote(quote_id: int, user, data: dict | None = None) -> dict:
     """The one order of an accepted quote, with a copy of its lines (바로 주문처리)."""
     orders = entity("sales_orders")
     require_right(user, orders, "create")
+    quote = records.get(entity("quotes"), quote_id, user)  # 404 unless the user sees the quote
     t = orders.table
     if session().scalar(sa.select(t.c.number).where(t.c.quote_id == quote_id, t.c.deleted_at.is_(None))):
         raise ValidationError(_("This quote already has a sales order."), {"quote_id": _("One order per quote.")})
-    try:
-        quote = records.get(entity("quotes"), quote_id, user)
-    except NotFound:
-        raise invalid({"quote_id": _("No such record, or you cannot see it.")}) from None
     body = {"title": quote["title"], "account_id": quote["account_id"], **(data or {}), "quote_id": quote_id}
     order = records.create(orders, body, user)
     lines = entity("sales_order_lines")

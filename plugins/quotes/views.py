@@ -49,14 +49,16 @@ def status_list():
     require_right(user, quotes, "view")
     t = quotes.table
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "all"
-    base = visible_select(quotes, user)
     date_from, date_to = day_arg("date_from"), day_arg("date_to")
-    if date_from:
-        base = base.where(t.c.quote_date >= date_from)
-    if date_to:
-        base = base.where(t.c.quote_date <= date_to)
-    counts = dict(session().execute(sa.select(base.subquery().c.status, sa.func.count())
-                                    .group_by(base.subquery().c.status)).all())
+
+    def in_period(stmt):
+        if date_from:
+            stmt = stmt.where(t.c.quote_date >= date_from)
+        return stmt.where(t.c.quote_date <= date_to) if date_to else stmt
+
+    base = in_period(visible_select(quotes, user))
+    counts = dict(session().execute(in_period(visible_select(quotes, user, t.c.status, sa.func.count()))
+                                    .group_by(t.c.status)).all())
     stmt = base if tab == "all" else base.where(t.c.status == tab)
     rows = session().execute(stmt.order_by(t.c.quote_date.desc(), t.c.id.desc()).limit(PAGE_ROWS)).all()
     fields = records.entity_fields(quotes)
