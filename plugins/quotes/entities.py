@@ -18,7 +18,7 @@ DOCUMENT_TOTALS = [
     Field("vat_total", "money", label=_l("VAT"), readonly=True),
     Field("total", "money", label=_l("Total amount"), readonly=True, list=True),
     Field("currency", "text", label=_l("Currency"), readonly=True, max_length=3),
-    Field("rounding", "text", label=_l("VAT rounding"), readonly=True, max_length=10,
+    Field("rounding", "text", label=_l("VAT rounding"), readonly=True, max_length=20,
           help=_l("The rounding rule the totals were computed with (per line or per document).")),
 ]
 
