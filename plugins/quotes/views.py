@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -233,6 +234,18 @@ def pending_approvals(user) -> dict:
     fields = records.entity_fields(quotes)
     found = [q for q in (records.row_to_record(quotes, r, fields) for r in rows) if approval.can_approve(user, q)]
     return {"quotes": found[:20]}
+
+
+@pages.app_template_filter("quote_amount")
+def quote_amount(value) -> str:
+    """An amount as on a paper quote: grouped digits, the currency's decimals, no symbol."""
+    from flask_babel import format_decimal
+
+    from core.money import places
+
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(value), format="#,##0" if places() == 0 else "#,##0.00")
 
 
 @pages.app_template_global("quote_panel")
