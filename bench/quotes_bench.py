@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import interleaved_medians_ms, markdown_table, median_ms, write_docs_section
+from bench.common import interleaved_medians_ms, markdown_table, write_docs_section
 
 PLUGINS = ["customers", "products", "opportunities", "quotes"]
 LIST_QUERY = "status=in_progress&sort=-quote_date&page=3&per_page=20"

@@ -121,9 +121,9 @@ def crm_menu_items(user):
 
 @hookimpl
 def crm_dashboard_widgets(user):
-    from plugins.quotes.views import pending_approvals
+    from plugins.quotes.views import workbench_context
     return [dict(title=_l("Quotes awaiting your approval"), template="quotes/widget_approvals.html", order=15,
-                 context=pending_approvals)]
+                 context=workbench_context)]
 
 
 @hookimpl

@@ -85,8 +85,8 @@ def withdraw(quote_id):
 
 @api.get("/pending-approvals")
 def pending():
-    from plugins.quotes.views import pending_approvals
-    return jsonify({"data": [as_json("quotes", q) for q in pending_approvals(current_user_or_none())["quotes"]]})
+    """The quotes awaiting the caller's decision."""
+    return jsonify({"data": [as_json("quotes", q) for q in approval.pending_approvals(current_user_or_none())]})
 
 
 def download(content: bytes, mime: str, filename: str) -> Response:

@@ -19,15 +19,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import has_request_context, url_for
 from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
 from core.entities import records
+from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
 from core.mail import enqueue_email
 from core.security.models import Role, User
-from core.security.permissions import require_right
+from core.security.permissions import can, require_right
 from core.security.roles import role_parents
 from plugins.quotes import handover, settings
 from plugins.quotes.documents import entity
@@ -167,10 +169,20 @@ def notify(quote: dict, submitter) -> None:
     to = [u.email for u in approvers(quote) if u.email]
     if not to:
         return
-    from flask import has_request_context, url_for
-
     link = url_for("ui.detail", entity_name="quotes", record_id=quote["id"], _external=has_request_context())
     enqueue_email(to, _("Quote %(number)s awaits your approval", number=quote["number"]),
                   _("%(who)s submitted quote %(number)s \"%(title)s\" (total %(total)s) for approval.\n\n%(link)s",
                     who=submitter.name, number=quote["number"], title=quote["title"],
                     total=f"{Decimal(quote['total']):,}", link=link))
+
+
+def pending_approvals(user) -> list[dict]:
+    """Quotes awaiting a decision that ``user`` may take (the workbench widget and the API), oldest first."""
+    quotes = entity("quotes")
+    if user is None or not can(user, quotes, "view"):
+        return []
+    t = quotes.table
+    rows = session().execute(visible_select(quotes, user).where(t.c.approval_status == "pending")
+                             .order_by(t.c.updated_at).limit(200)).all()
+    fields = records.entity_fields(quotes)
+    return [q for q in (records.row_to_record(quotes, r, fields) for r in rows) if can_approve(user, q)][:20]

@@ -13,7 +13,10 @@ from pathlib import Path
 from decimal import Decimal
 
 from flask import render_template
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from weasyprint import HTML
 
 from core.entities import records
 from core.entities.display import display_values
@@ -48,15 +51,11 @@ def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
 
 def render_pdf(quote: dict, user) -> bytes:
     """The print view as PDF; the Noto CJK fonts make Korean and Chinese real (extractable) text."""
-    from weasyprint import HTML
-
     return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf()
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
     """Several quotes in one PDF (one document per quote, pages appended)."""
-    from weasyprint import HTML
-
     docs = [HTML(string=render_html(q, user, for_pdf=True)).render() for q in quotes_]
     first = docs[0]
     pages = [page for doc in docs for page in doc.pages]
@@ -72,11 +71,6 @@ def safe_cell(value):
 
 def render_xlsx(quote: dict, user) -> bytes:
     """The quote as a workbook: the 갑지 facts on top, then the 을지 line table and totals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from flask_babel import gettext as _
-
     ctx = print_context(quote, user)
     wb = Workbook()
     ws = wb.active

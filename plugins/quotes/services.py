@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import session
-from core.entities import records
+from core.entities import picklists, records
+from core.errors import ValidationError
+from core.entities.query import visible_select
 from core.i18n import local_today
 from core.security.permissions import require_right
 from plugins.quotes import documents, handover, settings
@@ -33,7 +35,6 @@ OPEN = ("draft", "in_progress")
 
 
 def status_label(value: str) -> str:
-    from core.entities import picklists
     return picklists.label_for("quote_status", value) or value
 
 
@@ -58,9 +59,7 @@ def check_lock(values: dict, old: dict | None) -> None:
         raise locked_error(old)
 
 
-def locked_error(quote: dict):
-    from core.errors import ValidationError
-
+def locked_error(quote: dict) -> ValidationError:
     if quote["approval_status"] == "pending":
         return ValidationError(_("This quote is awaiting approval and cannot be changed."))
     return ValidationError(_("This quote is approved and read-only. Withdraw the approval to change it."))
@@ -130,8 +129,6 @@ def create_from_opportunity(opportunity_id: int, user, data: dict | None = None)
 
 def price_history(account_id: int, product_id: int, user, limit: int = 10) -> list[dict]:
     """The customer's last prices for a product, from the quotes and orders the user may see (newest first)."""
-    from core.entities.query import visible_select
-
     out = []
     for doc_name, line_name, parent_field, date_field in (("quotes", "quote_lines", "quote_id", "quote_date"),
                                                           ("sales_orders", "sales_order_lines", "order_id",

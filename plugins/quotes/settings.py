@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import audit, settings_store
@@ -85,7 +86,7 @@ def save_quote_settings(data: dict, user) -> dict:
             errors["approval_required"] = _("Must be true or false.")
         new["approval_required"] = data["approval_required"]
     if "approval_role" in data:
-        if session().query(Role.id).filter(Role.name == data["approval_role"]).first() is None:
+        if session().scalar(sa.select(Role.id).where(Role.name == data["approval_role"])) is None:
             errors["approval_role"] = _("No such role.")
         new["approval_role"] = data["approval_role"]
     if errors:

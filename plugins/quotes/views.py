@@ -7,20 +7,23 @@ import io
 from decimal import Decimal
 
 import sqlalchemy as sa
+from PIL import Image, UnidentifiedImageError
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 
 from core.db import session
 from core.entities import picklists, records
 from core.entities.display import display_values
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
+from core.money import places
 from core.security.auth import current_user_or_none
+from core.security.models import Role
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
-from plugins.quotes.documents import entity
-from plugins.quotes.totals import ROUNDING_MODES
+from plugins.quotes.documents import entity, live_lines
+from plugins.quotes.totals import ROUNDING_MODES, with_subtotals
 
 pages = Blueprint("quotes_pages", __name__, url_prefix="/quotes", template_folder="templates",
                   static_folder="static")
@@ -100,8 +103,6 @@ def reports_page():
 @pages.get("/settings")
 def settings_page():
     require_admin(current_user_or_none())
-    from core.security.models import Role
-
     roles = session().scalars(sa.select(Role.name).order_by(Role.id)).all()
     return render_template("quotes/settings.html", conf=settings.quote_settings(), company=settings.company(),
                            modes=ROUNDING_MODES, roles=roles, fields=settings.COMPANY_FIELDS)
@@ -131,8 +132,6 @@ def save_settings():
 
 def seal_data_url(content: bytes) -> str:
     """A PNG/JPEG seal or logo as a ``data:`` URL; anything else is refused."""
-    from PIL import Image, UnidentifiedImageError
-
     if len(content) > SEAL_MAX_BYTES:
         raise ValidationError(_("The image is too large (at most %(kb)s KB).", kb=SEAL_MAX_BYTES // 1000))
     try:
@@ -223,26 +222,14 @@ def order_step(order_id, step):
 
 # --- template globals for the panels and the workbench --------------------------
 
-def pending_approvals(user) -> dict:
-    """Quotes awaiting a decision that ``user`` may take (the workbench widget and the API)."""
-    quotes = entity("quotes")
-    if user is None or not can(user, quotes, "view"):
-        return {"quotes": []}
-    t = quotes.table
-    rows = session().execute(visible_select(quotes, user).where(t.c.approval_status == "pending")
-                             .order_by(t.c.updated_at).limit(200)).all()
-    fields = records.entity_fields(quotes)
-    found = [q for q in (records.row_to_record(quotes, r, fields) for r in rows) if approval.can_approve(user, q)]
-    return {"quotes": found[:20]}
+def workbench_context(user) -> dict:
+    """The workbench widget's context: the quotes awaiting this user's decision."""
+    return {"quotes": approval.pending_approvals(user)}
 
 
 @pages.app_template_filter("quote_amount")
 def quote_amount(value) -> str:
     """An amount as on a paper quote: grouped digits, the currency's decimals, no symbol."""
-    from flask_babel import format_decimal
-
-    from core.money import places
-
     if value in (None, ""):
         return ""
     return format_decimal(Decimal(value), format="#,##0" if places() == 0 else "#,##0.00")
@@ -251,9 +238,6 @@ def quote_amount(value) -> str:
 @pages.app_template_global("quote_panel")
 def quote_panel(quote: dict) -> dict:
     """What the quote's record panel shows: lines with subtotals, the actions the user may take, the email log."""
-    from plugins.quotes.totals import with_subtotals
-    from plugins.quotes.documents import live_lines
-
     user = current_user_or_none()
     t = entity("sales_orders").table
     order = session().execute(visible_select(entity("sales_orders"), user, t.c.id, t.c.number)
@@ -275,8 +259,6 @@ def offered_products(limit: int = 500) -> list:
 
 @pages.app_template_global("order_panel")
 def order_panel(order: dict) -> dict:
-    from plugins.quotes.documents import live_lines
-
     user = current_user_or_none()
     account = records.fetch(entity("accounts"), order["account_id"])
     return {"lines": live_lines("sales_order_lines", order["id"]),

@@ -3,29 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
-from plugins.quotes.tests.conftest import Sales, ok
-
-
-def accepted_quote(sales: Sales, account: int, amount="1000000", opportunity_id=None) -> dict:
-    quote = sales.quote(account, status="in_progress", opportunity_id=opportunity_id)
-    sales.line(quote["id"], name="서버", quantity="1", unit_price=amount)
-    sales.step(quote["id"], "submit")
-    return quote
-
-
-@pytest.fixture
-def approved(team):
-    """Quotes owned by the rep, approved by the manager, accepted."""
-    rep, manager = Sales(team["rep"]), Sales(team["manager"])
-
-    def make(account, amount="1000000", opportunity_id=None):
-        quote = accepted_quote(rep, account, amount, opportunity_id)
-        manager.step(quote["id"], "approve")
-        return ok(rep.api.patch(f"/api/v1/quotes/{quote['id']}", json={"status": "accepted"}))
-
-    return rep, make
+from plugins.quotes.tests.conftest import ok
 
 
 def test_order_from_quote_wins_the_opportunity_once(approved):

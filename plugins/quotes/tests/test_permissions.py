@@ -1,12 +1,11 @@
 """A colleague without sharing gets 404 on every path to another rep's quote and order; superiors see them."""
 from __future__ import annotations
 
-from plugins.quotes.tests.conftest import Sales, ok
-from plugins.quotes.tests.test_orders import approved  # noqa: F401  (fixture)
+from plugins.quotes.tests.conftest import ok
 from tests.browser.support import logged_in
 
 
-def test_colleague_gets_404_everywhere(app, team, approved):  # noqa: F811
+def test_colleague_gets_404_everywhere(app, team, approved):
     rep, make = approved
     quote = make(rep.account("비밀상사"))
     line = ok(rep.api.get(f"/api/v1/quote_lines?quote_id={quote['id']}"))["data"][0]

@@ -1,7 +1,6 @@
 """Quotes: numbering, status flow, the expiry job, tabs with counts, from an opportunity, historical prices."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 
