@@ -55,11 +55,11 @@ def render_pdf(quote: dict, user) -> bytes:
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
-    """Several quotes in one PDF (one document per quote, pages appended)."""
-    docs = [HTML(string=render_html(q, user, for_pdf=True)).render() for q in quotes_]
-    first = docs[0]
-    pages = [page for doc in docs for page in doc.pages]
-    return first.copy(pages).write_pdf()
+    """Several quotes in one PDF: one HTML document (one stylesheet, one layout pass), 갑지 and 을지 of each."""
+    docs = [print_context(q, user) for q in quotes_]
+    shared = {k: docs[0][k] for k in ("company", "currency", "lang")} if docs else {}
+    html = render_template("quotes/print_batch.html", for_pdf=True, quote_print_css=print_css, docs=docs, **shared)
+    return HTML(string=html).write_pdf()
 
 
 def safe_cell(value):

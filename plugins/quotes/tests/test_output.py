@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -75,3 +76,22 @@ def test_send_by_email_with_the_pdf_attached_and_logged(app, sales, admin, smtp_
     assert "企业资源计划系统" in pdf_text(attachment.get_content())
     log = ok(admin.get(f"/api/v1/quotes/{quote['id']}/emails"))["data"]
     assert [(e["to"], e["status"]) for e in log] == [("buyer@jaegeun.co.kr", "sent")]
+
+
+def test_batch_pdf_holds_every_quote(app, sales, admin):
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import User
+    from plugins.quotes.output import render_batch_pdf
+
+    first = quote_with_cjk_lines(sales, admin)
+    second = sales.quote(sales.account("뉴시스"), title="두번째 견적")
+    sales.line(second["id"], name="报价测试", quantity="1", unit_price="1000")
+    with app.test_request_context("/"):
+        user = session().scalar(sa.select(User).where(User.email == "admin@example.com"))
+        quotes = [records.fetch(runtime().registry.get("quotes"), q["id"]) for q in (first, second)]
+        reader = PdfReader(io.BytesIO(render_batch_pdf(quotes, user)))
+    assert len(reader.pages) == 4
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert first["number"] in text and second["number"] in text and "报价测试" in text and "뉴시스" in text

@@ -108,3 +108,17 @@ def test_historical_prices_for_the_customer(sales, team):
     peer = team["peer"]
     assert ok(peer.get(f"/api/v1/quotes/price-history?account_id={account}&product_id={product}"))["data"] == []
     assert peer.get("/api/v1/quotes/price-history?account_id=x&product_id=1").status_code == 400
+
+
+def test_quotes_export_through_the_generic_exporter(sales):
+    import io
+
+    from openpyxl import load_workbook
+
+    quote = sales.quote(sales.account("재근상사"), title="=수식 아님", delivery_site="본사")
+    sales.line(quote["id"], name="설치비", quantity="1", unit_price="1000000")
+    response = sales.api.get("/api/v1/exports/quotes?scope=all&format=xlsx")
+    assert response.status_code == 200
+    values = [c for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True) for c in row]
+    assert quote["number"] in values and "재근상사" in values and "본사" in values
+    assert "'=수식 아님" in values or "=수식 아님" not in values
