@@ -8,7 +8,7 @@ from core.api.records import body, without
 from core.db import session
 from core.entities import records
 from core.entities.query import hidden_fields
-from core.errors import BadRequest, NotFound
+from core.errors import BadRequest, NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
@@ -22,8 +22,16 @@ def as_json(entity_name: str, record: dict) -> dict:
     return without(records.to_json(ent, record), hidden_fields(ent, current_user_or_none()))
 
 
+def object_body() -> dict:
+    data = body()
+    if not isinstance(data, dict):
+        raise ValidationError(_("The request body must be a JSON object."))
+    return data
+
+
 def optional_body() -> dict:
-    return body() if request.data else {}
+    """The JSON object sent, or ``{}`` when the body is empty."""
+    return object_body() if request.data else {}
 
 
 def visible_quote(quote_id: int) -> dict:
@@ -146,7 +154,7 @@ def cancel_order(order_id):
 
 @api.post("/order-lines/<int:line_id>/ship")
 def ship_line(line_id):
-    line = orders.record_shipment(line_id, body().get("quantity"), current_user_or_none())
+    line = orders.record_shipment(line_id, object_body().get("quantity"), current_user_or_none())
     session().commit()
     return jsonify(as_json("sales_order_lines", line))
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from plugins.quotes.tests.conftest import ok
 
 
@@ -81,3 +83,15 @@ def test_shipments_move_the_order_status(approved):
     assert (Decimal(shipped["shipped_quantity"]), Decimal(shipped["remaining_quantity"])) == (1, 0)
     assert ok(rep.api.get(f"/api/v1/sales_orders/{order['id']}"))["status"] == "shipped"
     assert rep.api.post(f"/api/v1/quotes/orders/{order['id']}/cancel", json={}).status_code == 422
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", {"quantity": "lots"}, {"quantity": None}, {"quantity": "NaN"}])
+def test_bad_shipment_bodies_are_refused(approved, body):
+    rep, make = approved
+    order = ok(rep.api.post(f"/api/v1/quotes/{make(rep.account())['id']}/order", json={}), 201)
+    ok(rep.api.post(f"/api/v1/quotes/orders/{order['id']}/confirm", json={}))
+    line = ok(rep.api.get(f"/api/v1/sales_order_lines?order_id={order['id']}"))["data"][0]
+    response = rep.api.post(f"/api/v1/quotes/order-lines/{line['id']}/ship", json=body)
+    assert response.status_code in (400, 422), response.get_json()
+    assert Decimal(ok(rep.api.get(f"/api/v1/sales_order_lines/{line['id']}"))["shipped_quantity"]) == 0
+    assert rep.api.post(f"/api/v1/quotes/{order['quote_id']}/approve", json=[1]).status_code in (400, 422)
