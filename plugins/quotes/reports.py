@@ -6,6 +6,7 @@ the quotes they may see.  ``?date_from=&date_to=`` (quote date) narrow them.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -29,7 +30,8 @@ def period(stmt, table, args):
 
 
 def money(value) -> str:
-    return str(value or 0)
+    """A sum as the API writes money (two places; SQLite may return an int or a float-free Decimal)."""
+    return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
 def per_customer(user, args) -> dict:
