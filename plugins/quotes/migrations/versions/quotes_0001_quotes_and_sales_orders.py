@@ -12,7 +12,8 @@ from sqlalchemy.dialects import postgresql
 revision = 'quotes_0001'
 down_revision = None
 branch_labels = ('quotes',)
-depends_on = ['core_0003', 'customers_0002', 'products_0001', 'opportunities_0001']
+# opportunities_0001 brings customers, products and the core's users before these tables
+depends_on = ['opportunities_0001']
 
 
 def upgrade():
