@@ -156,11 +156,12 @@ def enqueue_email(to: list[str], subject: str, text: str, html: str | None = Non
 # --- building and sending ---------------------------------------------------
 
 def build_message(to: list[str], subject: str, text: str, html: str | None, from_address: str,
-                  message_id: str | None = None) -> EmailMessage:
+                  message_id: str | None = None, attachments: tuple = ()) -> EmailMessage:
     """A UTF-8 message; non-ASCII headers are encoded by the SMTP policy when serialised.
 
     ``message_id`` (the left part, before ``@``) is given for a queued email so every attempt
     carries the same ``Message-ID``; without it a fresh one is made.
+    ``attachments``: ``(filename, mime type such as "application/pdf", bytes)`` triples.
     """
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = from_address
@@ -172,6 +173,9 @@ def build_message(to: list[str], subject: str, text: str, html: str | None, from
     msg.set_content(text or "", charset="utf-8")
     if html:
         msg.add_alternative(html, subtype="html", charset="utf-8")
+    for filename, mime_type, content in attachments:
+        maintype, subtype = mime_type.split("/", 1)
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 

@@ -1,30 +1,12 @@
 """The identity workflows act as when no user is saving (scheduled runs, delayed tasks, manual runs)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from core.security.system import SystemActor
 
+__all__ = ["SystemActor", "system_actor"]
 
-@dataclass(frozen=True)
-class SystemActor:
-    """An administrator-equivalent actor with no user row: audit entries show no user.
-
-    Workflows are defined by administrators, so their automatic reads and
-    writes have administrator reach; ``id`` is ``None`` so audit rows and
-    ``updated_by_id`` say "system" rather than naming a person.
-    """
-
-    id: None = None
-    name: str = "workflow"
-    email: str = ""
-    is_admin: bool = True
-    active: bool = True
-    role_id: None = None
-    language: None = None
-    is_authenticated: bool = True
-    is_anonymous: bool = False
-
-
-_SYSTEM = SystemActor()
+# Workflows are defined by administrators, so their automatic reads and writes have administrator reach.
+_SYSTEM = SystemActor(name="workflow")
 
 
 def system_actor() -> SystemActor:

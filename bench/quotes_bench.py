@@ -1,0 +1,252 @@
+"""Quote benchmark: the PDF of a 30-line quote, 1,000 quotes rendered as a batch, a list of 100,000 quotes.
+
+    python -m bench.quotes_bench                     # SQLite, 100,000 quotes in the list
+    python -m bench.quotes_bench --rows 20000 --batch 200
+    python -m bench.quotes_bench --write-docs        # update "Quotes" in docs/performance.md
+
+Each timing is printed beside a bare baseline measured in the same run:
+
+* **PDF of a 30-line quote** (``GET /api/v1/quotes/<id>/pdf`` through the test client with a token:
+  permission check, reads, template, WeasyPrint) against WeasyPrint alone writing the same HTML.
+* **1,000 quotes as a batch**: their print HTML in one document (reads + template) and the one PDF
+  holding all of them (:func:`plugins.quotes.output.render_batch_pdf`), against WeasyPrint alone
+  writing the same HTML.
+* **The quote list** ``GET /api/v1/quotes?status=in_progress&sort=-quote_date&page=3&per_page=20`` over
+  ``--rows`` quotes against a bare Flask route serving the same hand-written SQL (the page with its
+  capped count), as ``bench.list_bench`` does for accounts.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import random
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.common import interleaved_medians_ms, markdown_table, write_docs_section
+
+PLUGINS = ["customers", "products", "opportunities", "quotes"]
+LIST_QUERY = "status=in_progress&sort=-quote_date&page=3&per_page=20"
+STATUSES = [("draft", 20), ("in_progress", 30), ("accepted", 25), ("cancelled", 10), ("expired", 15)]
+
+
+def make_app(workdir: Path):
+    from core.app import create_app
+    from core.config import Settings
+    from core.migrate import install_defaults
+    from core.testing import reset_database
+
+    app = create_app(Settings(instance_path=workdir / "instance", database_url=f"sqlite:///{workdir / 'bench.db'}",
+                              testing=True, plugins=PLUGINS, embedded_worker=False))
+    runtime = app.extensions["plugcrm"]
+    reset_database(runtime.engine)
+    install_defaults(runtime)
+    return app
+
+
+def setup(app):
+    """An administrator with a token, an account and a 30-line quote; returns (token, admin id, quote id)."""
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import ApiToken, User
+    from plugins.quotes import settings
+
+    with app.test_request_context("/"):
+        admin = User(email="bench@example.com", name="벤치", is_admin=True)
+        admin.set_password("x" * 12)
+        session().add(admin)
+        session().flush()
+        token = ApiToken.issue(session(), admin, "bench")
+        reg = runtime().registry
+        settings.save_company({"name": "(주)플러그씨알엠", "business_number": "220-81-12345",
+                               "representative": "김대표", "address": "서울특별시 강남구 테헤란로 152"}, admin)
+        account = records.create(reg.get("accounts"), {"name": "재근상사"}, admin)
+        quote = records.create(reg.get("quotes"), {"title": "ERP 도입 견적", "account_id": account["id"]}, admin)
+        for n in range(30):
+            records.create(reg.get("quote_lines"), {"quote_id": quote["id"], "name": f"ERP 모듈 {n + 1} 企业版",
+                                                    "item_code": f"99{n:02d}", "specification": "3유저",
+                                                    "quantity": str(n % 5 + 1), "unit_price": "1250000"}, admin)
+        session().commit()
+        return token, admin.id, quote["id"], account["id"]
+
+
+def pdf_timings(app, token: str, admin_id: int, quote_id: int, runs: int) -> dict:
+    from weasyprint import HTML
+
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import User
+    from plugins.quotes import output
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/api/v1/quotes/{quote_id}/pdf", headers=headers).status_code == 200
+    with app.test_request_context("/"):
+        html = output.render_html(records.fetch(runtime().registry.get("quotes"), quote_id),
+                                  session().get(User, admin_id), for_pdf=True)
+    return interleaved_medians_ms({"endpoint": lambda: client.get(f"/api/v1/quotes/{quote_id}/pdf", headers=headers),
+                                   "weasyprint": lambda: HTML(string=html).write_pdf()}, runs, block=5)
+
+
+def add_quotes(app, account_id: int, admin_id: int, count: int) -> list[int]:
+    """``count`` quotes of 5 lines each through the records service (so their totals are real)."""
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import User
+
+    with app.test_request_context("/"):
+        admin = session().get(User, admin_id)
+        reg = runtime().registry
+        ids = []
+        for n in range(count):
+            quote = records.create(reg.get("quotes"), {"title": f"일괄 견적 {n}", "account_id": account_id}, admin)
+            for k in range(5):
+                records.create(reg.get("quote_lines"), {"quote_id": quote["id"], "name": f"품목 {k} 规格",
+                                                        "quantity": "2", "unit_price": "330000"}, admin)
+            ids.append(quote["id"])
+        session().commit()
+        return ids
+
+
+def batch_timings(app, admin_id: int, ids: list[int]) -> dict:
+    from flask import render_template
+    from weasyprint import HTML
+
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security.models import User
+    from plugins.quotes import output
+
+    with app.test_request_context("/"):
+        user = session().get(User, admin_id)
+        ent = runtime().registry.get("quotes")
+        start = time.perf_counter()
+        quotes = [records.fetch(ent, i) for i in ids]
+        docs = [output.print_context(q, user) for q in quotes]
+        html = render_template("quotes/print_batch.html", for_pdf=True, quote_print_css=output.print_css, docs=docs,
+                               **{k: docs[0][k] for k in ("company", "currency", "lang")})
+        html_s = time.perf_counter() - start
+        start = time.perf_counter()
+        pdf = output.render_batch_pdf(quotes, user)
+        batch_s = time.perf_counter() - start
+    start = time.perf_counter()
+    HTML(string=html).write_pdf()
+    bare_s = time.perf_counter() - start
+    return {"html_s": html_s, "batch_s": batch_s, "bare_s": bare_s, "pdf_bytes": len(pdf)}
+
+
+def load_list_rows(app, rows: int, account_id: int, admin_id: int) -> None:
+    """``rows`` quotes bulk-inserted straight into the table (numbers, statuses, dates, totals)."""
+    table = app.extensions["plugcrm"].registry.get("quotes").table
+    rnd = random.Random(16)
+    statuses = [s for s, weight in STATUSES for _ in range(weight)]
+    start = dt.date(2024, 1, 1)
+    now = dt.datetime.now(dt.timezone.utc)
+    batch = []
+    engine = app.extensions["plugcrm"].engine
+    with engine.begin() as conn:
+        for n in range(rows):
+            day = start + dt.timedelta(days=rnd.randint(0, 700))
+            supply = Decimal(rnd.randint(1, 500)) * 100000
+            batch.append({"number": f"Q-B-{n:07d}", "owner_id": admin_id, "title": f"견적 {n}", "account_id": account_id,
+                          "status": rnd.choice(statuses), "quote_date": day, "valid_until": day + dt.timedelta(days=30),
+                          "approval_status": "none", "supply_total": supply, "vat_total": supply / 10,
+                          "total": supply * Decimal("1.1"), "currency": "KRW", "rounding": "per_line", "custom": {},
+                          "search_text": f"q-b-{n:07d} | 견적 {n}", "version": 1, "created_at": now, "updated_at": now})
+            if len(batch) == 5000:
+                conn.execute(sa.insert(table), batch)
+                batch = []
+        if batch:
+            conn.execute(sa.insert(table), batch)
+
+
+def list_timings(app, token: str, runs: int) -> dict:
+    from flask import Flask, jsonify
+
+    runtime = app.extensions["plugcrm"]
+    cap = runtime.settings.list_count_cap
+    live = "FROM quotes_quotes WHERE deleted_at IS NULL AND status = ?"
+    sql = (f"SELECT *, (SELECT count(*) FROM (SELECT 1 {live} LIMIT {cap + 1}) AS capped) AS total "
+           f"{live} ORDER BY quote_date DESC, id DESC LIMIT 20 OFFSET 40")
+    raw = runtime.engine.raw_connection()
+    cursor = raw.cursor()
+
+    def raw_run():
+        cursor.execute(sql, ("in_progress", "in_progress"))
+        rows = cursor.fetchall()
+        return rows, [d[0] for d in cursor.description]
+
+    bare = Flask("bare")
+
+    @bare.get("/quotes")
+    def quotes():
+        rows, names = raw_run()
+        return jsonify({"data": [dict(zip(names, r)) for r in rows], "meta": {"total": rows[0][-1]}})
+
+    client, bare_client = app.test_client(), bare.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers)
+    assert first.status_code == 200, first.get_json()
+    rows, names = raw_run()
+    assert [r[names.index("number")] for r in rows] == [q["number"] for q in first.get_json()["data"]], \
+        "raw SQL and the endpoint disagree"
+    try:
+        return interleaved_medians_ms({"endpoint": lambda: client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers),
+                                       "bare_endpoint": lambda: bare_client.get("/quotes"), "raw": raw_run}, runs)
+    finally:
+        raw.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="quotes in the list (default 100,000)")
+    parser.add_argument("--batch", type=int, default=1000, help="quotes rendered as one batch (default 1,000)")
+    parser.add_argument("--runs", type=int, default=15, help="PDF runs (the list takes 20x as many)")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp))
+        token, admin_id, quote_id, account_id = setup(app)
+        pdf = pdf_timings(app, token, admin_id, quote_id, args.runs)
+        print(f"PDF of a 30-line quote: {pdf['endpoint']:.0f} ms (WeasyPrint alone {pdf['weasyprint']:.0f} ms)",
+              flush=True)
+        ids = add_quotes(app, account_id, admin_id, args.batch)
+        batch = batch_timings(app, admin_id, ids)
+        print(f"{args.batch} quotes: HTML {batch['html_s']:.1f} s, batch PDF {batch['batch_s']:.1f} s", flush=True)
+        load_list_rows(app, args.rows - args.batch - 1, account_id, admin_id)
+        listing = list_timings(app, token, args.runs * 20)
+        app.extensions["plugcrm"].engine.dispose()
+    rows = [
+        ["PDF of a 30-line quote (`GET /api/v1/quotes/<id>/pdf`)", f"{pdf['endpoint']:.0f} ms",
+         f"WeasyPrint alone on the same HTML: {pdf['weasyprint']:.0f} ms", f"{pdf['endpoint'] / pdf['weasyprint']:.2f}×"],
+        [f"{args.batch:,} quotes (5 lines each): print HTML (reads + template)", f"{batch['html_s']:.1f} s "
+         f"({batch['html_s'] * 1000 / args.batch:.1f} ms each)", "", ""],
+        [f"{args.batch:,} quotes: one PDF (`render_batch_pdf`)", f"{batch['batch_s']:.1f} s "
+         f"({batch['batch_s'] * 1000 / args.batch:.0f} ms each)", f"WeasyPrint alone: {batch['bare_s']:.1f} s",
+         f"{batch['batch_s'] / batch['bare_s']:.2f}×"],
+        [f"quote list at {args.rows:,} (`GET /api/v1/quotes?{LIST_QUERY}`)", f"{listing['endpoint']:.2f} ms",
+         f"bare Flask route over the same SQL: {listing['bare_endpoint']:.2f} ms (raw SQL {listing['raw']:.2f} ms)",
+         f"{listing['endpoint'] / listing['bare_endpoint']:.1f}× ({listing['endpoint'] / listing['raw']:.1f}× raw)"],
+    ]
+    table = markdown_table(["what", "time", "baseline (same run)", "ratio"], rows)
+    print(table)
+    if args.write_docs:
+        body = (f"`python -m bench.quotes_bench --rows {args.rows} --batch {args.batch}` on SQLite, "
+                f"{platform.machine()} ({platform.python_version()}), {dt.date.today().isoformat()}. "
+                "The PDF endpoint's extra time over WeasyPrint is the permission check, the reads and the "
+                "template; the list is measured as `bench.list_bench` measures accounts (the target: within "
+                "2× a bare Flask route over the same SQL).\n\n" + table)
+        write_docs_section("Quotes", body)
+
+
+if __name__ == "__main__":
+    main()
