@@ -102,7 +102,7 @@ def render_design(form: WebForm | None, data: dict, errors=None, status=200):
     users = session().scalars(sa.select(User).where(User.active).order_by(User.name)).all()
     return render_template("webforms/design.html", form=form, data=data, errors=errors or {}, rows=rows,
                            kinds=KINDS, target_fields=target_fields, entities=services.target_entities(),
-                           users=users, languages=services.LANGUAGES), status
+                           users=users, label_languages=services.LANGUAGES), status
 
 
 @pages.get("/<int:form_id>/embed")
