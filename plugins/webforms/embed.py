@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask import render_template, url_for
 
 from core.runtime import runtime
-from plugins.webforms import public, services
+from plugins.webforms import services
+from plugins.webforms.public import HONEYPOT, display_fields
 from plugins.webforms.models import WebForm
 
 
 def plain_html(form: WebForm, lang: str) -> str:
     """The form as HTML to paste into a website; its token was issued now (no fill-time evidence)."""
     entity = runtime().registry.get(form.target_entity)
-    return render_template("webforms/form_fields.html", form=form, fields=public.display_fields(form, entity),
-                           token=services.issue_token(form), errors={}, values={}, honeypot=public.HONEYPOT,
+    return render_template("webforms/form_fields.html", form=form, fields=display_fields(form, entity),
+                           token=services.issue_token(form), errors={}, values={}, honeypot=HONEYPOT,
                            lang=lang).strip()
 
 
