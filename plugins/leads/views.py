@@ -64,7 +64,8 @@ def convert(lead_id):
             "confirm_duplicate": form.get("confirm_duplicate") == "1",
             "account": {"name": form.get("account_name", "").strip()},
             "opportunity": {"title": form.get("opportunity_title", "").strip(),
-                            "amount": form.get("opportunity_amount", "").strip()}}
+                            "amount": form.get("opportunity_amount", "").strip(),
+                            "revenue_month": form.get("opportunity_revenue_month", "").strip()}}
     try:
         result = conversion.convert(lead_id, body, user)
     except ValidationError as exc:

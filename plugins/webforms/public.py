@@ -27,7 +27,7 @@ from core.security.login import client_ip
 from core.security.models import User
 from plugins.leads.services import assignee_for
 from plugins.webforms import ratelimit, services
-from plugins.webforms.models import WebForm, WebFormSubmission
+from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission
 
 public = Blueprint("webforms_public", __name__, url_prefix="/webforms", template_folder="templates",
                    static_folder="static", static_url_path="/public-static")
@@ -118,7 +118,8 @@ def origin_allowed(form: WebForm, origin: str) -> bool:
 def create_record(form: WebForm) -> dict:
     entity = runtime().registry.get(form.target_entity)
     handler = session().get(User, form.handler_id)
-    data = submitted_values(form, entity)
+    fields = services.fields_of(form)
+    data = submitted_values(fields, entity)
     field_names = {f.name for f in records.entity_fields(entity)}
     if form.source and "source" in field_names:
         data["source"] = form.source
@@ -128,15 +129,15 @@ def create_record(form: WebForm) -> dict:
     session().add(WebFormSubmission(form_id=form.id, entity=entity.name, record_id=record["id"]))
     owner = session().get(User, owner_id)
     add_inquiry_activity(form, entity, record, owner)
-    notify(form, entity, record, handler, owner)
+    notify(form, fields, entity, record, handler, owner)
     services.count(form.id, "submitted")
     return record
 
 
-def submitted_values(form: WebForm, entity) -> dict:
+def submitted_values(fields: list[WebFormField], entity) -> dict:
     """The designed fields only, read by their kind; required ones must be there (422 naming them)."""
     data, errors = {}, {}
-    for field in services.fields_of(form):
+    for field in fields:
         if field.kind == "checkbox":
             target = runtime().registry.field_map(entity).get(field.field_name)
             if target is not None and target.type == "multipicklist":
@@ -168,7 +169,7 @@ def add_inquiry_activity(form: WebForm, entity, record: dict, owner: User) -> No
                    owner, check_rights=False)
 
 
-def notify(form: WebForm, entity, record: dict, handler: User, owner: User) -> None:
+def notify(form: WebForm, fields: list[WebFormField], entity, record: dict, handler: User, owner: User) -> None:
     """An email job for the handler (and the assigned owner), in their language; the worker sends it."""
     recipients = [u for u in {handler.id: handler, owner.id: owner}.values() if valid_address(u.email or "")]
     for user in recipients:
@@ -176,7 +177,7 @@ def notify(form: WebForm, entity, record: dict, handler: User, owner: User) -> N
             title = record.get(entity.title_field) or record.get("number") or ""
             subject = _("New web inquiry: %(title)s", title=title).replace("\n", " ")[:200]
             lines = [_("Form: %(form)s", form=form.name)]
-            for field in services.fields_of(form):
+            for field in fields:
                 value = record.get(field.field_name)
                 if value not in (None, "", []):
                     lines.append(f"{pick_label(field.labels, field.field_name)}: {value}")

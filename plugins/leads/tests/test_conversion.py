@@ -128,3 +128,23 @@ def test_convert_page_lands_on_the_new_account(app):
     assert f'id="lead-{lead["id"]}"' in board
     assert "100.0%" in client.get("/leads/report").get_data(as_text=True)
     assert client.get("/leads/settings").status_code == 403
+
+
+def test_convert_page_with_an_opportunity_and_its_errors(app):
+    from core.testing import ApiClient, make_user
+    from tests.test_route_leaks import session_client
+
+    _uid, token = make_user(app, "seller@example.com", role="sales")
+    api = ApiClient(app.test_client(), token)
+    lead = ok(api.post("/api/v1/leads", json={"name": "문지호", "company": "지호물류(주)"}), 201)
+    client = session_client(app, "seller@example.com")
+    url = f"/leads/{lead['id']}/convert"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    refused = client.post(url, data={"csrf_token": csrf, "create_opportunity": "1", "opportunity_amount": "-5"})
+    assert refused.status_code == 422 and "opportunity.amount" in refused.get_data(as_text=True)
+    assert ok(api.get("/api/v1/accounts"))["data"] == []
+    done = client.post(url, data={"csrf_token": csrf, "create_opportunity": "1", "opportunity_amount": "5000000",
+                                  "opportunity_revenue_month": "2026-12-01", "opportunity_title": "물류 ERP"})
+    assert done.status_code == 302
+    deal = ok(api.get("/api/v1/opportunities"))["data"][0]
+    assert (deal["title"], float(deal["amount"])) == ("물류 ERP", 5000000)
