@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
 from hooks import hookimpl
-from plugins.webforms import models  # noqa: F401  (tables in the metadata)
+from plugins.webforms import demo as demo_data, models  # noqa: F401  (models: tables in the metadata)
 from plugins.webforms.public import public  # first: core.api imported before core.entities is a core import cycle
 from plugins.webforms.api import api
 from plugins.webforms.views import pages
@@ -46,3 +46,8 @@ def crm_menu_items(user):
     if user is None or not user.is_admin:
         return []
     return [dict(label=_l("Web forms"), endpoint="webforms.index", icon="inbox", order=92)]
+
+
+@hookimpl
+def crm_demo_data(demo):
+    demo_data.fill(demo)
