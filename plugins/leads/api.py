@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from core.api.records import body
+from core.api.records import body, without
 from core.db import session
 from core.entities import records
+from core.entities.query import hidden_fields
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.leads import conversion, reports, services
@@ -21,7 +22,8 @@ def convert(lead_id):
     user = current_user_or_none()
     result = conversion.convert(lead_id, load(ConvertBody(), body()), user)
     session().commit()
-    return jsonify({"lead": records.to_json(leads, result["lead"]), "account_id": result["account_id"],
+    lead = without(records.to_json(leads, result["lead"]), hidden_fields(leads, user))
+    return jsonify({"lead": lead, "account_id": result["account_id"],
                     "contact_id": result["contact_id"], "opportunity_id": result["opportunity_id"]}), 201
 
 

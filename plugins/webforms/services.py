@@ -18,6 +18,7 @@ from core.security.models import User
 from plugins.webforms.models import COUNTERS, KINDS, SPAM, WebForm, WebFormCounter, WebFormField, WebFormSubmission
 
 LANGUAGES = ("ko", "zh_Hans", "en")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a URL is simply not found
 # which target field types each kind of form field can fill
 KIND_TYPES = {
     "text": {"text", "email", "phone", "url", "integer", "decimal", "money", "percent", "date"},
@@ -29,7 +30,7 @@ KIND_TYPES = {
 
 
 def get_form(form_id: int) -> WebForm:
-    form = session().get(WebForm, form_id)
+    form = session().get(WebForm, form_id) if 0 < form_id <= MAX_ID else None
     if form is None:
         raise NotFound(_("Record not found."))
     return form

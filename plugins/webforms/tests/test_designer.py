@@ -31,3 +31,9 @@ def test_embed_code_and_pages(app, admin, inquiry_form, handler):
     assert rep.get("/webforms/").status_code == 403
     assert ApiClient(app.test_client(), handler[1]).get("/api/v1/webforms").status_code == 403
     assert len(INQUIRY_FIELDS) == len(admin.get(f"/api/v1/webforms/{inquiry_form['id']}").json["fields"])
+
+
+def test_unknown_and_huge_form_ids_are_404(admin):
+    for form_id in (12345, 2**31, 10**20):
+        assert admin.get(f"/api/v1/webforms/{form_id}").status_code == 404
+        assert admin.get(f"/api/v1/webforms/{form_id}/stats").status_code == 404
