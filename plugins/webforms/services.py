@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, TimestampSigner
 
 from core import clock
 from core.db import session
-from core.entities import records
+from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
 from core.runtime import runtime
 from core.security.models import User
@@ -92,6 +92,9 @@ def clean_settings(data: dict, form: WebForm | None, errors: dict) -> dict:
         errors["handler_id"] = _("Not a valid user.")
     out["handler_id"] = handler
     out["source"] = (str(data.get("source", current("source")) or "").strip() or None)
+    problem = source_problem(target, out["source"])
+    if problem:
+        errors["source"] = problem
     out["thank_you"] = (str(data.get("thank_you", current("thank_you")) or "").strip() or None)
     redirect_url = (str(data.get("redirect_url", current("redirect_url")) or "").strip() or None)
     if redirect_url and not is_web_url(redirect_url):
@@ -112,6 +115,15 @@ def clean_settings(data: dict, form: WebForm | None, errors: dict) -> dict:
             errors[key] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
         out[key] = value
     return out
+
+
+def source_problem(target_name, source: str | None) -> str | None:
+    """A source the target's ``source`` picklist does not know would make every submission fail."""
+    entity = runtime().registry.entities.get(target_name or "")
+    field = runtime().registry.field_map(entity).get("source") if entity is not None and source else None
+    if field is None or field.type != "picklist" or source in picklists.active_values(field.picklist):
+        return None
+    return _("%(value)s is not an allowed value.", value=source)
 
 
 def is_web_url(url: str) -> bool:

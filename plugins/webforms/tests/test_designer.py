@@ -7,10 +7,10 @@ from plugins.webforms.tests.conftest import INQUIRY_FIELDS
 
 def test_bad_designs_are_refused(admin, handler):
     bad = admin.post("/api/v1/webforms", json={
-        "name": "문의", "handler_id": 999, "redirect_url": "javascript:alert(1)", "allowed_origins": ["evil"],
+        "name": "문의", "handler_id": 999, "source": "nowhere", "redirect_url": "javascript:alert(1)", "allowed_origins": ["evil"],
         "fields": [{"field_name": "nope", "kind": "text"}, {"field_name": "marketing_consent", "kind": "textarea"}]})
     assert bad.status_code == 422
-    assert {"handler_id", "redirect_url", "allowed_origins", "fields.0", "fields.1"} <= set(
+    assert {"source", "handler_id", "redirect_url", "allowed_origins", "fields.0", "fields.1"} <= set(
         bad.json["error"]["fields"])
     assert admin.get("/api/v1/webforms").json["data"] == []
 
