@@ -11,6 +11,7 @@ from core.entities import picklists, records
 from core.entities.query import visible_select
 from core.errors import DuplicateWarning, ValidationError
 from core.i18n import pick_label
+from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
@@ -134,3 +135,12 @@ def lead_duplicates(record: dict) -> list[dict]:
 @pages.app_template_global("leads_can_convert")
 def lead_can_convert(record: dict) -> bool:
     return not record.get("converted_at") and can(current_user_or_none(), leads, "edit", record)
+
+
+@pages.app_template_global("leads_matched_on")
+def matched_on(match: dict) -> str:
+    """"Account, phone": which kind of record holds the same value, and which value it is."""
+    found = runtime().registry.entities.get(match["entity"])
+    what = {"phone": _("Phone"), "email": _("Email"),
+            "business_number": _("Business registration number")}[match["matched_on"]]
+    return f"{found.label_singular if found else match['entity']}, {what}"

@@ -74,3 +74,15 @@ def test_round_robin_and_by_source_assignment(team, app):
     bad = admin.put("/api/v1/leads/assignment", json={"mode": "by_source", "by_source": {"nowhere": ids[0]}})
     assert bad.status_code == 422 and "by_source" in bad.json["error"]["fields"]
     assert team["rep"].put("/api/v1/leads/assignment", json={"mode": "off"}).status_code == 403
+
+
+def test_the_lead_page_lists_possible_duplicates(app, team):
+    from core.testing import ApiClient, make_user
+    from tests.test_route_leaks import session_client
+
+    ok(team["peer"].post("/api/v1/contacts", json={"name": "숨은담당", "mobile": "010-9999-0000"}), 201)
+    viewer = ApiClient(app.test_client(), make_user(app, "viewer2@example.com", role="sales")[1])
+    lead = ok(new_lead(viewer, mobile="010-9999-0000", confirm_duplicate=True), 201)
+    page = session_client(app, "viewer2@example.com").get(f"/records/leads/{lead['id']}").get_data(as_text=True)
+    assert "이미 사용 중" in page and "숨은담당" not in page
+    assert "담당자, 전화" in page
