@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.webforms import demo as demo_data, models  # noqa: F401  (models: tables in the metadata)
-from plugins.webforms.public import public  # first: core.api imported before core.entities is a core import cycle
 from plugins.webforms.api import api
+from plugins.webforms.public import public
 from plugins.webforms.views import pages
 
 HERE = Path(__file__).parent
