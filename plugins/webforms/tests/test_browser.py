@@ -79,3 +79,41 @@ def test_design_submit_notify_convert(crm_app_factory, chromium, smtp_server, fr
             assert browsing.foreign_requests() == []
         finally:
             browsing.close()
+
+
+def test_script_embed_on_another_site_sends_without_leaving_the_page(crm_app_factory, chromium, frozen):
+    """The script version pasted into a company site (another origin): token fetched, sent in the background."""
+    from flask import Flask
+
+    from core.testing import ApiClient
+
+    app = crm_app_factory(plugins=PLUGINS)
+    _id, token = make_user(app, "admin@example.com", admin=True, name="관리자")
+    admin = ApiClient(app.test_client(), token)
+    site = Flask("company_site")
+    page_html = {}
+    site.add_url_rule("/contact", "contact", lambda: page_html["body"])
+    with LiveServer(app) as crm, LiveServer(site) as company:
+        form = admin.post("/api/v1/webforms", json={
+            "name": "회사 사이트 문의", "handler_id": _id, "source": "web_form", "thank_you": "접수되었습니다.",
+            "allowed_origins": [company.url], "min_fill_seconds": 0,
+            "fields": [{"field_name": "name", "kind": "text", "required": True, "labels": {"ko": "성함"}},
+                       {"field_name": "description", "kind": "textarea", "labels": {"ko": "문의 내용"}}]},
+            base_url=crm.url).json
+        snippet = admin.get(f"/api/v1/webforms/{form['id']}/embed", base_url=crm.url).json["script"]
+        page_html["body"] = f"<!doctype html><html><body><h1>해동통신</h1>{snippet}</body></html>"
+        browsing = Browsing(chromium, crm)
+        try:
+            visitor = browsing.new_page()
+            with visitor.expect_response(lambda r: r.url.endswith("/token")):
+                visitor.goto(company.url + "/contact")
+            visitor.fill("input[name=name]", "이서준")
+            visitor.fill("textarea[name=description]", "견적 부탁드립니다.")
+            visitor.click("button.webform-submit")
+            visitor.wait_for_selector("p.webform-answer")
+            assert visitor.inner_text("p.webform-answer") == "접수되었습니다."
+            assert visitor.url == company.url + "/contact"
+        finally:
+            browsing.close()
+    leads = admin.get("/api/v1/leads").json["data"]
+    assert [(lead["name"], lead["source"]) for lead in leads] == [("이서준", "web_form")]

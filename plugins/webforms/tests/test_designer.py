@@ -37,3 +37,12 @@ def test_unknown_and_huge_form_ids_are_404(admin):
     for form_id in (12345, 2**31, 10**20):
         assert admin.get(f"/api/v1/webforms/{form_id}").status_code == 404
         assert admin.get(f"/api/v1/webforms/{form_id}/stats").status_code == 404
+
+
+def test_visitors_load_the_form_assets_without_logging_in(app):
+    anonymous = app.test_client()
+    assert anonymous.get("/webforms/assets/public.css").status_code == 200
+    script = anonymous.get("/webforms/assets/embed.js")
+    assert script.status_code == 200 and b"fetch(" in script.data
+    assert anonymous.get("/webforms/assets/..%2Fpublic.py").status_code == 404
+    assert anonymous.get("/webforms/assets/public.py").status_code == 404
