@@ -158,8 +158,8 @@ class NhnCloud(Provider):
         except (ProviderError, Ambiguous):
             return None
         rows = (answer.get("body") or {}).get("data") or []
-        if not rows:
-            return Result(m.key, "failed", error="nhn: the gateway has no record of it")
+        if not rows:  # not (yet) on the list: it may still be on its way, so we cannot tell
+            return None
         row = rows[0]
         return Result(m.key, NHN_DONE.get(str(row.get("msgStatus")), "sent"), provider_id=row.get("requestId"))
 

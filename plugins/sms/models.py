@@ -82,6 +82,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     rule: Mapped[str] = mapped_column(sa.String(8), default="kr")
     advertising: Mapped[bool] = mapped_column(default=False)
+    #: an advertisement every recipient of which consented to night-time ads may go on after 21:00
+    night_ok: Mapped[bool] = mapped_column(default=True)
     provider: Mapped[str] = mapped_column(sa.String(40))
     send_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     recipients: Mapped[int] = mapped_column(default=0)

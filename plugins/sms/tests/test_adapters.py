@@ -83,7 +83,7 @@ def test_nhn_finds_a_message_again_by_its_key():
         fake.mode = "ok"
         found = adapter.lookup(message(1))
         assert found.status == "delivered" and found.provider_id == "nhn-1"
-        assert adapter.lookup(message(2)).status == "failed"
+        assert adapter.lookup(message(2)) is None
     finally:
         fake.stop()
 
