@@ -18,7 +18,8 @@ from plugins.sms.providers import Provider
 
 SETTINGS_KEY = "sms"
 DEFAULTS = {"provider": "file", "provider_settings": {}, "rule": "kr", "daily_cap": 10000,
-            "company_name": "", "company_contact": "", "optout_number": "", "public_url": "", "timeout": 10.0}
+            "company_name": "", "company_contact": "", "optout_number": "", "public_url": "", "timeout": 10.0,
+            "rate_per_second": None}
 
 
 def providers() -> dict[str, type[Provider]]:

@@ -99,6 +99,8 @@ class SettingsSchema(Strict):
     company_name = ma.fields.String(validate=ma.validate.Length(max=60), error_messages=TEXT)
     company_contact = ma.fields.String(validate=ma.validate.Length(max=40), error_messages=TEXT)
     optout_number = ma.fields.String(validate=ma.validate.Length(max=20), error_messages=TEXT)
+    rate_per_second = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=0.1, max=100000),
+                                      error_messages={"invalid": _l("Enter a number.")})
     timeout = ma.fields.Float(validate=ma.validate.Range(min=0.1, max=120),
                               error_messages={"invalid": _l("Enter a number of seconds.")})
     public_url = ma.fields.String(validate=ma.validate.Regexp(r"^https?://[^\s/]+(/\S*)?$|^$",

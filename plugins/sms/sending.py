@@ -64,7 +64,7 @@ def send_job(payload: dict, ctx) -> str:
     total = session().scalar(sa.select(sa.func.count()).where(LogEntry.message_id == message_id))
     session().commit()
     settle_in_flight(provider, message_id, sender, subject)
-    pacer = Pacer(provider.capabilities.rate_per_second)
+    pacer = Pacer(settings["rate_per_second"] or provider.capabilities.rate_per_second)
     chunk = max(MIN_CHUNK, provider.capabilities.batch_size)
     sent = 0
     while True:
