@@ -33,6 +33,11 @@ def optout_line(optout_number: str) -> str:
     return f"무료수신거부 {optout_number}"
 
 
+def optout_link_line(url: str) -> str:
+    """The line with the public opt-out link an advertising LMS carries besides the 080 number."""
+    return f"수신거부 링크 {url}"
+
+
 def ad_text(body: str, sender_name: str, sender_contact: str, optout_number: str) -> str:
     """``body`` dressed as the law wants an advertisement; a body already dressed is left as it is."""
     text = body.strip()

@@ -68,7 +68,7 @@ def final_text(body: str, recipient: Recipient, *, signature: str, advertising: 
     if advertising:
         text = rules.ad_text(text, settings["company_name"], settings["company_contact"], settings["optout_number"])
         if long and settings.get("public_url") and recipient.phone:
-            text = f"{text}\n{_('Opt out')}: {optout_url(recipient.phone, settings)}"
+            text = f"{text}\n{rules.optout_link_line(optout_url(recipient.phone, settings))}"
     return text
 
 
@@ -164,7 +164,7 @@ def send_time(data: dict, cleaned: Cleaned) -> tuple[dt.datetime, bool]:
     except rules.NightBlocked as exc:
         local = exc.allowed_at.astimezone(rules.KST)
         raise NightBlocked(_("Advertising may not be sent between 21:00 and 08:00 (Korean time). Schedule it "
-                             "for %(time)s or choose to reschedule.", time=f"{local:%Y-%m-%d %H:%M}"),
+                             "for %(time)s or choose to reschedule.", time=local.strftime("%Y-%m-%d %H:%M")),
                            allowed_at=exc.allowed_at.isoformat()) from None
 
 

@@ -54,7 +54,8 @@ def test_a_long_text_goes_as_lms_and_unencodable_characters_are_named(team, send
     bad = rep.post("/api/v1/sms/messages", json={"numbers": ["010-1234-5678"], "sender_id": sender,
                                                  "body": "감사합니다 😀 发"})
     assert bad.status_code == 422
-    assert bad.json["error"]["characters"] == ["😀", "发"] and "😀" in bad.json["error"]["message"]
+    assert bad.json["error"]["characters"] == ["😀", "发"]
+    assert bad.json["error"]["message"].startswith("문자로 보낼 수 없는 글자가 있습니다: 😀 发")
     too_long = rep.post("/api/v1/sms/messages", json={"numbers": ["010-1234-5678"], "sender_id": sender,
                                                       "body": "가" * 1001})
     assert too_long.status_code == 422 and too_long.json["error"]["reason"] == "too_long"
@@ -94,6 +95,7 @@ def test_the_daily_cap_is_per_deployment(team, sender, gateway):
     over = team["peer"].post("/api/v1/sms/messages", json={"numbers": ["01011110003", "01011110004"],
                                                            "body": "b", "sender_id": sender})
     assert over.status_code == 422 and over.json["error"]["code"] == "daily_cap"
+    assert "하루 발송 한도 3건" in over.json["error"]["message"]          # in the user's language
     assert len(log_rows(team["app"])) == 2
 
 
