@@ -156,3 +156,38 @@ def test_a_worker_dying_mid_send_sends_nothing_twice(team, gateway, sender, crm_
     run_pending(team["app"])
     assert statuses(team["app"]) == ["delivered"] * 3
     assert len(gateway.messages) == 3 and gateway.duplicates == []
+
+
+def test_ten_thousand_recipients_queue_at_once_and_survive_a_worker_restart(team, crm_clock, monkeypatch):
+    fake = FakeGateway("solapi").start()
+    try:
+        use_gateway(team["admin"], fake, rate_per_second=1000, daily_cap=20000)
+        sender = team["admin"].post("/api/v1/sms/senders", json={"number": "02-555-0100"}).json["id"]
+        numbers = [f"010-2{i // 10000:03d}-{i % 10000:04d}" for i in range(10000)]
+        message_id = send(team, sender, numbers)
+        app = team["app"]
+        with app.app_context():
+            assert session().scalar(sa.select(sa.func.count()).select_from(LogEntry)
+                                    .where(LogEntry.message_id == message_id)) == 10000
+            assert session().scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+        real, calls = sending.record, []
+
+        def dies_on_third(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 3:
+                raise WorkerDied()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(sending, "record", dies_on_third)
+        with pytest.raises(WorkerDied):
+            run_pending(app)
+        monkeypatch.setattr(sending, "record", real)
+        assert len(fake.messages) == 300
+        crm_clock.advance(seconds=app.extensions["plugcrm"].settings.job_lease_seconds + 1)
+        run_pending(app)
+        assert len(fake.messages) == 10000 and fake.duplicates == []
+        assert len({m["to"] for m in fake.messages}) == 10000
+        counts = team["rep"].get(f"/api/v1/sms/messages/{message_id}").json["status_counts"]
+        assert counts == {"queued": 0, "sending": 0, "sent": 9900, "delivered": 0, "failed": 0, "unknown": 100}
+    finally:
+        fake.stop()
