@@ -106,20 +106,20 @@ def gather(data: dict, user) -> tuple[list[Recipient], int]:
     if data.get("group"):
         groups = runtime().registry.field_map(contacts)["groups"]
         found += from_contacts(filter_condition(contacts, groups, "contains", data["group"]), user)
-    bad = [raw for raw in data["numbers"] if normalise(raw) is None]
+    typed = [(raw, normalise(raw)) for raw in data["numbers"]]
+    bad = [raw for raw, phone in typed if phone is None]
     if bad:
         errors["numbers"] = _("Not a valid phone number: %(numbers)s.", numbers=", ".join(bad))
     if errors:
         raise ValidationError(_("Some recipients are not valid."), errors)
-    found += [Recipient(normalise(raw)) for raw in data["numbers"]]
     usable, invalid = [], 0
     for recipient in found:
-        phone = normalise(recipient.phone)
-        if phone is None:
+        recipient.phone = normalise(recipient.phone)
+        if recipient.phone is None:
             invalid += 1
         else:
-            recipient.phone = phone
             usable.append(recipient)
+    usable += [Recipient(phone) for _raw, phone in typed]
     return usable, invalid
 
 

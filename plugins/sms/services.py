@@ -258,7 +258,7 @@ def queue(message: Message, settings: dict, cleaned: Cleaned, rows: list[tuple])
     message.removed_invalid = cleaned.invalid
     session().add(message)
     session().flush()
-    session().execute(sa.insert(LogEntry), [
+    session().execute(sa.insert(LogEntry.__table__), [
         {"message_id": message.id, "owner_id": message.owner_id, "phone": r.phone, "contact_id": r.contact_id,
          "account_id": r.account_id, "name": (r.name or "")[:200], "text": text, "kind": plan.kind,
          "segments": plan.segments, "status": QUEUED, "idempotency_key": uuid.uuid4().hex, "created_at": now}
