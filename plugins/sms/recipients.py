@@ -67,6 +67,14 @@ def national(phone: str) -> str:
     return phone
 
 
+def display(phone: str) -> str:
+    """A stored E.164 number as people write it (``02-555-0100`` in Korea, international elsewhere)."""
+    number = phonenumbers.parse(phone)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == \
+        runtime().settings.phone_region else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
 def from_contacts(condition, user) -> list[Recipient]:
     table, account = contacts.table, accounts.table.alias("account")
     stmt = (visible_select(contacts, user, table.c.id, table.c.name, table.c.mobile, table.c.account_id,

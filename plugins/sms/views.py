@@ -14,6 +14,7 @@ from plugins.customers.entities import contacts
 from plugins.sms import config, history, services
 from plugins.sms.length import KR_LMS_BYTES, KR_SMS_BYTES, KR_SUBJECT_BYTES
 from plugins.sms.models import LogEntry, OptOut, Sender
+from plugins.sms.recipients import display
 
 pages = Blueprint("sms", __name__, url_prefix="/sms", template_folder="templates", static_folder="static")
 PANEL_ROWS = 20
@@ -39,6 +40,11 @@ def log_page():
     require_right(user, contacts, "view")
     rows = session().scalars(history.visible_log(user).order_by(LogEntry.id.desc()).limit(200)).all()
     return render_template("sms/log.html", rows=rows)
+
+
+@pages.app_template_filter("sms_phone")
+def sms_phone(phone: str) -> str:
+    return display(phone)
 
 
 @pages.app_template_global("sms_history")

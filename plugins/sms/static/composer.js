@@ -61,7 +61,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
+    return template.replace(/\{(\w+)\}/g, function (_m, key) { return String(values[key]); });
   }
 
   async function send(test) {

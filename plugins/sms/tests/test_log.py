@@ -42,6 +42,18 @@ def test_a_rep_sees_their_own_sends_and_a_manager_their_teams(team, sender, gate
     assert page.get("/sms/log").status_code == 302     # to the login page
 
 
+def test_the_pages_render_for_senders_only(team, sender, gateway):
+    send(team["rep"], sender, ["010-1000-0001"])
+    rep = _login(team["app"], "rep@example.com")
+    compose = rep.get("/sms/compose")
+    assert compose.status_code == 200 and "02-555-0100" in compose.get_data(as_text=True)
+    log_page = rep.get("/sms/log")
+    assert log_page.status_code == 200 and "010-1000-0001" in log_page.get_data(as_text=True)
+    team["nobody"]
+    nobody = _login(team["app"], "nobody@example.com")
+    assert nobody.get("/sms/compose").status_code == 403 and nobody.get("/sms/log").status_code == 403
+
+
 def test_bad_list_parameters_are_a_400(team):
     response = team["rep"].get("/api/v1/sms/log", query_string={"status": "gone", "contact_id": "x"})
     assert response.status_code == 400 and set(response.json["error"]["fields"]) == {"status", "contact_id"}
