@@ -124,3 +124,25 @@ def test_the_database_refuses_to_delete_log_rows(team, sender, gateway):
             session().execute(sa.delete(LogEntry))
         session().rollback()
         assert session().scalar(sa.select(sa.func.count(LogEntry.id))) == 1
+
+
+def test_every_sms_route_needs_a_login_and_a_role(team, sender, gateway):
+    """Route-leak style over the plugin's own routes: anonymous 401, a user without a role sees and sends nothing."""
+    app = team["app"]
+    send(team["rep"], sender, ["010-1000-0001"])
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/sms"):
+            continue
+        url = rule.build({name: 1 for name in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+            anonymous = app.test_client().open(url, method=method, json={"body": "x"})
+            if anonymous.status_code != 401:
+                problems.append(("anonymous", method, url, anonymous.status_code))
+            nobody = team["nobody"]._call(method, url, json={"body": "x", "numbers": ["01012345678"],
+                                                            "sender_id": sender})
+            if nobody.status_code < 400 and (method != "GET" or "010" in nobody.get_data(as_text=True)):
+                problems.append(("nobody", method, url, nobody.status_code))
+    assert problems == []
+    with app.app_context():
+        assert session().scalar(sa.select(sa.func.count(LogEntry.id))) == 1
