@@ -59,12 +59,8 @@ def normalise(raw: str | None) -> str | None:
 
 
 def national(phone: str) -> str:
-    """The digits a Korean gateway wants (``01012345678``); other countries keep ``+``."""
-    number = phonenumbers.parse(phone)
-    if phonenumbers.region_code_for_number(number) == "KR":
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace("-", "") \
-            .replace(" ", "")
-    return phone
+    """The digits a Korean gateway wants: ``+821012345678`` -> ``01012345678`` (trunk prefix 0); others keep ``+``."""
+    return "0" + phone[3:] if phone.startswith("+82") else phone
 
 
 def display(phone: str) -> str:

@@ -62,6 +62,8 @@ def send_job(payload: dict, ctx) -> str:
     except (ProviderConfigError, secret_values.SecretUnreadable, KeyError) as exc:
         raise PermanentJobError(f"sms provider settings: {exc}") from None
     total = session().scalar(sa.select(sa.func.count()).where(LogEntry.message_id == message_id))
+    done = session().scalar(sa.select(sa.func.count()).where(LogEntry.message_id == message_id,
+                                                             LogEntry.status != QUEUED))
     session().commit()
     settle_in_flight(provider, message_id, sender, subject)
     pacer = Pacer(settings["rate_per_second"] or provider.capabilities.rate_per_second)
@@ -70,11 +72,13 @@ def send_job(payload: dict, ctx) -> str:
     while True:
         if night_bound and rules.is_night(clock.now()):
             return defer_to_morning(message_id)
-        rows = claim(message_id, chunk)
-        if not rows:
+        picked, rows = claim(message_id, chunk)
+        if not picked:
             return f"{sent} sent"
-        sent += send_rows(provider, rows, sender, subject, pacer)
-        ctx.progress(done_count(message_id), total)
+        if rows:
+            sent += send_rows(provider, rows, sender, subject, pacer)
+        done += picked
+        ctx.progress(done, total)
 
 
 def defer_to_morning(message_id: int) -> str:
@@ -84,37 +88,37 @@ def defer_to_morning(message_id: int) -> str:
     return f"advertising paused for the night, continues at {morning.isoformat()}"
 
 
-def done_count(message_id: int) -> int:
-    count = session().scalar(sa.select(sa.func.count()).where(LogEntry.message_id == message_id,
-                                                              LogEntry.status != QUEUED))
-    session().commit()
-    return count
+def claim(message_id: int, limit: int) -> tuple[int, list]:
+    """Step 1: the next queued rows become ``sending`` (opted-out numbers ``failed``), committed at once.
 
-
-def claim(message_id: int, limit: int) -> list[LogEntry]:
-    """Step 1: the next queued rows become ``sending`` (opted-out numbers ``failed``), committed at once."""
+    Returns how many rows were taken and those to send.
+    """
     sess = session()
-    stmt = (sa.select(LogEntry).where(LogEntry.message_id == message_id, LogEntry.status == QUEUED)
-            .order_by(LogEntry.id).limit(limit))
+    table = LogEntry.__table__
+    stmt = (sa.select(table.c.id, table.c.phone, table.c.text, table.c.kind, table.c.idempotency_key)
+            .where(table.c.message_id == message_id, table.c.status == QUEUED).order_by(table.c.id).limit(limit))
     if sess.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    rows = list(sess.scalars(stmt))
+    rows = sess.execute(stmt).all()
     refused = opted_out({r.phone for r in rows})
     now = clock.now()
-    for row in rows:
-        row.status, row.updated_at = (FAILED, now) if row.phone in refused else (SENDING, now)
-        if row.phone in refused:
-            row.error = "opted out after it was queued"
+    claimed = [r for r in rows if r.phone not in refused]
+    if refused:
+        sess.execute(table.update().where(table.c.id.in_([r.id for r in rows if r.phone in refused]))
+                     .values(status=FAILED, error="opted out after it was queued", updated_at=now))
+    if claimed:
+        sess.execute(table.update().where(table.c.id.in_([r.id for r in claimed]))
+                     .values(status=SENDING, updated_at=now))
     sess.commit()
-    return [r for r in rows if r.status == SENDING]
+    return len(rows), claimed
 
 
-def outgoing(row: LogEntry, sender: str, subject: str) -> Outgoing:
+def outgoing(row, sender: str, subject: str) -> Outgoing:
     return Outgoing(key=row.idempotency_key, sender=sender, to=national(row.phone), text=row.text, kind=row.kind,
                     subject=subject if row.kind != "SMS" else "")
 
 
-def send_rows(provider: Provider, rows: list[LogEntry], sender: str, subject: str, pacer: Pacer) -> int:
+def send_rows(provider: Provider, rows: list, sender: str, subject: str, pacer: Pacer) -> int:
     """Steps 2 and 3 for claimed rows; a provider that is down puts the unsent rows back and fails the job."""
     messages = [outgoing(r, sender, subject) for r in rows]
     size = provider.capabilities.batch_size

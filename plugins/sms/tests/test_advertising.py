@@ -117,6 +117,19 @@ def test_opted_out_numbers_are_never_sent(team, sender, gateway):
     assert [(r.status, r.error) for r in log_rows(team["app"])] == [("failed", "opted out after it was queued")]
 
 
+def test_a_chunk_of_only_opted_out_numbers_does_not_stop_the_send(team, sender, gateway, monkeypatch):
+    from plugins.sms import sending
+
+    monkeypatch.setattr(sending, "MIN_CHUNK", 2)
+    numbers = ["010-1000-0001", "010-1000-0002", "010-1000-0003"]
+    assert team["rep"].post("/api/v1/sms/messages", json={"numbers": numbers, "body": "안내",
+                                                          "sender_id": sender}).status_code == 201
+    team["admin"].post("/api/v1/sms/optouts", json={"numbers": numbers[:2]})
+    run_pending(team["app"])
+    assert [m["to"] for m in gateway.messages] == ["01010000003"]
+    assert [r.status for r in log_rows(team["app"])] == ["failed", "failed", "sent"]
+
+
 def test_the_public_optout_link_in_an_lms_ad(team, sender, gateway):
     from plugins.sms.tests.conftest import use_gateway
 
