@@ -163,9 +163,10 @@ def record(results: list[Result], release: list[Outgoing] = ()) -> None:
 
 def settle_in_flight(provider: Provider, message_id: int, sender: str, subject: str) -> None:
     """Rows left ``sending`` by a worker that died mid-request: looked up, else ``unknown``; never resent."""
-    rows = list(session().scalars(sa.select(LogEntry).where(LogEntry.message_id == message_id,
-                                                            LogEntry.status == SENDING)))
-    session().commit()
+    table = LogEntry.__table__
+    rows = session().execute(sa.select(table.c.phone, table.c.text, table.c.kind, table.c.idempotency_key)
+                             .where(table.c.message_id == message_id, table.c.status == SENDING)).all()
+    session().commit()  # the lookups below are network calls: no transaction stays open across them
     if not rows:
         return
     log.warning("sms message %s: %s messages were in flight when a worker stopped", message_id, len(rows))
@@ -176,4 +177,3 @@ def settle_in_flight(provider: Provider, message_id: int, sender: str, subject: 
         results.append(found or Result(m.key, UNKNOWN, error="in flight when the worker stopped; check with the "
                                                              "provider"))
     record(results)
-

@@ -60,14 +60,14 @@ def phone_from_token(token: str) -> str:
 
 
 def final_text(body: str, recipient: Recipient, *, signature: str, advertising: bool, settings: dict,
-               long: bool = False) -> str:
+               with_link: bool = False) -> str:
     """What the recipient reads: merge fields, the signature, and for an ad the legal prefix and opt-out lines."""
     text = merge(body, recipient)
     if signature and settings["rule"] != "cn":
         text = f"{text}\n{signature}"
     if advertising:
         text = rules.ad_text(text, settings["company_name"], settings["company_contact"], settings["optout_number"])
-        if long and settings.get("public_url") and recipient.phone:
+        if with_link and settings.get("public_url") and recipient.phone:
             text = f"{text}\n{rules.optout_link_line(optout_url(recipient.phone, settings))}"
     return text
 
@@ -212,27 +212,29 @@ def queue_direct(owner_id: int, targets: list[Recipient], text: str, *, origin: 
 
 
 def texts(data: dict, recipients: list[Recipient], settings: dict, signature: str) -> list[tuple]:
-    """``(recipient, text, plan)`` per recipient; the first text the carriers would refuse is a 422."""
+    """``(recipient, text, plan)`` per recipient; the first text the carriers would refuse is a 422.
+
+    An advertisement that goes as an LMS also gets the public opt-out link (when the site's address is set).
+    """
     provider = config.providers().get(settings["provider"])
     out, cache = [], {}
-    long_ad = data["advertising"]
+
+    def plan_for(text: str, recipient: Recipient) -> Plan:
+        if text not in cache:
+            try:
+                cache[text] = measure(text, data["subject"], settings, signature)
+            except LengthError as exc:
+                raise length_error(exc, recipient.name or recipient.phone) from None
+        return cache[text]
+
     for recipient in recipients:
         text = final_text(data["body"], recipient, signature=signature, advertising=data["advertising"],
                           settings=settings)
-        key = (text, data["subject"])
-        if key not in cache:
-            try:
-                cache[key] = measure(text, data["subject"], settings, signature)
-            except LengthError as exc:
-                raise length_error(exc, recipient.name or recipient.phone) from None
-        plan = cache[key]
-        if long_ad and plan.kind != length.SMS and settings.get("public_url"):
+        plan = plan_for(text, recipient)
+        if data["advertising"] and plan.kind != length.SMS and settings.get("public_url"):
             text = final_text(data["body"], recipient, signature=signature, advertising=True, settings=settings,
-                              long=True)
-            try:
-                plan = measure(text, data["subject"], settings, signature)
-            except LengthError as exc:
-                raise length_error(exc, recipient.name or recipient.phone) from None
+                              with_link=True)
+            plan = plan_for(text, recipient)
         if provider is not None and plan.kind not in provider.capabilities.kinds:
             raise ValidationError(_("The SMS provider cannot send %(kind)s messages.", kind=plan.kind),
                                   {"body": _("Shorten the text.")})

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from core import settings_store
-from core.db import session
 from plugins.sms.testing import FakeGateway
 from plugins.sms.tests.conftest import use_gateway
 

@@ -6,7 +6,6 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 import core.db
-from sqlalchemy import Text
 
 from plugins.sms.models import NO_DELETE_PG_FUNCTION, NO_DELETE_PG_TRIGGER
 
