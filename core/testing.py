@@ -25,6 +25,20 @@ def is_postgres() -> bool:
     return os.environ.get(TEST_DB_ENV, "").startswith("postgres")
 
 
+def fresh_postgres_database(suffix: str = "migrations") -> str:
+    """An empty PostgreSQL database beside the test database, named after it and ``suffix`` (parallel runs
+    with their own databases do not share it); for migration tests, which must start from nothing."""
+    url = sa.engine.make_url(os.environ[TEST_DB_ENV])
+    name = f"{url.database}_{suffix}"[:63]
+    admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def reset_database(engine: sa.Engine) -> None:
     """Create missing tables and empty every table, so each test starts from nothing."""
     metadata.create_all(engine)
