@@ -26,7 +26,8 @@ def compose():
     user = current_user_or_none()
     require_right(user, contacts, "view")
     senders = session().scalars(sa.select(Sender).where(Sender.active).order_by(Sender.id)).all()
-    prefill = [int(i) for i in request.args.getlist("contact_id") if i.isdigit()]
+    prefill = {name: [int(i) for i in request.args.getlist(name) if i.isdigit()]
+               for name in ("contact_id", "account_id")}
     groups = [{"value": r.value, "label": pick_label(r.labels, r.value)}
               for r in picklists.values("contact_groups", include_inactive=False)]
     return render_template("sms/compose.html", senders=senders, settings=config.current(), groups=groups,

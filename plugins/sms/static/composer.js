@@ -8,7 +8,7 @@
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const limits = JSON.parse(form.dataset.limits);
   const texts = JSON.parse(form.dataset.texts);
-  const prefill = JSON.parse(form.dataset.prefill || "[]");
+  const prefill = JSON.parse(form.dataset.prefill || "{}");
   const $ = function (id) { return document.getElementById(id); };
   const body = $("sms-body"), subject = $("sms-subject"), signature = $("sms-signature");
   const counter = $("sms-counter"), message = $("sms-message");
@@ -69,7 +69,7 @@
       .filter(Boolean);
     const when = $("sms-send-at").value;
     const payload = {
-      contact_ids: prefill, numbers: numbers, group: $("sms-group").value || null,
+      contact_ids: prefill.contact_id || [], account_ids: prefill.account_id || [], numbers: numbers, group: $("sms-group").value || null,
       body: body.value, subject: subject.value, sender_id: parseInt($("sms-sender").value, 10),
       advertising: $("sms-advertising").checked, night_policy: $("sms-night").value,
       signature: signature.checked, send_at: when ? new Date(when).toISOString() : null, test: test

@@ -71,7 +71,9 @@ def test_history_on_the_contact_and_account(team, sender, gateway):
     html = _login(team["app"], "rep@example.com").get(f"/records/contacts/{who}").get_data(as_text=True)
     assert 'id="sms-history"' in html and "기록 확인" in html
     html = _login(team["app"], "rep@example.com").get(f"/records/accounts/{account}").get_data(as_text=True)
-    assert html.count("기록 확인") == 2
+    assert html.count("기록 확인") == 2 and f"/sms/compose?account_id={account}" in html
+    compose = _login(team["app"], "rep@example.com").get(f"/sms/compose?account_id={account}")
+    assert 'id="sms-prefill-accounts"' in compose.get_data(as_text=True)
 
 
 def _login(app, email):
