@@ -310,7 +310,16 @@ def crm_export_formats():
 
 @hookspec
 def crm_sms_providers():
-    """Return ``{name: provider_class}`` SMS gateway adapters."""
+    """Return ``{name: provider_class}`` SMS gateway adapters (the sms plugin asks when it sends).
+
+    Subclass :class:`plugins.sms.providers.Provider`: declare ``capabilities``
+    (kinds SMS/LMS/MMS, templates, delivery reports, lookup by key, batch size,
+    rate limit), ``fields`` (settings; ``secret=True`` ones are sealed at rest),
+    and implement ``send(batch) -> [Result]`` and optionally ``lookup(message)``.
+    Raise ``ProviderDown`` when nothing was sent (retried with backoff) and
+    ``Ambiguous`` when the request went out without an answer (never resent:
+    looked up by the message's idempotency key, else logged ``unknown``).
+    """
 
 
 @hookspec(firstresult=True)

@@ -45,6 +45,18 @@ def pytest_configure(config):
             conn.exec_driver_sql(f'CREATE DATABASE "{worker_name}"')
     admin.dispose()
     os.environ[TEST_DB_ENV] = f"{server}/{worker_name}"
+def fresh_postgres_database(suffix: str = "migrations") -> str:
+    """An empty PostgreSQL database beside the test database, named after it and ``suffix`` (parallel runs
+    with their own databases do not share it); for migration tests, which must start from nothing."""
+    url = sa.engine.make_url(os.environ[TEST_DB_ENV])
+    name = f"{url.database}_{suffix}"[:63]
+    admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_database(engine: sa.Engine) -> None:

@@ -9,7 +9,7 @@ from core.config import Settings
 from core.db import metadata
 from core.migrate import upgrade
 from core.search_index import is_search_index_object
-from core.testing import is_postgres
+from core.testing import fresh_postgres_database, is_postgres
 
 
 def test_upgrade_from_empty_matches_the_models(tmp_path):
@@ -39,21 +39,3 @@ def table_of(diff) -> str | None:
     if hasattr(obj, "name") and item[0] in ("add_table", "remove_table"):
         return obj.name
     return item[2] if len(item) > 2 and isinstance(item[2], str) else None
-
-
-def fresh_postgres_database() -> str:
-    """An empty database beside the test database, named after it (parallel runs with their own databases
-    do not share it)."""
-    import os
-
-    import sqlalchemy as sa
-
-    url = sa.engine.make_url(os.environ["PLUGCRM_TEST_DATABASE_URL"])
-    name = f"{url.database}_migrations"[:63]
-    admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
