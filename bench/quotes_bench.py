@@ -132,14 +132,14 @@ def batch_timings(app, admin_id: int, ids: list[int]) -> dict:
         start = time.perf_counter()
         quotes = [records.fetch(ent, i) for i in ids]
         docs = [output.print_context(q, user) for q in quotes]
-        html = render_template("quotes/print_batch.html", for_pdf=True, quote_print_css=output.print_css, docs=docs,
+        html = render_template("quotes/print_batch.html", for_pdf=True, docs=docs,
                                **{k: docs[0][k] for k in ("company", "currency", "lang")})
         html_s = time.perf_counter() - start
         start = time.perf_counter()
         pdf = output.render_batch_pdf(quotes, user)
         batch_s = time.perf_counter() - start
     start = time.perf_counter()
-    HTML(string=html).write_pdf()
+    HTML(string=html).write_pdf(stylesheets=[output.print_stylesheet()])
     bare_s = time.perf_counter() - start
     return {"html_s": html_s, "batch_s": batch_s, "bare_s": bare_s, "pdf_bytes": len(pdf)}
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from core.api.records import body, without
+from core.api.records import body
 from core.db import session
 from core.entities import records
-from core.entities.query import hidden_fields
+from core.security.fields import hidden_fields, strip_hidden
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.leads import conversion, reports, services
@@ -22,7 +22,7 @@ def convert(lead_id):
     user = current_user_or_none()
     result = conversion.convert(lead_id, load(ConvertBody(), body()), user)
     session().commit()
-    lead = without(records.to_json(leads, result["lead"]), hidden_fields(leads, user))
+    lead = strip_hidden(records.to_json(leads, result["lead"]), hidden_fields(leads, user))
     return jsonify({"lead": lead, "account_id": result["account_id"],
                     "contact_id": result["contact_id"], "opportunity_id": result["opportunity_id"]}), 201
 

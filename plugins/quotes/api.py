@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
-from core.api.records import body, without
+from core.api.records import body
 from core.db import session
 from core.entities import records
-from core.entities.query import hidden_fields
+from core.security.fields import hidden_fields, strip_hidden
 from core.errors import BadRequest, NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
@@ -19,7 +19,7 @@ api = Blueprint("quotes_api", __name__, url_prefix="/api/v1/quotes")
 
 def as_json(entity_name: str, record: dict) -> dict:
     ent = entity(entity_name)
-    return without(records.to_json(ent, record), hidden_fields(ent, current_user_or_none()))
+    return strip_hidden(records.to_json(ent, record), hidden_fields(ent, current_user_or_none()))
 
 
 def object_body() -> dict:

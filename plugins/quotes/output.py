@@ -16,7 +16,7 @@ from flask import render_template
 from flask_babel import get_locale, gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 
 from core.entities import records
 from core.entities.display import display_values
@@ -39,27 +39,27 @@ def print_context(quote: dict, user) -> dict:
 PRINT_CSS = Path(__file__).parent / "static" / "print.css"
 
 
-def print_css() -> str:
-    """The print view's stylesheet, inlined into the HTML WeasyPrint renders (it fetches no URLs)."""
-    return PRINT_CSS.read_text(encoding="utf-8")
+def print_stylesheet() -> CSS:
+    """The print view's stylesheet, handed to WeasyPrint from the file (it fetches no URLs; the HTML
+    carries no inline style, which the pages' CSP would refuse)."""
+    return CSS(filename=str(PRINT_CSS))
 
 
 def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
-    return render_template("quotes/print.html", for_pdf=for_pdf, quote_print_css=print_css,
-                           **print_context(quote, user))
+    return render_template("quotes/print.html", for_pdf=for_pdf, **print_context(quote, user))
 
 
 def render_pdf(quote: dict, user) -> bytes:
     """The print view as PDF; the Noto CJK fonts make Korean and Chinese real (extractable) text."""
-    return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf()
+    return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf(stylesheets=[print_stylesheet()])
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
     """Several quotes in one PDF: one HTML document (one stylesheet, one layout pass), 갑지 and 을지 of each."""
     docs = [print_context(q, user) for q in quotes_]
     shared = {k: docs[0][k] for k in ("company", "currency", "lang")} if docs else {}
-    html = render_template("quotes/print_batch.html", for_pdf=True, quote_print_css=print_css, docs=docs, **shared)
-    return HTML(string=html).write_pdf()
+    html = render_template("quotes/print_batch.html", for_pdf=True, docs=docs, **shared)
+    return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
 
 
 def safe_cell(value):
