@@ -99,7 +99,7 @@ def choose_columns(entity, user, raw: str | None, errors: dict) -> list[str]:
     names = [n.strip() for n in raw.split(",") if n.strip()]
     bad = [n for n in names if n not in fields]
     if bad:
-        valid = ", ".join(n for n in fields if n not in hidden)
+        valid = ", ".join(fields)
         errors["fields"] = f'{_("Unknown field %(name)s.", name=", ".join(bad))} {_("Use one of: %(names)s.", names=valid)}'
     return names
 

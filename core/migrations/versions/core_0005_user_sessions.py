@@ -1,15 +1,15 @@
 """server-side browser sessions (ended at logout, password change, deactivation); login log by email
 
-Revision ID: core_0004
-Revises: core_0003
+Revision ID: core_0005
+Revises: core_0004
 """
 from alembic import op
 import sqlalchemy as sa
 
 from core.db import UTCDateTime
 
-revision = 'core_0004'
-down_revision = 'core_0003'
+revision = 'core_0005'
+down_revision = 'core_0004'
 branch_labels = None
 depends_on = None
 
