@@ -117,9 +117,8 @@ def apply_totals(line_entity_name: str, values: dict, old: dict | None) -> None:
     lines = live_lines(line_entity_name, values["id"]) if old is not None else []
     mode = settings.rounding()
     result = totals.document_totals(lines, mode, places())
-    values.update(supply_total=result.supply, vat_total=result.vat, total=result.total, rounding=mode)
-    values.setdefault("currency", None)
-    values["currency"] = values["currency"] or currency()
+    values.update(supply_total=result.supply, vat_total=result.vat, total=result.total, rounding=mode,
+                  currency=values.get("currency") or currency())
 
 
 def user_changes(entity_, values: dict, old: dict | None) -> set[str]:
