@@ -1,5 +1,6 @@
 """Imports under faults, with real processes: ``plugcrm worker`` and ``plugcrm serve`` killed with SIGKILL
-mid-import, and two ``plugcrm import`` processes importing the same file at once.
+mid-import, and two processes (``plugcrm import``, or two workers running two import jobs) importing the
+same file at once with duplicate matching.
 
 The instance uses short leases (``job_lease_seconds = 6``) and small chunks (``import_chunk_rows = 200``)
 so a 3,000-row file is 15 chunks and a crashed import is taken over within seconds.  Each test checks the
@@ -222,11 +223,38 @@ def test_two_processes_importing_one_file_with_name_matching_create_each_name_on
                            log_name=f"import-{i}.log") for i in (1, 2)]
     for process in runs:
         assert process.wait(timeout=WAIT_SECONDS * 2) == 0, (instance.path / "import-1.log").read_text()
-    accounts = stored_accounts(database, names)
-    assert sorted(name for _id, name in accounts) == sorted(names)  # no duplicates
+    assert_each_name_once_over_two_imports(database, source.name, names)
+
+
+def test_two_workers_running_two_imports_of_one_file_with_name_matching_create_each_name_once(
+        instance, database, names, tmp_path):
+    source = csv_file(tmp_path, names)
+    web, base_url = serving(instance, "--no-worker")
+    try:
+        for _ in (1, 2):
+            status, body = post_file(base_url, instance.token, source, "?async=1&match=name&on_duplicate=skip")
+            assert status == 202, body
+    finally:
+        stop(web)
+    workers = [instance.start("worker", "--poll", "0.2", log_name=f"worker-pair-{i}.log") for i in (1, 2)]
+    try:
+        wait_until(lambda: all(b["status"] == "done" for b in batches_of(database, source.name)), "both imports")
+    finally:
+        for worker in workers:
+            stop(worker)
+    assert_each_name_once_over_two_imports(database, source.name, names)
+
+
+def batches_of(database, file_name: str) -> list:
     with database.connect() as conn:
-        batches = conn.execute(sa.text("SELECT * FROM core_imports WHERE file_name = :f"),
-                               {"f": source.name}).mappings().all()
+        return conn.execute(sa.text("SELECT * FROM core_imports WHERE file_name = :f"), {"f": file_name}).mappings().all()
+
+
+def assert_each_name_once_over_two_imports(database, file_name: str, names: list[str]) -> None:
+    """No duplicates; between them the two imports created each name once and skipped the rest."""
+    accounts = stored_accounts(database, names)
+    assert sorted(name for _id, name in accounts) == sorted(names)
+    batches = batches_of(database, file_name)
     assert len(batches) == 2 and {b["status"] for b in batches} == {"done"}
     assert sum(b["created"] for b in batches) == ROWS
     created_ids = []
