@@ -14,7 +14,7 @@ from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
 from plugins.customers.entities import contacts
-from plugins.sms import adapters, api, models, reminders, sending, views  # noqa: F401  (models: the tables)
+from plugins.sms import adapters, api, delivery, models, reminders, sending, views  # noqa: F401  (models: the tables)
 from plugins.sms.workflow_task import SendSms
 
 manifest = Manifest(name="sms", version="0.1.0", label="SMS", depends=["customers"], uses=["workflows"],
@@ -30,7 +30,7 @@ def crm_sms_providers():
 
 @hookimpl
 def crm_job_handlers():
-    return {sending.JOB_TYPE: sending.send_job}
+    return {sending.JOB_TYPE: sending.send_job, delivery.JOB_TYPE: delivery.check_job}
 
 
 @hookimpl

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import urllib.parse
+
 import phonenumbers
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from core.db import session
-from core.entities.query import filter_condition, visible_select
-from core.errors import ValidationError
+from core.entities.query import apply_params, filter_condition, parse_list_args, visible_select
+from core.errors import CRMError, ValidationError
 from core.runtime import runtime
+from core.ui.models import SavedFilter
 from plugins.customers.entities import accounts, contacts
 from plugins.sms.models import Consent, OptOut
 
@@ -71,11 +75,13 @@ def display(phone: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
-def from_contacts(condition, user) -> list[Recipient]:
+def from_contacts(condition, user, params=None) -> list[Recipient]:
     table, account = contacts.table, accounts.table.alias("account")
     stmt = (visible_select(contacts, user, table.c.id, table.c.name, table.c.mobile, table.c.account_id,
                            account.c.name.label("company"))
             .outerjoin(account, account.c.id == table.c.account_id).where(condition).order_by(table.c.id))
+    if params is not None:
+        stmt = apply_params(contacts, stmt, params)
     return [Recipient(row.mobile or "", row.name or "", row.company or "", row.id, row.account_id)
             for row in session().execute(stmt)]
 
@@ -85,6 +91,14 @@ def from_accounts(ids: list[int], user) -> list[Recipient]:
     stmt = visible_select(accounts, user, table.c.id, table.c.name, table.c.phone).where(table.c.id.in_(ids))
     return [Recipient(row.phone or "", row.name or "", row.name or "", None, row.id)
             for row in session().execute(stmt.order_by(table.c.id))]
+
+
+def saved_filter(filter_id: int, user):
+    """The list parameters of a saved contact filter the user may use (their own or a shared one)."""
+    row = session().get(SavedFilter, filter_id)
+    if row is None or row.entity != "contacts" or not (row.shared or row.user_id == user.id):
+        raise ValidationError(_("No such saved contact filter."))
+    return parse_list_args(contacts, MultiDict(urllib.parse.parse_qsl(row.query)))
 
 
 def gather(data: dict, user) -> tuple[list[Recipient], int]:
@@ -110,6 +124,11 @@ def gather(data: dict, user) -> tuple[list[Recipient], int]:
     if data.get("group"):
         groups = runtime().registry.field_map(contacts)["groups"]
         found += from_contacts(filter_condition(contacts, groups, "contains", data["group"]), user)
+    if data.get("filter_id") is not None:
+        try:
+            found += from_contacts(sa.true(), user, saved_filter(data["filter_id"], user))
+        except CRMError as exc:
+            errors["filter_id"] = exc.message
     typed = [(raw, normalise(raw)) for raw in data["numbers"]]
     bad = [raw for raw, phone in typed if phone is None]
     if bad:

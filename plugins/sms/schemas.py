@@ -33,6 +33,7 @@ class RecipientsSchema(Strict):
                              error_messages=TEXT)
     numbers = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=40), error_messages=TEXT),
                              load_default=list, error_messages=LIST)
+    filter_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=INT)
 
 
 class ComposeSchema(RecipientsSchema):

@@ -26,7 +26,9 @@ from core.db import session
 from core.jobs import PermanentJobError, enqueue
 from plugins.sms import config, rules
 from plugins.sms.models import FAILED, QUEUED, SENDING, UNKNOWN, LogEntry, Message
-from plugins.sms.providers import Ambiguous, Outgoing, Provider, ProviderConfigError, ProviderDown, Result
+from plugins.sms.providers import Ambiguous, Provider, ProviderConfigError, ProviderDown, Result
+from plugins.sms import delivery
+from plugins.sms.outcomes import outgoing, record
 from plugins.sms.recipients import national, opted_out
 from plugins.sms.services import JOB_TYPE
 
@@ -74,6 +76,7 @@ def send_job(payload: dict, ctx) -> str:
             return defer_to_morning(message_id)
         picked, rows = claim(message_id, chunk)
         if not picked:
+            delivery.schedule(provider, message_id)
             return f"{sent} sent"
         if rows:
             sent += send_rows(provider, rows, sender, subject, pacer)
@@ -113,11 +116,6 @@ def claim(message_id: int, limit: int) -> tuple[int, list]:
     return len(rows), claimed
 
 
-def outgoing(row, sender: str, subject: str) -> Outgoing:
-    return Outgoing(key=row.idempotency_key, sender=sender, to=national(row.phone), text=row.text, kind=row.kind,
-                    subject=subject if row.kind != "SMS" else "")
-
-
 def send_rows(provider: Provider, rows: list, sender: str, subject: str, pacer: Pacer) -> int:
     """Steps 2 and 3 for claimed rows; a provider that is down puts the unsent rows back and fails the job."""
     messages = [outgoing(r, sender, subject) for r in rows]
@@ -141,24 +139,6 @@ def send_rows(provider: Provider, rows: list, sender: str, subject: str, pacer: 
             raise PermanentJobError(f"sms provider refused the settings: {exc}") from None
     record(results)
     return sum(r.status != FAILED for r in results)
-
-
-def record(results: list[Result], release: list[Outgoing] = ()) -> None:
-    """Step 3: outcomes written in one short transaction; ``release`` goes back to ``queued``."""
-    now = clock.now()
-    sess = session()
-    table = LogEntry.__table__
-    if results:
-        sess.execute(
-            table.update().where(table.c.idempotency_key == sa.bindparam("k"))
-            .values(status=sa.bindparam("s"), provider_id=sa.bindparam("p"), error=sa.bindparam("e"),
-                    sent_at=sa.bindparam("t"), updated_at=now),
-            [{"k": r.key, "s": r.status, "p": r.provider_id, "e": (r.error or None) and r.error[:500],
-              "t": now if r.status in ("sent", "delivered") else None} for r in results])
-    if release:
-        sess.execute(table.update().where(table.c.idempotency_key.in_([m.key for m in release]),
-                                          table.c.status == SENDING).values(status=QUEUED, updated_at=now))
-    sess.commit()
 
 
 def settle_in_flight(provider: Provider, message_id: int, sender: str, subject: str) -> None:

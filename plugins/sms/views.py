@@ -10,6 +10,7 @@ from core.entities import picklists
 from core.i18n import pick_label
 from core.security.auth import current_user_or_none, public_endpoint
 from core.security.permissions import require_right
+from core.ui.lists import saved_filters
 from plugins.customers.entities import contacts
 from plugins.sms import config, history, services
 from plugins.sms.length import KR_LMS_BYTES, KR_SMS_BYTES, KR_SUBJECT_BYTES
@@ -30,7 +31,7 @@ def compose():
                for name in ("contact_id", "account_id")}
     groups = [{"value": r.value, "label": pick_label(r.labels, r.value)}
               for r in picklists.values("contact_groups", include_inactive=False)]
-    return render_template("sms/compose.html", senders=senders, settings=config.current(), groups=groups,
+    return render_template("sms/compose.html", senders=senders, filters=saved_filters(user, contacts), settings=config.current(), groups=groups,
                            signature=services.own_signature(user), prefill=prefill,
                            limits={"sms": KR_SMS_BYTES, "lms": KR_LMS_BYTES, "subject": KR_SUBJECT_BYTES})
 

@@ -68,8 +68,10 @@
     const numbers = $("sms-numbers").value.split(/[\n,;]+/).map(function (n) { return n.trim(); })
       .filter(Boolean);
     const when = $("sms-send-at").value;
+    const filter = $("sms-filter");
     const payload = {
       contact_ids: prefill.contact_id || [], account_ids: prefill.account_id || [], numbers: numbers, group: $("sms-group").value || null,
+      filter_id: filter && filter.value ? parseInt(filter.value, 10) : null,
       body: body.value, subject: subject.value, sender_id: parseInt($("sms-sender").value, 10),
       advertising: $("sms-advertising").checked, night_policy: $("sms-night").value,
       signature: signature.checked, send_at: when ? new Date(when).toISOString() : null, test: test

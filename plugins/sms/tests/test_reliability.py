@@ -191,3 +191,15 @@ def test_ten_thousand_recipients_queue_at_once_and_survive_a_worker_restart(team
         assert counts == {"queued": 0, "sending": 0, "sent": 9900, "delivered": 0, "failed": 0, "unknown": 100}
     finally:
         fake.stop()
+
+
+def test_delivery_is_polled_from_gateways_that_report_it(team, gateway, sender, crm_clock):
+    send(team, sender)
+    run_pending(team["app"])
+    assert statuses(team["app"]) == ["sent"] * 3
+    crm_clock.advance(minutes=2)
+    run_pending(team["app"])
+    assert statuses(team["app"]) == ["delivered"] * 3
+    with team["app"].app_context():
+        assert all(r.sent_at is not None for r in session().scalars(sa.select(LogEntry)))
+    assert len(gateway.messages) == 3 and gateway.duplicates == []

@@ -142,3 +142,33 @@ def test_a_rep_cannot_text_contacts_they_cannot_see(team, sender):
     assert response.status_code == 422 and "contact_ids" in response.json["error"]["fields"]
     assert team["nobody"].post("/api/v1/sms/messages", json={"numbers": ["01012345678"], "body": "x",
                                                              "sender_id": sender}).status_code == 403
+
+
+def test_a_saved_contact_filter_as_recipients(team, sender, gateway):
+    from core.db import session
+    from core.ui.models import SavedFilter
+
+    rep, peer = team["rep"], team["peer"]
+    contact(rep, "재무담당", "010-1000-0001", groups=["finance"], department="재무팀")
+    contact(rep, "기술담당", "010-1000-0002", department="기술팀")
+    contact(peer, "남의재무", "010-1000-0003", department="재무팀")       # not visible to the rep
+    with team["app"].app_context():
+        mine = SavedFilter(user_id=rep_id(team), entity="contacts", name="재무팀", query="department=재무팀")
+        theirs = SavedFilter(user_id=rep_id(team, "peer@example.com"), entity="contacts", name="p", query="")
+        session().add_all([mine, theirs])
+        session().commit()
+        mine_id, theirs_id = mine.id, theirs.id
+    response = rep.post("/api/v1/sms/messages", json={"filter_id": mine_id, "body": "{name}", "sender_id": sender,
+                                                      "signature": False})
+    assert response.status_code == 201, response.json
+    run_pending(team["app"])
+    assert [(m["to"], m["text"]) for m in gateway.messages] == [("01010000001", "재무담당")]
+    refused = rep.post("/api/v1/sms/messages", json={"filter_id": theirs_id, "body": "x", "sender_id": sender})
+    assert refused.status_code == 422 and "filter_id" in refused.json["error"]["fields"]
+
+
+def rep_id(team, email="rep@example.com"):
+    from core.db import session
+    from core.security.models import User
+
+    return session().scalar(sa.select(User.id).where(User.email == email))
