@@ -276,11 +276,11 @@ class PreparedEmail:
 
 
 def prepare(to: list[str], subject: str, text: str, html: str | None = None,
-            message_id: str | None = None) -> PreparedEmail:
+            message_id: str | None = None, attachments: tuple = ()) -> PreparedEmail:
     """Read the settings of the moment (and open the password) and build the message: the database part."""
     settings = smtp_settings()
     msg = build_message(check_recipients(to), subject, text, html, settings.get("from_address") or DEFAULT_FROM,
-                        message_id=message_id)
+                        message_id=message_id, attachments=attachments)
     return PreparedEmail(msg, settings, smtp_password(settings) if settings.get("host") else "")
 
 

@@ -1,10 +1,10 @@
 """Send a quote by email with its PDF attached (a durable job, logged on the quote).
 
 The request writes a :class:`~plugins.quotes.models.QuoteEmail` row and queues
-``quotes.send`` in the same transaction.  The job prepares the message (reads
-the quote, renders the PDF) and ends that transaction before talking to the
-mail server, so no database lock is held across the network; it then marks
-the log row sent.  An SMTP failure raises, and the queue retries with backoff.
+``quotes.send`` in the same transaction.  The job is a :class:`core.jobs.IOJob`:
+it prepares the message (reads the quote, renders the PDF) in one transaction,
+talks to the mail server with none open, and marks the log row sent in another.
+An SMTP failure raises, and the queue retries with backoff.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from flask_babel import force_locale, gettext as _
 from core import clock
 from core.db import session
 from core.entities import records
-from core.jobs import PermanentJobError, enqueue
-from core.mail import DEFAULT_FROM, build_message, check_recipients, deliver, smtp_settings
+from core.jobs import IOJob, PermanentJobError, enqueue
+from core.mail import PreparedEmail, check_recipients, prepare, send_email
 from core.errors import ValidationError
 from core.security.models import User
 from core.security.permissions import require_right
@@ -56,7 +56,9 @@ def log(quote_id: int) -> list[dict]:
              "sent_at": r.sent_at.isoformat().replace("+00:00", "Z") if r.sent_at else None} for r, name in rows]
 
 
-def send_job(payload: dict, ctx) -> None:
+def prepare_send(payload: dict, ctx) -> tuple[int, PreparedEmail]:
+    """In the job's first transaction: read the quote, render its PDF, build the message (the same
+    Message-ID on every attempt, so a repeat after an unknown outcome is recognisable)."""
     sess = session()
     row = sess.get(QuoteEmail, payload["email_id"])
     if row is None:
@@ -67,11 +69,24 @@ def send_job(payload: dict, ctx) -> None:
         raise PermanentJobError("the quote or its sender is gone")
     with force_locale(sender.language or "ko"):
         pdf = output.render_pdf(quote, sender)
-    settings = smtp_settings()
-    msg = build_message(payload["to"], row.subject, payload.get("message") or "", None,
-                        settings.get("from_address") or DEFAULT_FROM,
-                        attachments=[(f"{quote['number']}.pdf", "application/pdf", pdf)])
-    email_id = row.id
-    sess.commit()  # prepared: no transaction (and on SQLite no write lock) while the mail server answers
-    deliver(msg, settings)
-    sess.execute(sa.update(QuoteEmail).where(QuoteEmail.id == email_id).values(status="sent", sent_at=clock.now()))
+    prepared = prepare(payload["to"], row.subject, payload.get("message") or "", None,
+                       message_id=f"plugcrm.{ctx.idempotency_key}",
+                       attachments=[(f"{quote['number']}.pdf", "application/pdf", pdf)])
+    return row.id, prepared
+
+
+def send(request: tuple[int, PreparedEmail], ctx) -> int:
+    """With no transaction open: talk to the mail server; an SMTP failure raises and the job retries."""
+    email_id, prepared = request
+    send_email(prepared, ctx)
+    return email_id
+
+
+def record_sent(email_id: int, ctx) -> None:
+    """In the transaction that marks the job done: the log row says sent."""
+    session().execute(sa.update(QuoteEmail).where(QuoteEmail.id == email_id)
+                      .values(status="sent", sent_at=clock.now()))
+
+
+#: ``quotes.send``: like ``core.email``, an attempt whose outcome is unknown sends again with the same Message-ID.
+send_job = IOJob(prepare=prepare_send, send=send, record=record_sent)
