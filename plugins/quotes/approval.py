@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
 from core import clock
@@ -164,12 +164,19 @@ def clean_reason(reason, required: bool) -> str | None:
     return reason or None
 
 
+def quote_link(quote_id: int) -> str:
+    """The quote's page: a full URL within a request, its path otherwise (a job, ``plugcrm demo``)."""
+    if has_request_context():
+        return url_for("ui.detail", entity_name="quotes", record_id=quote_id, _external=True)
+    return current_app.url_map.bind("").build("ui.detail", {"entity_name": "quotes", "record_id": quote_id})
+
+
 def notify(quote: dict, submitter) -> None:
     """Email the approvers (a durable job in this transaction)."""
     to = [u.email for u in approvers(quote) if u.email]
     if not to:
         return
-    link = url_for("ui.detail", entity_name="quotes", record_id=quote["id"], _external=has_request_context())
+    link = quote_link(quote["id"])
     enqueue_email(to, _("Quote %(number)s awaits your approval", number=quote["number"]),
                   _("%(who)s submitted quote %(number)s \"%(title)s\" (total %(total)s) for approval.\n\n%(link)s",
                     who=submitter.name, number=quote["number"], title=quote["title"],

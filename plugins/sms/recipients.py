@@ -98,7 +98,7 @@ def saved_filter(filter_id: int, user):
     row = session().get(SavedFilter, filter_id)
     if row is None or row.entity != "contacts" or not (row.shared or row.user_id == user.id):
         raise ValidationError(_("No such saved contact filter."))
-    return parse_list_args(contacts, MultiDict(urllib.parse.parse_qsl(row.query)))
+    return parse_list_args(contacts, MultiDict(urllib.parse.parse_qsl(row.query)), user)
 
 
 def gather(data: dict, user) -> tuple[list[Recipient], int]:
