@@ -114,8 +114,10 @@ def statement(entity, user, request: ExportRequest) -> sa.Select:
 
 
 def header_labels(entity, columns: list[str]) -> list[str]:
+    """Column headings: field labels (an administrator's label may hold characters a sheet cannot)."""
     fields = all_fields(entity)
-    return [fields[name].display_label() if name in fields else name for name in columns]
+    return [ILLEGAL_CHARACTERS_RE.sub("", str(fields[name].display_label() if name in fields else name))
+            for name in columns]
 
 
 def record_chunks(entity, user, stmt: sa.Select, columns: list[str] | None = None) -> Iterator[list[dict]]:
