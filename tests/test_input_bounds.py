@@ -118,3 +118,13 @@ def test_limit_messages_are_translated(crm_team):
     assert len({ko["fields"]["record_id"], zh["fields"]["record_id"], en["fields"]["record_id"]}) == 3
     nul = admin.post("/api/v1/accounts", json={"name": "\x00"}, headers={"Accept-Language": "ko"}).get_json()
     assert nul["error"]["fields"]["name"] != "Must not contain NUL characters."
+
+
+def test_exports_survive_control_characters_in_values_and_labels(crm_team):
+    """Found by the fuzzer: a value or a custom field's label with a control character made the xlsx export a 500."""
+    admin = crm_team["admin"]
+    assert admin.post("/api/v1/meta/entities/accounts/fields",
+                      json={"name": "cf_note", "label": "메모\x01", "type": "text"}).status_code == 201
+    assert admin.post("/api/v1/accounts", json={"name": "해동\x02통신", "cf_note": "a\x1bb"}).status_code == 201
+    response = admin.get("/api/v1/exports/accounts?format=xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"

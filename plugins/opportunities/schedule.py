@@ -25,6 +25,7 @@ from core.money import round_money
 from plugins.opportunities.models import RevenueMonth
 
 MAX_MONTHS = 120
+METHODS = ("lump_sum", "monthly", "installments")
 
 
 def month_start(day: dt.date | None) -> dt.date | None:
@@ -46,6 +47,8 @@ def invalid(fields: dict) -> ValidationError:
 def check_period(values: dict) -> None:
     """The month fields the billing method needs are there and make sense."""
     method = values.get("billing_method") or "lump_sum"
+    if method not in METHODS:  # checked here: the picklist check comes after crm_before_save
+        raise invalid({"billing_method": _("Not a valid choice.")})
     start, end = values.get("revenue_month"), values.get("revenue_end")
     if method in ("lump_sum", "monthly") and start is None:
         raise invalid({"revenue_month": _("Enter the expected revenue month.")})

@@ -166,3 +166,12 @@ def test_weighted_months_add_up_to_the_forecast_amount(pipeline, frozen):
     assert forecast["total"]["weighted"] == "4350000.00"
     rows = ok(pipeline.api.get(f"/api/v1/opportunities/{deal['id']}/revenue-schedule"))["data"]
     assert sum(int(r["weighted"].split(".")[0]) for r in rows) == 4_350_000
+
+
+def test_an_unknown_billing_method_is_a_422_not_a_500(pipeline):
+    """Found by the fuzzer: the schedule was planned before the picklist check refused the method."""
+    deal = pipeline.deal(title="분할", amount="1000000")
+    assert "billing_method" in ok(pipeline.put_schedule(deal["id"], {"billing_method": "¦H\x80"}), 422)["error"]["fields"]
+    patched = pipeline.api.patch(f"/api/v1/opportunities/{deal['id']}", json={"billing_method": "weekly"})
+    assert patched.status_code == 422 and "billing_method" in patched.get_json()["error"]["fields"]
+    assert pipeline.get(deal["id"])["billing_method"] in (None, "lump_sum")
