@@ -23,6 +23,17 @@ class OutOfBounds(ValueError):
     """An input past a shared limit; ``str()`` is the user's message."""
 
 
+def is_id(value) -> bool:
+    """A JSON value that can name a row: an int (not a bool) from 1 to :data:`MAX_INT` (a larger one
+    would make PostgreSQL answer "integer out of range" instead of "no such record")."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
+
+
+def is_int(value) -> bool:
+    """A JSON whole number (not a bool) that fits an ``integer`` column."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value <= MAX_INT
+
+
 def check_int(number: int, minimum: int | None = None, maximum: int = MAX_INT) -> int:
     if minimum is not None and number < minimum:
         raise OutOfBounds(str(_l("Must be at least %(n)s.", n=minimum)))

@@ -128,3 +128,15 @@ def test_exports_survive_control_characters_in_values_and_labels(crm_team):
     assert admin.post("/api/v1/accounts", json={"name": "해동\x02통신", "cf_note": "a\x1bb"}).status_code == 201
     response = admin.get("/api/v1/exports/accounts?format=xlsx")
     assert response.status_code == 200 and response.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize("url, body, field", [
+    ("/api/v1/roles", {"name": "r", "label": "R", "parent_id": 140737488355329}, "parent_id"),
+    ("/api/v1/users", {"email": "big@example.com", "name": "B", "password": "a-long-passphrase-9",
+                       "role_id": 2**40}, "role_id"),
+])
+def test_ids_in_bodies_past_the_integer_column_name_no_record(crm_api, url, body, field):
+    """Found by the fuzzer on PostgreSQL: an id past 2**31 in a body was "integer out of range" (500)."""
+    response = crm_api.post(url, json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]

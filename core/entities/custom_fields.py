@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core.bounds import is_int
 from core.db import session
 from core.entities import picklists
 from core.entities.fields import FIELD_TYPES
@@ -98,7 +99,7 @@ def update_field(entity, name: str, data: dict) -> CustomFieldRow:
     if "labels" in data and isinstance(data["labels"], dict):
         row.labels = data["labels"]
     if "position" in data:
-        if not isinstance(data["position"], int):
+        if not is_int(data["position"]):
             errors["position"] = _("Must be a whole number.")
         else:
             row.position = data["position"]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import generations
+from core.bounds import is_int
 from core.db import session
 from core.errors import NotFound, ValidationError
 from core.i18n import current_language, pick_label
@@ -136,7 +137,7 @@ def apply_changes(row: PicklistValueRow, data: dict) -> dict:
             labels[current_language()] = data["label"].strip()
         row.labels = labels
     if "order" in data:
-        if not isinstance(data["order"], int) or isinstance(data["order"], bool):
+        if not is_int(data["order"]):
             errors["order"] = _("Must be a whole number.")
         else:
             row.position = data["order"]

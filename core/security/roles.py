@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
+from core.bounds import is_id
 from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import pick_label
@@ -140,7 +141,7 @@ def check_parent(role: Role, parent_id) -> str | None:
     """Why ``parent_id`` cannot be ``role``'s parent, or None when it can."""
     if parent_id is None:
         return None
-    if not isinstance(parent_id, int) or isinstance(parent_id, bool) or session().get(Role, parent_id) is None:
+    if not is_id(parent_id) or session().get(Role, parent_id) is None:
         return _("No such role.")
     if role.id is not None and (parent_id == role.id or parent_id in roles_below(role.id)):
         return _("A role cannot be placed under itself or one of its sub-roles.")

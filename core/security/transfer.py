@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core.bounds import is_id
 from core.db import session, utcnow
 from core.entities import records
 from core.errors import Conflict, CRMError, ValidationError
@@ -50,8 +51,7 @@ def job_key(source: User) -> str:
 def check_transfer(source: User, target_id, entity_names) -> tuple[User, list]:
     """The target user and the entities to move; 422 naming what is wrong, nothing changed."""
     errors: dict[str, str] = {}
-    valid_id = isinstance(target_id, int) and not isinstance(target_id, bool)
-    target = session().get(User, target_id) if valid_id else None
+    target = session().get(User, target_id) if is_id(target_id) else None
     if target is None or not target.active:
         errors["to_user_id"] = _("Not a valid user.")
     elif target.id == source.id:

@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core.bounds import is_id
 from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
@@ -114,7 +115,7 @@ def apply_user_fields(user: User, data: dict, errors: dict) -> None:
         if problem:
             errors["password"] = problem
     if "role_id" in data and data["role_id"] is not None and (
-            not isinstance(data["role_id"], int) or session().get(Role, data["role_id"]) is None):
+            not is_id(data["role_id"]) or session().get(Role, data["role_id"]) is None):
         errors["role_id"] = _("No such role.")
     for flag in ("is_admin", "active"):
         if flag in data and not isinstance(data[flag], bool):

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import clock
+from core.bounds import is_id
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
@@ -168,7 +169,7 @@ def set_assignees(activity_id: int, user_ids) -> list[int]:
     from core.security.models import User
     from plugins.customers.models import assignees_table
 
-    if not isinstance(user_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in user_ids):
+    if not isinstance(user_ids, list) or not all(is_id(i) for i in user_ids):
         raise ValidationError(_("Some fields are not valid."), {"user_ids": _("Send a list of user ids.")})
     wanted = sorted(set(user_ids))
     known = set(session().scalars(sa.select(User.id).where(User.id.in_(wanted), User.active))) if wanted else set()

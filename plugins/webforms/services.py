@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner
 
 from core import clock
+from core.bounds import is_id
 from core.db import session
 from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
@@ -88,7 +89,7 @@ def clean_settings(data: dict, form: WebForm | None, errors: dict) -> dict:
         errors["target_entity"] = _("Unknown record type %(name)s.", name=target)
     out["target_entity"] = target
     handler = data.get("handler_id", current("handler_id"))
-    if not isinstance(handler, int) or session().scalar(sa.select(User.id).where(User.id == handler, User.active)) is None:
+    if not is_id(handler) or session().scalar(sa.select(User.id).where(User.id == handler, User.active)) is None:
         errors["handler_id"] = _("Not a valid user.")
     out["handler_id"] = handler
     out["source"] = (str(data.get("source", current("source")) or "").strip() or None)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from core.bounds import MAX_INT
+from core.bounds import MAX_INT, is_id
 from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
@@ -36,7 +36,7 @@ SECRET_MASK = "********"
 # --- definitions -------------------------------------------------------------
 
 def get_workflow(workflow_id: int) -> Workflow:
-    row = session().get(Workflow, workflow_id) if isinstance(workflow_id, int) else None
+    row = session().get(Workflow, workflow_id) if is_id(workflow_id) else None
     if row is None:
         raise NotFound(_("No such workflow."))
     return row

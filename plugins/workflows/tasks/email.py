@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.bounds import is_id
 from core.db import session
 from plugins.workflows.tasks.base import TaskError, TaskType
 
@@ -40,7 +41,7 @@ def compile_recipients(raw, env, key: str = "recipients") -> Recipients:
         lists[name] = value
     users = []
     for user_id in lists["users"]:
-        user = session().get(User, user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+        user = session().get(User, user_id) if is_id(user_id) else None
         if user is None or not user.active:
             raise TaskError(f"{key}.users", _("No active user with id %(id)s.", id=user_id))
         users.append(user_id)
