@@ -6,7 +6,10 @@ without a translation fails loudly instead of showing English to Korean users.
 """
 from __future__ import annotations
 
+from core.translation_tables import main
+
 WORDS: dict[str, tuple[str, str]] = {
+    "Not a valid choice.": ("올바른 선택이 아닙니다.", "不是有效的选项。"),
     # products
     'Send the picture as the multipart field "image".': ('사진을 multipart 필드 "image"로 보내 주세요.', '请以 multipart 字段 "image" 发送图片。'),
     "Required.": ("필수 항목입니다.", "必填。"),
@@ -175,48 +178,5 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def write_catalogues() -> list[str]:
-    """Extract each plugin's messages and write its three catalogues; returns msgids lacking a translation."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
-
-    root = Path(__file__).resolve().parents[3]
-    missing = []
-    for plugin in ("products", "opportunities"):
-        folder = root / "plugins" / plugin / "translations"
-        pot = folder / "messages.pot"
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                        str(root / "core" / "translations" / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-                        "--ignore-dirs=tests", "--ignore-dirs=translations", "--no-location", "-o", str(pot),
-                        str(root / "plugins" / plugin)], check=True, capture_output=True)
-        with pot.open("rb") as f:
-            template = read_po(f)
-        for lang, index in (("ko", 0), ("zh_Hans", 1), ("en", None)):
-            catalog = Catalog(locale=lang, project=f"plugcrm {plugin}")
-            for message in template:
-                if not message.id:
-                    continue
-                if index is None:
-                    text = message.id
-                elif message.id in WORDS:
-                    text = WORDS[message.id][index]
-                else:
-                    missing.append(message.id)
-                    text = ""
-                catalog.add(message.id, text)
-            out = folder / lang / "LC_MESSAGES" / "messages.po"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with out.open("wb") as f:
-                write_po(f, catalog, width=120)
-    return sorted(set(missing))
-
-
 if __name__ == "__main__":
-    left = write_catalogues()
-    for msgid in left:
-        print("untranslated:", msgid)
-    raise SystemExit(1 if left else 0)
+    main(("products", "opportunities"), WORDS)

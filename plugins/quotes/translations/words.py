@@ -6,6 +6,8 @@ printed and the command fails.
 """
 from __future__ import annotations
 
+from core.translation_tables import main
+
 WORDS: dict[str, tuple[str, str]] = {
     "Quote": ("견적서", "报价单"),
     "Quotes": ("견적서", "报价单"),
@@ -216,47 +218,5 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def write_catalogues() -> list[str]:
-    """Extract the plugin's messages and write the three catalogues; returns the untranslated msgids."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
-
-    root = Path(__file__).resolve().parents[3]
-    folder = root / "plugins" / "quotes" / "translations"
-    pot = folder / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    str(root / "core" / "translations" / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-                    "--ignore-dirs=tests", "--ignore-dirs=translations", "--no-location", "-o", str(pot),
-                    str(root / "plugins" / "quotes")], check=True, capture_output=True)
-    with pot.open("rb") as f:
-        template = read_po(f)
-    missing = []
-    for lang, index in (("ko", 0), ("zh_Hans", 1), ("en", None)):
-        catalog = Catalog(locale=lang, project="plugcrm quotes")
-        for message in template:
-            if not message.id:
-                continue
-            if index is None:
-                text = message.id
-            elif message.id in WORDS:
-                text = WORDS[message.id][index]
-            else:
-                missing.append(message.id)
-                text = ""
-            catalog.add(message.id, text)
-        out = folder / lang / "LC_MESSAGES" / "messages.po"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("wb") as f:
-            write_po(f, catalog, width=120)
-    return sorted(set(missing))
-
-
 if __name__ == "__main__":
-    left = write_catalogues()
-    for msgid in left:
-        print("untranslated:", msgid)
-    raise SystemExit(1 if left else 0)
+    main(("quotes",), WORDS)
