@@ -19,8 +19,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import egress, secret_values
+from core.db import session
 from core.entities.records import to_json
-from core.jobs import IOJob
+from core.jobs import IOJob, PermanentJobError, enqueue
+from plugins.workflows.models import Workflow
 from plugins.workflows.tasks.base import TaskError, TaskType
 
 JOB_TYPE = "workflows.webhook"
@@ -64,8 +66,6 @@ class Webhook(TaskType):
                 "entity": ctx.entity.name, "record": to_json(ctx.entity, ctx.record)}
 
     def run(self, compiled, ctx):
-        from core.jobs import enqueue
-
         job_id = enqueue(JOB_TYPE, {"workflow_id": ctx.workflow_id, "task_index": ctx.task_index,
                                     "url": compiled["url"], "body": self.body(ctx)})
         return {"status": "queued", "job_id": job_id, "detail": {"url": compiled["url"]}}
@@ -76,10 +76,6 @@ class Webhook(TaskType):
 
 def prepare_webhook(payload: dict, ctx) -> dict:
     """In a transaction: open the workflow's secret and build the signed request."""
-    from core.db import session
-    from core.jobs.runner import PermanentJobError
-    from plugins.workflows.models import Workflow
-
     workflow = session().get(Workflow, payload["workflow_id"])
     try:
         stored = workflow.tasks[payload["task_index"]]["secret"]
@@ -98,8 +94,6 @@ def prepare_webhook(payload: dict, ctx) -> dict:
 def call_webhook(request: dict, ctx) -> None:
     """With no transaction open: POST through core.egress (no private or metadata addresses, no redirects,
     one error text for every network failure); a refused address ends the job, other failures retry."""
-    from core.jobs.runner import PermanentJobError
-
     try:
         egress.post(request["url"], request["body"], request["headers"], TIMEOUT_SECONDS)
     except egress.EgressRefused as exc:
