@@ -3,25 +3,36 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
-from flask_babel import Babel
+from flask import Flask, current_app, jsonify, request
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import mail, transfer
+from core.api import api, error_response
 from core.config import Settings, load_settings
-from core.db import close_session, make_engine, make_sessionmaker
+from core.db import close_session, discard_session, make_engine, make_sessionmaker, retryable_error, session
 from core.entities.registry import EntityRegistry
+from core.errors import BadRequest, CRMError, PluginError, ServiceUnavailable, Unauthorized
+from core.i18n import select_locale
+from core.importexport import export_files, runs
 from core.instance_files import private_dir
-from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
 from core.request_guard import refuse_bad_input, refuse_huge_path_ids
-from core.security.headers import add_security_headers
 from core.runtime import Runtime
+from core.security.auth import (current_user_or_none, is_bearer_request, log_token_failure, login_manager,
+                                require_api_login)
+from core.security.headers import add_security_headers
+from core.translations import translation_dirs
+from core.ui import ui
+from core.ui.errors import error_page, internal_error_page, wants_json
 
 log = logging.getLogger("plugcrm")
 csrf = CSRFProtect()
+JOB_MODULES = (mail, transfer, export_files, runs)  # the core's job types, registered when these are imported
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -42,22 +53,17 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
 
-    from core.security.auth import login_manager
-    from core.i18n import select_locale
-    from core.translations import translation_dirs
-
     login_manager.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
     # One Babel per app: Flask-Babel caches the message domain and its loaded catalogues on the
     # Babel object, so apps with different plugin sets in one process (tests) must not share it.
-    Babel().init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
+    Babel().init_app(app, locale_selector=lambda: select_locale(current_user_or_none()),
+                     timezone_selector=lambda: settings.timezone)
     csrf.init_app(app)
-    from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale
     app.teardown_appcontext(close_session)
     register_blueprints(app, plugin_set)
     register_error_handlers(app)
-    from core.security.auth import log_token_failure, require_api_login
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
     app.url_value_preprocessor(refuse_huge_path_ids)
@@ -95,9 +101,6 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask, plugin_set) -> None:
-    from core.api import api
-    from core.ui import ui
-
     app.register_blueprint(api)
     app.register_blueprint(ui)
     plugin_blueprints: set[str] = set()
@@ -121,14 +124,9 @@ def plugin_login_check(blueprint_names: set[str]):
         view = app_view()
         if view is None or getattr(view, "plugcrm_public", False):
             return None
-        from core.security.auth import current_user_or_none, login_manager
-
         if current_user_or_none() is not None:
             return None
         if wants_json():
-            from flask_babel import gettext as _
-            from core.errors import Unauthorized
-
             raise Unauthorized(_("Log in or send an API token (Authorization: Bearer ...)."))
         return login_manager.unauthorized()
     return check
@@ -149,8 +147,6 @@ def protect_state_changes():
     ignored, :func:`core.security.auth.current_user_or_none`), carry no ambient credentials and
     are exempt; public plugin endpoints (web forms) use their own defences.
     """
-    from core.security.auth import is_bearer_request
-
     if request.method not in STATE_CHANGING:
         return None
     view = app_view()
@@ -163,48 +159,29 @@ def protect_state_changes():
 
 
 def app_view():
-    from flask import current_app
-
     return current_app.view_functions.get(request.endpoint) if request.endpoint else None
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
 def register_error_handlers(app: Flask) -> None:
-    from core.api import error_response
-
     def database_unavailable(exc: Exception):
         """503 with Retry-After: the connection died mid-request (or SQLite stayed locked); nothing was kept."""
-        from flask_babel import gettext as _
-        from core.db import discard_session
-        from core.errors import ServiceUnavailable
-
         log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
         discard_session()
         error = ServiceUnavailable(_("The connection to the database was lost. Try again in a moment."))
         if wants_json():
             return error_response(error)
-        from core.ui.errors import error_page
         body, status = error_page(error)
         return body, status, {"Retry-After": str(error.retry_after_seconds)}
 
     @app.errorhandler(CRMError)
     def crm_error(exc: CRMError):
-        from core.db import session
-
         session().rollback()
         if wants_json():
             return error_response(exc)
-        from core.ui.errors import error_page
         return error_page(exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        from flask_babel import gettext as _
-        from core.errors import BadRequest
-
         error = BadRequest(_("The form expired or was sent from another site; reload the page and try again."))
         error.code = "csrf_failed"
         return crm_error(error)
@@ -219,14 +196,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        from core.db import retryable_error, session
-
         if retryable_error(exc):
             return database_unavailable(exc)
         log.exception("unexpected error on %s %s", request.method, request.path)
         session().rollback()
         if not wants_json():
-            from core.ui.errors import internal_error_page
             return internal_error_page()
         response = jsonify({"error": {"code": "internal_error", "message": "internal error"}})
         response.status_code = 500

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+
+from core import clock
 
 LANGUAGES = ("ko", "zh_Hans", "en")
 LANGUAGE_NAMES = {"ko": "한국어", "zh_Hans": "简体中文", "en": "English"}
@@ -27,12 +30,14 @@ def normalise_language(code: str | None) -> str | None:
     return ALIASES.get(code.lower())
 
 
-def select_locale() -> Locale:
+def select_locale(user=None) -> Locale:
     """Flask-Babel's locale selector: :func:`choose_language` as a babel ``Locale``.
+
+    The app factory passes the request's user (security sits above this module and is not imported here).
 
     Parsed once per language: parsing asks the disk whether the locale's data file exists.
     """
-    return babel_locale(choose_language())
+    return babel_locale(choose_language(user))
 
 
 @cache
@@ -40,11 +45,8 @@ def babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
-def choose_language() -> str:
-    """The user's choice, else the request's Accept-Language (API), else the deployment's language."""
-    from core.security.auth import current_user_or_none
-
-    user = current_user_or_none()
+def choose_language(user=None) -> str:
+    """``user``'s choice, else the request's Accept-Language (API), else the deployment's language."""
     if user is not None and normalise_language(user.language):
         return normalise_language(user.language)
     if has_request_context():
@@ -59,8 +61,6 @@ def choose_language() -> str:
 
 def current_language() -> str:
     """The language of this request, chosen once by Flask-Babel and cached on the request."""
-    from flask_babel import get_locale
-
     try:
         locale = get_locale()
     except RuntimeError:
@@ -94,6 +94,4 @@ def deployment_tz() -> ZoneInfo:
 
 def local_today() -> dt.date:
     """Today in the deployment's time zone, from :func:`core.clock.now` (so tests can move it)."""
-    from core import clock
-
     return clock.now().astimezone(deployment_tz()).date()

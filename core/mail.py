@@ -13,6 +13,7 @@ The saved password is sealed (:mod:`core.secret_values`) and revealed only to lo
 """
 from __future__ import annotations
 
+import base64
 import email.policy
 import re
 import smtplib
@@ -29,7 +30,7 @@ from core import audit, clock, secret_values, settings_store
 from core.db import session
 from core.errors import CRMError, ValidationError
 from core.instance_files import private_dir
-from core.jobs import IOJob
+from core.jobs import IOJob, enqueue, register
 from core.runtime import runtime
 
 JOB_TYPE = "core.email"
@@ -144,8 +145,6 @@ def check_recipients(to) -> list[str]:
 def enqueue_email(to: list[str], subject: str, text: str, html: str | None = None, *,
                   run_at=None, dedupe_key: str | None = None) -> int:
     """Queue an email in the caller's transaction; returns the job id."""
-    from core.jobs import enqueue
-
     recipients = check_recipients(to)
     if "\n" in subject or "\r" in subject:
         raise ValidationError(_("The subject must be a single line."), fields={"subject": _("Single line only.")})
@@ -217,7 +216,6 @@ def login(conn: smtplib.SMTP, username: str, password: str) -> None:
     if (username + password).isascii():
         conn.login(username, password)
         return
-    import base64
 
     conn.ehlo_or_helo_if_needed()
     token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode("ascii")
@@ -296,4 +294,4 @@ def send_email(prepared: PreparedEmail, ctx=None) -> str:
 
 
 #: ``core.email``: an attempt whose outcome is unknown sends again with the same Message-ID.
-CORE_MAIL_HANDLERS = {JOB_TYPE: IOJob(prepare=prepare_email, send=send_email)}
+register(JOB_TYPE, IOJob(prepare=prepare_email, send=send_email))

@@ -18,6 +18,7 @@ import functools
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
 from flask_babel import gettext as _
 
 from core.errors import CRMError
@@ -42,9 +43,8 @@ def fernet(secret_key: str) -> Fernet:
 
 
 def current_key() -> str:
-    from core.runtime import runtime
-
-    return runtime().settings.secret_key
+    """The deployment's ``secret_key`` (the app factory puts it into the Flask config)."""
+    return current_app.config["SECRET_KEY"]
 
 
 def seal(plain: str, secret_key: str | None = None) -> dict | str:

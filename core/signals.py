@@ -17,7 +17,7 @@ Keyword arguments: ``entity`` (the :class:`Entity`), ``record`` (dict),
 
 record_updated = _signals.signal("record-updated", doc="""
 Sent after a record was updated, also for each record an ownership transfer
-moves (:mod:`core.security.transfer`; ``"owner_id"`` in ``changes``).  Keyword
+moves (:mod:`core.transfer`; ``"owner_id"`` in ``changes``).  Keyword
 arguments: ``entity``, ``record`` (dict after the change), ``old`` (dict
 before), ``changes`` (set of changed field names), ``user``, ``session``.""")
 

@@ -12,7 +12,7 @@ from core import signals
 from core.db import session
 from core.jobs import DEAD, DONE, FAILED, Job
 from core.jobs.worker import run_pending
-from core.security import transfer
+from core import transfer
 from core.testing import ApiClient, crashing_on_call, make_user
 
 INLINE_MAX = 4

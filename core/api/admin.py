@@ -16,7 +16,8 @@ from core.api.records import body
 from core.db import session
 from core.errors import ValidationError
 from core.runtime import runtime
-from core.security import roles, transfer, users
+from core import transfer
+from core.security import roles, users
 from core.security.auth import current_user_or_none
 from core.security.models import Role, User
 from core.security.permissions import require_admin

@@ -293,7 +293,7 @@ def prepare_change(entity: Entity, old: dict, changes_in: dict, user) -> tuple[d
 
     ``crm_before_save`` runs (plugins compute, workflows apply their field
     updates, or refuse) and the database rules are checked.  Shared by
-    :func:`update` and the ownership transfer (:mod:`core.security.transfer`).
+    :func:`update` and the ownership transfer (:mod:`core.transfer`).
     """
     values = {**old, **changes_in}
     runtime().hook.crm_before_save(entity=entity, values=values, old=old, user=user)

@@ -7,10 +7,13 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
 from core.db import session, utcnow
+from core.i18n import current_language
 from core.importexport import export
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ExportFile
 from core.instance_files import private_dir
+from core.jobs import enqueue, register
 from core.runtime import runtime
+from core.security.models import User
 
 JOB_TYPE = "core.export"
 
@@ -21,9 +24,6 @@ def export_dir() -> Path:
 
 def start(entity, user, args: MultiDict, fmt: str) -> ExportFile:
     """Record an export of ``args`` (already checked) and enqueue its job; the caller commits."""
-    from core.i18n import current_language
-    from core.jobs import enqueue
-
     row = ExportFile(entity=entity.name, user_id=user.id, status=QUEUED, format=fmt,
                      params={"args": list(args.items(multi=True)), "language": current_language()})
     session().add(row)
@@ -34,8 +34,6 @@ def start(entity, user, args: MultiDict, fmt: str) -> ExportFile:
 
 def handle_job(payload: dict, ctx) -> None:
     """The ``core.export`` job: write the file as the user who asked, in their language."""
-    from core.security.models import User
-
     row = session().get(ExportFile, payload["export_id"])
     if row is None or row.status not in (QUEUED, RUNNING):
         return
@@ -54,6 +52,9 @@ def handle_job(payload: dict, ctx) -> None:
             session().commit()
             raise
     row.file_path, row.status, row.finished_at = str(path), DONE, utcnow()
+
+
+register(JOB_TYPE, handle_job)
 
 
 def export_json(row: ExportFile) -> dict:

@@ -30,6 +30,7 @@ from core.importexport.readers import DEFAULT_MAX_ROWS, FileRejected, Sheet, ope
 from core.importexport.service import Importer, Options, Summary, check_options, default_match, mark_finished
 from core.importexport.undo import take_back
 from core.instance_files import private_dir
+from core.jobs import register
 from core.runtime import runtime
 from core.security.fields import hidden_fields
 from core.security.models import User
@@ -266,3 +267,6 @@ def handle_job(payload: dict, ctx) -> None:
         return  # recorded on the batch as failed, with the reason; retrying cannot help
     except LeaseLost:
         return  # another worker holds the job now; the runner finds out and leaves it alone
+
+
+register(JOB_TYPE, handle_job)

@@ -2,7 +2,9 @@
 
 Enqueue with :func:`enqueue` inside the caller's transaction (the caller
 commits; a rollback drops the job with the data).  Handlers come from the
-``crm_job_handlers`` hook (plus the core's own, such as ``core.email``); the
+``crm_job_handlers`` hook and, for the core's own (such as ``core.email``), from
+:func:`register`, called by the module that defines the job type when it is imported
+(the app factory imports them); the
 worker (:mod:`core.jobs.worker`) runs due jobs with retries and exponential
 backoff until they are ``done`` or ``dead``.
 
@@ -23,13 +25,16 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from core import clock
 from core.db import session
+from core.errors import Conflict, NotFound, PluginError
 from core.jobs.models import DEAD, DONE, FAILED, QUEUED, RUNNING, STATUSES, Job
 
 log = logging.getLogger("plugcrm.jobs")
-__all__ = ["enqueue", "retry", "Job", "JobContext", "IOJob", "PermanentJobError", "handlers", "heartbeat",
+__all__ = ["enqueue", "retry", "Job", "JobContext", "IOJob", "PermanentJobError", "handlers", "register", "heartbeat",
            "QUEUED", "RUNNING", "DONE", "FAILED", "DEAD", "STATUSES"]
 
 Handler = Callable[[dict, "JobContext"], object]
@@ -70,11 +75,6 @@ def enqueue(job_type: str, payload: dict, *, run_at: dt.datetime | None = None, 
 
 def retry(job_id: int) -> Job:
     """Queue a dead job again with a fresh set of attempts (its last error stays until it succeeds)."""
-    import sqlalchemy as sa
-    from flask_babel import gettext as _
-
-    from core.errors import Conflict, NotFound
-
     job = session().scalar(sa.select(Job).where(Job.id == job_id).with_for_update())
     if job is None:
         raise NotFound(_("Job not found."))
@@ -86,15 +86,11 @@ def retry(job_id: int) -> Job:
 
 
 def existing_job(dedupe_key: str) -> int | None:
-    import sqlalchemy as sa
-
     return session().scalar(sa.select(Job.id).where(Job.dedupe_key == dedupe_key))
 
 
 def add_unless_duplicate(job: Job) -> None:
     """Insert inside a savepoint so a concurrent enqueue of the same key loses quietly."""
-    from sqlalchemy.exc import IntegrityError
-
     sess = session()
     try:
         with sess.begin_nested():
@@ -200,19 +196,25 @@ class Heartbeat(threading.Thread):
         self.join()
 
 
+CORE_HANDLERS: dict[str, Handler] = {}  # the core's own job types, filled by :func:`register`
+
+
+def register(job_type: str, handler: Handler | IOJob) -> None:
+    """Make ``job_type`` a core job type run by ``handler``.
+
+    Called at import by the core module that defines the job (mail, import/export, ownership
+    transfer), so this package never imports the features above it; plugins use the
+    ``crm_job_handlers`` hook instead.
+    """
+    CORE_HANDLERS[job_type] = handler
+
+
 def handlers(runtime) -> dict[str, Handler]:
     """Every job type this process can run: the core's and the enabled plugins'."""
-    from core.importexport.jobs import IMPORTEXPORT_JOB_HANDLERS
-    from core.mail import CORE_MAIL_HANDLERS
-    from core.security import transfer
-
-    table: dict[str, Handler] = dict(CORE_MAIL_HANDLERS)
-    table.update(IMPORTEXPORT_JOB_HANDLERS)
-    table[transfer.JOB_TYPE] = transfer.handle_job
+    table: dict[str, Handler] = dict(CORE_HANDLERS)
     for impl in runtime.plugins.pm.hook.crm_job_handlers.get_hookimpls():
         for job_type, handler in (impl.function() or {}).items():
             if job_type in table:
-                from core.errors import PluginError
                 raise PluginError(f"plugin {impl.plugin_name!r}: job type {job_type!r} is already registered")
             table[job_type] = handler
     return table

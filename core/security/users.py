@@ -1,4 +1,4 @@
-"""Administering users: create, change, deactivate (handing records over: :mod:`core.security.transfer`)."""
+"""Administering users: create, change, deactivate (handing records over: :mod:`core.transfer`)."""
 from __future__ import annotations
 
 import re

@@ -200,7 +200,7 @@ JOB_STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _
 def transfer_job(job_id: int | None):
     """The hand-over job the page follows (after a large transfer was started), if any."""
     from core.jobs import Job
-    from core.security.transfer import JOB_TYPE
+    from core.transfer import JOB_TYPE
 
     job = session().get(Job, job_id) if job_id else None
     return job if job is not None and job.type == JOB_TYPE else None
@@ -256,7 +256,7 @@ def admin_update_user(user_id):
 @ui.post("/admin/users/transfer")
 def admin_transfer_records():
     """Hand every record a user owns to a colleague (someone leaves the company); a large hand-over runs as a job."""
-    from core.security.transfer import start
+    from core.transfer import start
     from core.security.users import get_user
 
     try:

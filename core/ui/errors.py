@@ -1,10 +1,15 @@
 """Error pages for the browser (the API answers JSON instead), in the user's language."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 
 from core.errors import CRMError
+
+
+def wants_json() -> bool:
+    """Does this request want a JSON answer (an API call, or a client that asks for JSON)?"""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def error_page(exc):
@@ -13,10 +18,7 @@ def error_page(exc):
 
 def http_error_page(exc):
     """Werkzeug's 403/404/405 as our page (its own text is English only); JSON for API callers."""
-    from core.app import wants_json
-
     if wants_json():
-        from flask import jsonify
         response = jsonify({"error": {"code": exc.name.lower().replace(" ", "_"), "message": exc.description}})
         response.status_code = exc.code
         return response

@@ -11,7 +11,7 @@ from core.audit import AuditEntry
 from core.db import session
 from core.jobs import DONE, Job
 from core.jobs.worker import run_pending
-from core.security import transfer
+from core import transfer
 from core.testing import ApiClient, crashing_on_call, make_user
 from plugins.workflows.tests.conftest import PLUGINS, runs_of, workflow
 

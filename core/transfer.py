@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core.audit import log_transfer
 from core.bounds import is_id
 from core.db import session, utcnow
 from core.entities import records
 from core.errors import Conflict, CRMError, ValidationError
+from core.jobs import PermanentJobError, enqueue, existing_job, register
 from core.runtime import runtime
 from core.security.models import User
 
@@ -72,8 +74,6 @@ def count_owned(source_id: int, entities) -> dict[str, int]:
 
 def start(source: User, target_id, acting, entity_names=None) -> Started:
     """Move ``source``'s records now, or start the job when there are more than :func:`inline_max`."""
-    from core.jobs import enqueue, existing_job
-
     target, entities = check_transfer(source, target_id, entity_names)
     running = existing_job(job_key(source))
     if running is not None:
@@ -118,8 +118,6 @@ def move_chunk(entity, olds: list[dict], source_id: int, target_id: int, acting)
     Records in the recycle bin change owner too (restored, they belong to the
     heir) but are not announced: no workflow should e-mail about a deleted record.
     """
-    from core.audit import log_transfer
-
     binned = [old for old in olds if old.get("deleted_at") is not None]
     moved_binned = move_binned(entity, binned, source_id, target_id, acting)
     staged = [(old, *records.prepare_change(entity, old, {"owner_id": target_id}, acting))
@@ -150,8 +148,6 @@ def move_chunk(entity, olds: list[dict], source_id: int, target_id: int, acting)
 
 def move_binned(entity, olds: list[dict], source_id: int, target_id: int, acting) -> int:
     """Give records in the recycle bin to ``target_id`` quietly: one statement and the audit entries."""
-    from core.audit import log_transfer
-
     if not olds:
         return 0
     table = entity.table
@@ -166,8 +162,6 @@ def move_binned(entity, olds: list[dict], source_id: int, target_id: int, acting
 
 def handle_job(payload: dict, ctx) -> None:
     """The ``core.transfer`` job: move what the source still owns, committing (and reporting) chunk by chunk."""
-    from core.jobs import PermanentJobError
-
     source, acting = session().get(User, payload["from_user_id"]), session().get(User, payload["acting_user_id"])
     total = payload["total"]
     try:
@@ -185,3 +179,6 @@ def handle_job(payload: dict, ctx) -> None:
     except CRMError as exc:  # refused (target deactivated meanwhile, a plugin's rule): retrying cannot help
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         raise PermanentJobError(f"{exc.message} {details}".strip()) from exc
+
+
+register(JOB_TYPE, handle_job)
