@@ -371,7 +371,7 @@ def crm_duplicate_candidates(entity, values, user):
     ``duplicate_warning`` naming them, unless the request body carries
     ``"confirm_duplicate": true``.  Called for every entity: return ``[]``
     when ``entity.name`` is not yours.  A match ``user`` cannot see must be
-    passed through :func:`core.security.disclosure.conflict_match` (owner only,
+    passed through :func:`core.entities.disclosure.conflict_match` (owner only,
     never its name or number: see that module's rule).
     """
 

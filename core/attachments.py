@@ -32,6 +32,7 @@ from core.errors import CRMError, Forbidden, NotFound, ValidationError
 from core.filenames import sanitise_filename
 from core.instance_files import private_dir
 from core.runtime import runtime
+from core.security.permissions import require_right
 
 DEFAULT_EXTENSIONS = (
     "pdf", "txt", "csv", "rtf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "hwp", "hwpx", "odt", "ods", "odp",
@@ -169,8 +170,6 @@ def list_attachments(entity, record_id: int, user) -> list[Attachment]:
 
 def add_attachment(entity, record_id: int, upload, user) -> Attachment:
     """Store an uploaded file on a record the user may edit (attaching a document changes the record)."""
-    from core.security.permissions import require_right
-
     record = records.get(entity, record_id, user)
     require_right(user, entity, "edit", record)
     if upload is None:

@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, session, utcnow
+from core.secret_values import is_set
 from core.security.fields import visible_changes
+from core.security.models import LoginEvent
 
 HIDDEN = "********"
 SKIP = {"version", "updated_at", "updated_by_id", "created_at", "created_by_id", "deleted_at", "id"}
@@ -31,24 +33,6 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(sa.String(64))
     record_id: Mapped[int | None]
     changes: Mapped[str | None] = mapped_column(sa.Text)  # JSON: {field: [old, new]}
-
-
-class LoginEvent(Base):
-    """One login attempt (browser form or API token), successful or not; also feeds rate limiting."""
-
-    __tablename__ = "core_login_log"
-    __table_args__ = (sa.Index("ix_core_login_log_ip_email", "ip", "email", "at"),
-                      sa.Index("ix_core_login_log_email_at", "email", "at"))
-
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_users.id"), index=True)
-    email: Mapped[str] = mapped_column(sa.String(254), default="")
-    method: Mapped[str] = mapped_column(sa.String(20), default="password")  # password | token
-    success: Mapped[bool]
-    reason: Mapped[str | None] = mapped_column(sa.String(40))  # wrong_password, inactive, rate_limited, bad_token
-    ip: Mapped[str] = mapped_column(sa.String(64), default="")
-    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
 
 
 def jsonable(value):
@@ -78,8 +62,6 @@ def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
 
 def log_settings_change(key: str, old: dict, new: dict, user, *, secret: tuple[str, ...] = ()) -> None:
     """An administrator changed stored settings ``key``; a secret field shows only whether it is set."""
-    from core.secret_values import is_set
-
     def shown(name, value):
         return (HIDDEN if is_set(value) else None) if name in secret else jsonable(value)
 

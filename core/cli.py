@@ -2,35 +2,30 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
+from core.cli_importexport import export_command, import_command
+from core.cli_support import fail, make_app
+from core.config import load_settings, write_config
+from core.db import make_engine, make_sessionmaker, session
+from core.demo import DEMO_PASSWORD, fill, has_records
+from core.entities.reindex import reindex
 from core.errors import PluginError
+from core.jobs.worker import run_worker_process, start_embedded_worker
+from core.log_setup import configure_logging
+from core.migrate import new_revision, upgrade
+from core.plugins import check_disable, check_enable, discover, enabled_names, PluginState, stored_state
+from core.runtime import runtime
+from core.security.models import ApiToken, Role, User
 from core.security.passwords import password_problem
-
-
-def fail(message: str):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
-
-
-def make_app(**overrides):
-    from core.app import create_app
-    from core.config import load_settings
-
-    try:
-        return create_app(load_settings(**overrides))
-    except PluginError as exc:
-        fail(str(exc))
 
 
 def start_logging(app) -> None:
     """One line per event on stderr for the long-running commands (``log_level`` / ``PLUGCRM_LOG_LEVEL``)."""
-    from core.log_setup import configure_logging
-
     try:
         configure_logging(app.extensions["plugcrm"].settings.log_level)
     except ValueError as exc:
@@ -58,9 +53,6 @@ def main(ctx, instance, plugins_dir):
 @click.option("--language", type=click.Choice(["ko", "zh_Hans", "en"]), default="ko", show_default=True)
 def init(admin_email, admin_password, admin_name, language):
     """Create the instance folder, config, database and the administrator."""
-    from core.config import write_config
-    from core.migrate import upgrade
-
     instance = Path(os.environ["PLUGCRM_INSTANCE"])
     if admin_password is None:
         admin_password = click.prompt("Administrator password", hide_input=True, confirmation_prompt=True)
@@ -70,8 +62,6 @@ def init(admin_email, admin_password, admin_name, language):
     write_config(instance, language=language)
     app = make_app()
     with app.app_context():
-        from core.runtime import runtime
-
         upgrade(runtime())
         user, created = ensure_user(admin_email, admin_password, admin_name, admin=True, language=language)
     click.echo(f"Instance ready in {instance}")
@@ -79,9 +69,6 @@ def init(admin_email, admin_password, admin_name, language):
 
 
 def ensure_user(email, password, name, *, admin=False, language=None):
-    from core.db import session
-    from core.security.models import User
-
     email = email.strip().lower()
     user = session().scalar(sa.select(User).where(User.email == email))
     if user is not None:
@@ -98,16 +85,10 @@ def ensure_user(email, password, name, *, admin=False, language=None):
 @click.pass_context
 def demo(ctx, language):
     """Create an instance with realistic Korean demo data (admin@example.com / the password core.demo.DEMO_PASSWORD)."""
-    from core.demo import DEMO_PASSWORD, fill, has_records
-    from core.security.models import User
-
     ctx.invoke(init, admin_email="admin@example.com", admin_password=DEMO_PASSWORD, admin_name="관리자",
                language=language)
     app = make_app()
     with app.app_context():
-        from flask_babel import gettext as _
-        from core.db import session
-
         if has_records():
             # A second `plugcrm demo` (the README's `plugcrm demo && plugcrm serve`) must not fail.
             click.echo(_("This instance already has data (the demo data or your own); nothing was added."))
@@ -126,8 +107,6 @@ def serve(host, port, no_worker):
     app = make_app()
     start_logging(app)
     if not no_worker and app.extensions["plugcrm"].settings.embedded_worker:
-        from core.jobs.worker import start_embedded_worker
-
         start_embedded_worker(app, app.extensions["plugcrm"].settings.job_poll_seconds)
     click.echo(f"plugcrm on http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -138,8 +117,6 @@ def serve(host, port, no_worker):
 @click.option("--exit-when-idle", is_flag=True, help="Stop once no job is due (for cron and scripts).")
 def worker(poll, exit_when_idle):
     """Run due jobs until stopped (SIGTERM/Ctrl+C finish the current job, then exit)."""
-    from core.jobs.worker import run_worker_process
-
     app = make_app()
     start_logging(app)
     run_worker_process(app, poll or app.extensions["plugcrm"].settings.job_poll_seconds, exit_when_idle)
@@ -153,12 +130,8 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Bring the core and every enabled plugin up to date."""
-    from core.migrate import upgrade
-
     app = make_app()
     with app.app_context():
-        from core.runtime import runtime
-
         branches = upgrade(runtime())
     click.echo("Up to date: " + ", ".join(branches))
 
@@ -168,12 +141,8 @@ def db_upgrade():
 @click.option("-m", "--message", required=True)
 def db_revision(plugin, message):
     """Autogenerate a migration for PLUGIN's tables (or 'core')."""
-    from core.migrate import new_revision
-
     app = make_app()
     with app.app_context():
-        from core.runtime import runtime
-
         click.echo(new_revision(runtime(), plugin, message))
 
 
@@ -191,12 +160,8 @@ def search_reindex(entity_name, batch_size):
     Needed after a plugin adds search expanders or a field becomes searchable: rows written before
     lack the new forms.
     """
-    from core.entities.reindex import reindex
-
     app = make_app()
     with app.app_context():
-        from core.runtime import runtime
-
         entities = runtime().registry.entities
         if entity_name and entity_name not in entities:
             fail(f"unknown entity {entity_name!r}; one of: {', '.join(sorted(entities))}")
@@ -214,10 +179,6 @@ def plugins():
 
 
 def plugin_state():
-    from core.config import load_settings
-    from core.db import make_engine
-    from core.plugins import discover, enabled_names, stored_state
-
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
@@ -239,9 +200,6 @@ def plugins_list():
 
 
 def save_state(engine, name: str, enabled: bool):
-    from core.db import make_sessionmaker
-    from core.models import PluginState
-
     with make_sessionmaker(engine)() as sess:
         row = sess.get(PluginState, name) or PluginState(name=name, enabled=enabled)
         row.enabled = enabled
@@ -253,9 +211,6 @@ def save_state(engine, name: str, enabled: bool):
 @click.argument("name")
 def plugins_enable(name):
     """Enable NAME and migrate its tables."""
-    from core.migrate import upgrade
-    from core.plugins import check_enable
-
     settings, engine, installed, enabled = plugin_state()
     if settings.plugins is not None:
         fail("PLUGCRM_PLUGINS fixes the plugin list for this deployment; change it there")
@@ -266,8 +221,6 @@ def plugins_enable(name):
     save_state(engine, name, True)
     app = make_app()
     with app.app_context():
-        from core.runtime import runtime
-
         upgrade(runtime())
     click.echo(f"Enabled {name}. Restart `plugcrm serve` to load it.")
 
@@ -276,8 +229,6 @@ def plugins_enable(name):
 @click.argument("name")
 def plugins_disable(name):
     """Disable NAME (its data stays in the database)."""
-    from core.plugins import check_disable
-
     settings, engine, installed, enabled = plugin_state()
     if settings.plugins is not None:
         fail("PLUGCRM_PLUGINS fixes the plugin list for this deployment; change it there")
@@ -311,9 +262,6 @@ def users_create(email, password, name, admin, role):
         if not created:
             fail(f"a user with the email {email} already exists")
         if role:
-            from core.db import session
-            from core.security.models import Role
-
             role_row = session().scalar(sa.select(Role).where(Role.name == role))
             if role_row is None:
                 fail(f"no role named {role!r}")
@@ -327,9 +275,6 @@ def users_create(email, password, name, admin, role):
 @click.option("--name", default="cli")
 def users_token(email, name):
     """Print a new API token for EMAIL (and nothing else)."""
-    from core.db import session
-    from core.security.models import ApiToken, User
-
     app = make_app()
     with app.app_context():
         user = session().scalar(sa.select(User).where(User.email == email.strip().lower()))
@@ -340,20 +285,12 @@ def users_token(email, name):
     click.echo(token)
 
 
-def add_importexport_commands():
-    from core.importexport.cli import export_command, import_command
-
-    main.add_command(import_command)
-    main.add_command(export_command)
-
-
-add_importexport_commands()
+main.add_command(import_command)
+main.add_command(export_command)
 
 
 def add_plugin_commands():
     """Plugins' commands appear as ``plugcrm <command>`` (collected lazily, without a database)."""
-    from core.plugins import discover
-
     try:
         installed = discover(os.environ.get("PLUGCRM_PLUGINS_DIR"))
     except PluginError:

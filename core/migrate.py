@@ -14,7 +14,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from core import search_index
 from core.db import make_sessionmaker
+from core.entities import picklists
+from core.security.roles import install_default_roles
 
 CORE_DIR = Path(__file__).parent / "migrations"
 
@@ -69,8 +72,6 @@ def upgrade(runtime) -> list[str]:
 
 def ensure_search_indexes(runtime, conn) -> None:
     """Every enabled entity table gets its free-text index (see :mod:`core.search_index`)."""
-    from core import search_index
-
     inspector = sa.inspect(conn)
     for entity in runtime.registry.entities.values():
         if inspector.has_table(entity.table_name):  # a plugin without migrations has no table to index
@@ -78,9 +79,6 @@ def ensure_search_indexes(runtime, conn) -> None:
 
 
 def install_defaults(runtime) -> None:
-    from core.entities import picklists
-    from core.security.roles import install_default_roles
-
     with make_sessionmaker(runtime.engine)() as sess:
         picklists.install_defaults(sess, runtime.registry.picklists)
         install_default_roles(sess)

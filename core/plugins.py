@@ -7,6 +7,7 @@ a folder (``--plugins-dir`` / ``PLUGCRM_PLUGINS_DIR``): every sub-folder with an
 """
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
 import sys
@@ -17,9 +18,22 @@ from types import ModuleType
 
 import pluggy
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
 import hooks
+from core.db import Base, UTCDateTime, utcnow
 from core.errors import PluginError
+
+
+class PluginState(Base):
+    """Which plugins a deployment has switched on (absent row: the manifest's default)."""
+
+    __tablename__ = "core_plugin_state"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    enabled: Mapped[bool]
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 ENTRY_POINT_GROUP = "plugcrm.plugins"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.entities.declaration import index_name
+from core.db import index_name
 
 MIN_INDEXED_TERM = 3  # a trigram index cannot find anything shorter
 FTS_SUFFIX = "_fts"

@@ -64,7 +64,7 @@ def all_accounts(app) -> list[dict]:
 def empty_instance(app) -> None:
     """What a fresh instance holds: the schema, the custom fields and picklists, no records, no counters."""
     from core.db import session
-    from core.models import NumberCounter
+    from core.entities.models import NumberCounter
     from core.runtime import runtime
 
     with app.app_context():

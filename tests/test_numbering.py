@@ -21,7 +21,7 @@ def test_numbers_follow_the_format_and_restart_each_year(crm_api, crm_clock):
 
 def test_administrator_format_override(crm_app, crm_api, crm_clock):
     from core.db import session
-    from core.models import NumberingFormat
+    from core.entities.models import NumberingFormat
 
     crm_clock.set_now(dt.datetime(2026, 3, 5, 3, 0, tzinfo=dt.timezone.utc))
     with crm_app.app_context():

@@ -3,7 +3,7 @@
 A sales rep guessed another rep's customer codes (``YYMMDD-NNN``) in one dry-run
 import and read each private account's name from the rejected rows; the
 preview, ``POST /api/v1/accounts`` and the business number did the same.  The
-rule is :mod:`core.security.disclosure`: name only what the caller can see
+rule is :mod:`core.entities.disclosure`: name only what the caller can see
 (the recycle bin included), else "already in use"; the sales-conflict check
 may add the owner for an exact name or business number; imports never name
 a stored holder.

@@ -83,7 +83,7 @@ def test_plugins_page_checks_dependencies_and_asks_for_a_restart(crm_app_factory
     done = browser.post("/admin/plugins/deal_alerts", {"enable": "1"}, follow_redirects=True)
     assert any("다시 시작" in f for f in flashes(done.text))
     from core.db import session
-    from core.models import PluginState
+    from core.plugins import PluginState
     with app.app_context():
         assert session().get(PluginState, "deal_alerts").enabled is True
     assert "다시 시작하면 적용됩니다" in browser.get("/admin/plugins").text

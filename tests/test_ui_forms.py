@@ -220,7 +220,7 @@ def test_a_probable_duplicate_is_named_and_can_be_created_anyway(crm_app_factory
 
 
 def test_a_duplicate_the_user_cannot_see_is_shown_by_its_owner_only(crm_app_factory):
-    """Sales-conflict prevention without an existence oracle (core.security.disclosure, rule 3)."""
+    """Sales-conflict prevention without an existence oracle (core.entities.disclosure, rule 3)."""
     app = ui_app(crm_app_factory, plugins=("customers",))
     make_user(app, "owner@example.com", role="sales", name="김영업")
     make_user(app, "rep@example.com", role="sales", name="박영업")

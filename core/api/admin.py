@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
 from core.api.paging import int_param
 from core.api.records import body
@@ -17,6 +18,7 @@ from core.db import session
 from core.errors import ValidationError
 from core.runtime import runtime
 from core import transfer
+from core.jobs import Job
 from core.security import roles, users
 from core.security.auth import current_user_or_none
 from core.security.models import Role, User
@@ -203,8 +205,6 @@ def transfer_user_records(user_id):
     200 with the records moved per entity; a large transfer answers 202 with the
     records to move and the ``core.transfer`` job to poll (``GET /api/v1/jobs/<id>``).
     """
-    from core.jobs import Job
-
     acting = admin()
     source = users.get_user(user_id)
     data = body()

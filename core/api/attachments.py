@@ -5,7 +5,8 @@ from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 
 from core import attachments
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
 from core.api.notes import context
 from core.db import session

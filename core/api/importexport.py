@@ -16,8 +16,10 @@ import tempfile
 import sqlalchemy as sa
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
+from openpyxl import Workbook
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
 from core.api.paging import int_param
 from core.bounds import MAX_PAGE
@@ -203,8 +205,6 @@ def rejected_rows(batch: ImportBatch, limit: int, offset: int = 0) -> list[dict]
 @operation(binary=True)
 def import_errors_workbook(import_id):
     """The rejected rows as they were, plus an error column: fix them and import this file again."""
-    from openpyxl import Workbook
-
     batch = batch_or_404(import_id)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Rejected rows"))

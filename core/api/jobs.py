@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.admin import admin
 from core.api.contract import operation
 from core.api.paging import page_args, page_json, raise_if

@@ -7,11 +7,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.admin import admin
 from core.api.contract import operation
 from core.api.paging import bool_arg, datetime_arg, int_arg, page_args, page_json, raise_if
-from core.audit import AuditEntry, LoginEvent, entry_json, login_json
+from core.audit import AuditEntry, entry_json, login_json
+from core.security.models import LoginEvent
 from core.db import session
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from core import mail
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.admin import admin
 from core.api.contract import operation
 from core.api.records import body

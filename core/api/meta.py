@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
+from core.api.openapi import openapi_document
 from core.api.records import body
 from core.db import session
 from core.entities import custom_fields, picklists
@@ -13,6 +15,7 @@ from core.entities.query import standard_fields
 from core.errors import Forbidden
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
+from core.security.permissions import rights
 from core.security.rights import effective_sharing
 
 
@@ -61,8 +64,6 @@ def meta_entities():
 @operation(response=schemas.EntityMeta)
 def meta_entity(entity_name):
     """The entity's fields plus what the current user may do with it (``rights``)."""
-    from core.security.permissions import rights
-
     entity = runtime().registry.get(entity_name)
     out = entity_json(entity, True)
     out["rights"] = rights(current_user_or_none(), entity)
@@ -119,6 +120,4 @@ def update_picklist_value(name, value):
 @api.get("/openapi.json")
 @operation("This document", response=schemas.JSON_OBJECT)
 def openapi():
-    from core.api.openapi import openapi_document
-
     return jsonify(openapi_document())

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from core import attachments, notes
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
 from core.entities import records
 from core.runtime import runtime

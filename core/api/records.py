@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import ENTITY, ENTITY_INPUT, ENTITY_PAGE, operation
 from core.audit import history
 from core.db import session

@@ -5,7 +5,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from core import recycle_bin
-from core.api import api, schemas
+from core.api import schemas
+from core.api.blueprint import api
 from core.api.contract import operation
 from core.api.paging import page_args, page_json, raise_if
 from core.api.records import body

@@ -10,8 +10,8 @@ from core.bounds import is_int
 from core.db import session
 from core.entities import picklists
 from core.entities.fields import FIELD_TYPES
-from core.errors import Conflict, ValidationError
-from core.models import CustomFieldRow, PicklistRow, PicklistValueRow
+from core.errors import Conflict, NotFound, ValidationError
+from core.entities.models import CustomFieldRow, PicklistRow, PicklistValueRow
 from core.runtime import runtime
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -78,8 +78,6 @@ def add_field(entity, data: dict) -> CustomFieldRow:
 
 
 def update_field(entity, name: str, data: dict) -> CustomFieldRow:
-    from core.errors import NotFound
-
     row = session().scalar(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name,
                                                           CustomFieldRow.name == name))
     if row is None:

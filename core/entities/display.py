@@ -10,6 +10,7 @@ from core.db import session
 from core.entities import picklists
 from core.entities.query import visible_select
 from core.runtime import runtime
+from core.security.users import names_of
 
 
 def reference_title(title, deleted_at) -> str:
@@ -43,8 +44,6 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
 
     ``records`` may be in Python or API form: the ids and codes read here are the same in both.
     """
-    from core.security.users import names_of
-
     plan = display_plan(entity)
     result = [{} for _ in records]
     for name, kind, source in plan.labelled:

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.bounds import MAX_INT, OutOfBounds, check_int, check_year
 from core.db import Money, UTCDateTime, json_type
+from core.i18n import deployment_tz
 
 TEXT_OPS = ("eq", "ne", "contains", "startswith", "in", "isnull")
 ORDERED_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "isnull")
@@ -327,7 +328,6 @@ class DateTimeType(FieldType):
             raise FieldValueError(_l("Not a valid date and time (ISO 8601)."))
         within_bounds(check_year, parsed)
         if parsed.tzinfo is None:
-            from core.i18n import deployment_tz
             parsed = parsed.replace(tzinfo=deployment_tz())
         return parsed.astimezone(dt.timezone.utc)
 

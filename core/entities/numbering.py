@@ -13,9 +13,10 @@ import re
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.i18n import local_today
-from core.models import NumberCounter, NumberingFormat
+from core.entities.models import NumberCounter, NumberingFormat
 
 TOKEN_RE = re.compile(r"\{(YYYY|YY|MM|DD|#+)\}")
 
@@ -133,8 +134,5 @@ def advance_stored(sess, key: str, by: int) -> int:
 
 
 def _insert_ignore(sess, table):
-    if sess.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if sess.get_bind().dialect.name == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing(index_elements=["key"])

@@ -12,7 +12,7 @@ from core.bounds import is_int
 from core.db import session
 from core.errors import NotFound, ValidationError
 from core.i18n import current_language, pick_label
-from core.models import PicklistRow, PicklistValueRow
+from core.entities.models import PicklistRow, PicklistValueRow
 
 COLOUR_RE = r"^#[0-9a-fA-F]{6}$"
 GENERATION = "meta"  # picklists and custom fields share one counter

@@ -15,13 +15,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core import generations, search_index
 from core.bounds import MAX_PAGE
 from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
+from core.entities.picklists import GENERATION
 from core.errors import BadRequest
+from core.i18n import current_language
 from core.phones import normalise_phone
+from core.runtime import runtime
 from core.search import search_terms
 from core.security.fields import hidden_fields
+from core.security.permissions import visibility_condition
 
 CONTROL_PARAMS = {"q", "sort", "page", "per_page", "lang", "fields", "format"}
 MAX_PER_PAGE = 200
@@ -43,11 +48,6 @@ def standard_fields(entity: Entity) -> list[Field]:
 
 def all_fields(entity: Entity) -> Mapping[str, Field]:
     """Every field of ``entity`` by name: standard columns, declared fields, active custom fields (read-only)."""
-    from core import generations
-    from core.entities.picklists import GENERATION
-    from core.i18n import current_language
-    from core.runtime import runtime
-
     def build():
         fields = {f.name: f for f in standard_fields(entity)}
         fields.update(runtime().registry.field_map(entity))
@@ -65,8 +65,6 @@ def column_for(entity: Entity, f: Field):
 
 def visible_select(entity: Entity, user, *columns, include_deleted: bool = False) -> sa.Select:
     """``SELECT`` over ``entity`` restricted to what ``user`` may see (and not deleted)."""
-    from core.security.permissions import visibility_condition
-
     table = entity.table
     stmt = sa.select(*(columns or (table,))).select_from(table)
     if not include_deleted:
@@ -140,8 +138,6 @@ def parse_list_args(entity: Entity, args, user) -> ListParams:
 
 def plugin_list_filters(entity: Entity) -> dict:
     """``{param: callable(raw) -> condition}`` that plugins add to ``entity``'s list (``crm_list_filters``)."""
-    from core.runtime import runtime
-
     cache = runtime().schema_cache  # the enabled plugins are fixed for the process: ask them once
     key = ("list_filters", entity.name)
     if key not in cache:
@@ -255,9 +251,6 @@ def search_condition(entity: Entity, q: str):
     The ``LIKE`` conditions decide the result; the text index (:mod:`core.search_index`) narrows the
     rows they are checked on, so a term matching few rows does not scan the table.
     """
-    from core import search_index
-    from core.runtime import runtime
-
     table = entity.table
     terms = search_terms(q)
     if not terms:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Callable
 
+from core import generations
 from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldType, FieldValueError
+from core.entities.picklists import GENERATION
+from core.runtime import runtime
 
 Converter = Callable[[Any], Any] | None  # Python form → JSON form; None: the value is already JSON
 TRAILING_PLAIN = ("version", "created_by_id", "updated_by_id")
@@ -52,10 +55,6 @@ def build_plan(entity: Entity, fields: list[Field]) -> JsonPlan:
 
 def plan_for(entity: Entity) -> JsonPlan:
     """The plan for ``entity``'s current fields, shared by the process until definitions change."""
-    from core import generations
-    from core.entities.picklists import GENERATION
-    from core.runtime import runtime
-
     return generations.cached(GENERATION, ("json_plan", entity.name),
                               lambda: build_plan(entity, runtime().registry.fields(entity)))
 

@@ -19,7 +19,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import signals
+from core.audit import log_record_change
 from core.db import session, utcnow
+from core.entities import picklists
 from core.entities.declaration import Entity
 from core.entities.fields import FIELD_TYPES, Field, FieldValueError
 from core.entities.numbering import next_number
@@ -29,8 +31,11 @@ from core.errors import Conflict, DuplicateWarning, NotFound, ValidationError
 from core.phones import normalise_phone
 from core.runtime import runtime
 from core.search import search_text
-from core.security.disclosure import conflict_label, taken_error
+from core.entities.disclosure import conflict_label, taken_error
+from core.entities.schemas import schema_for
 from core.security.fields import hidden_fields, strip_hidden
+from core.security.models import User
+from core.security.permissions import require_right
 
 STANDARD_IN_BODY = {"id", "number", "version", "created_at", "updated_at", "created_by_id",
                     "updated_by_id", "deleted_at", "_display", "confirm_duplicate"}
@@ -88,8 +93,6 @@ def load_input(entity: Entity, data: dict, *, partial: bool, schema=None) -> dic
     ``schema`` replaces the marshmallow schema with an equivalent (the importer's
     :class:`~core.importexport.row_schema.RowSchema`).
     """
-    from core.entities.schemas import schema_for
-
     if not isinstance(data, dict):
         raise ValidationError(_("The request body must be a JSON object."))
     body = {k: v for k, v in data.items() if k not in STANDARD_IN_BODY and k != "owner_id"}
@@ -109,8 +112,6 @@ def translate_errors(messages: dict) -> dict:
 
 
 def check_user_reference(value, name: str) -> int:
-    from core.security.models import User
-
     try:
         user_id = FIELD_TYPES["user"].coerce(None, value)
     except FieldValueError:
@@ -132,8 +133,6 @@ class DatabaseChecks:
         return {f.name: f for f in entity_fields(entity)}
 
     def allowed_values(self, picklist: str) -> set[str]:
-        from core.entities import picklists
-
         return picklists.active_values(picklist)
 
     def reference_visible(self, target: Entity, value, user) -> bool:
@@ -142,7 +141,7 @@ class DatabaseChecks:
         return found is not None
 
     def duplicate_of(self, entity: Entity, f: Field, value, record_id: int | None, user) -> str | None:
-        """The error when another record holds unique ``value`` (what it may say: :mod:`core.security.disclosure`)."""
+        """The error when another record holds unique ``value`` (what it may say: :mod:`core.entities.disclosure`)."""
         return taken_error(entity, user, entity.table.c[f.name], value, record_id)
 
 
@@ -182,8 +181,6 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
 # --- writing ---------------------------------------------------------------
 
 def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> dict:
-    from core.security.permissions import require_right
-
     if check_rights:
         require_right(user, entity, "create")
     fields = entity_fields(entity)
@@ -271,8 +268,6 @@ def lock_row(entity: Entity, record_id: int) -> None:
 
 def update_once(entity: Entity, record_id: int, data: dict, user, expected_version: int | None,
                 check_rights: bool) -> dict:
-    from core.security.permissions import require_right
-
     old = get(entity, record_id, user)
     if check_rights:
         require_right(user, entity, "edit", old)
@@ -324,8 +319,6 @@ def announce_update(entity: Entity, record: dict, old: dict, changed: set[str], 
 
 def delete(entity: Entity, record_id: int, user, *, check_rights: bool = True) -> dict:
     """Move a record to the recycle bin."""
-    from core.security.permissions import require_right
-
     record = get(entity, record_id, user)
     if check_rights:
         require_right(user, entity, "delete", record)
@@ -341,8 +334,6 @@ def delete(entity: Entity, record_id: int, user, *, check_rights: bool = True) -
 
 
 def restore(entity: Entity, record_id: int, user, *, check_rights: bool = True) -> dict:
-    from core.security.permissions import require_right
-
     record = get(entity, record_id, user, include_deleted=True)
     if record["deleted_at"] is None:
         return record
@@ -433,6 +424,4 @@ def after_save_hooks(entity: Entity, record: dict, old: dict | None, user) -> No
 def audit(action: str, entity: Entity, record: dict, user, *, old: dict | None = None,
           changed: set[str] | None = None) -> None:
     """Write the audit trail (see :mod:`core.audit`)."""
-    from core.audit import log_record_change
-
     log_record_change(action, entity, record, user, old=old, changed=changed)

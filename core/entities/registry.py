@@ -4,9 +4,14 @@ from __future__ import annotations
 import pluggy
 import sqlalchemy as sa
 
+from core import generations
+from core.db import session
 from core.entities.declaration import RESERVED_NAMES, Entity, Picklist, RelatedList
 from core.entities.fields import FIELD_TYPES, Field
+from core.entities.picklists import GENERATION
 from core.errors import NotFound, PluginError
+from core.i18n import current_language, pick_label
+from core.entities.models import CustomFieldRow
 
 
 class EntityRegistry:
@@ -64,18 +69,11 @@ class EntityRegistry:
 
 def custom_fields(entity_name: str) -> list[Field]:
     """The active custom fields of ``entity_name``, from the process-wide cache (:mod:`core.generations`)."""
-    from core import generations
-    from core.entities.picklists import GENERATION
-    from core.i18n import current_language
-
     by_entity = generations.cached(GENERATION, ("custom_fields", current_language()), load_custom_fields)
     return by_entity.get(entity_name, [])
 
 
 def load_custom_fields() -> dict[str, list[Field]]:
-    from core.db import session
-    from core.models import CustomFieldRow
-
     rows = session().scalars(sa.select(CustomFieldRow).where(CustomFieldRow.active)
                              .order_by(CustomFieldRow.position, CustomFieldRow.id))
     result: dict[str, list[Field]] = {}
@@ -85,8 +83,6 @@ def load_custom_fields() -> dict[str, list[Field]]:
 
 
 def custom_field_from_row(row) -> Field:
-    from core.i18n import pick_label
-
     return Field(name=row.name, type=row.type, label=pick_label(row.labels, row.label),
                  required=row.required, picklist=row.picklist, target=row.target,
                  max_length=row.max_length, custom=True, position=row.position, block=row.block,

@@ -12,7 +12,9 @@ from typing import Callable
 import sqlalchemy as sa
 
 from core import search_index
+from core.db import session
 from core.entities.declaration import Entity
+from core.entities.records import build_search_text, entity_fields, row_to_record, search_expanders
 
 
 @dataclass
@@ -30,9 +32,6 @@ def reindex(entity: Entity, *, batch_size: int = 2000,
     ``progress(done, total)`` is called after each batch.  The rebuild at the end also repairs an
     index that drifted from its table (rows written while its triggers were missing).
     """
-    from core.db import session
-    from core.entities.records import build_search_text, entity_fields, row_to_record, search_expanders
-
     table = entity.table
     fields = entity_fields(entity)
     expanders = search_expanders()

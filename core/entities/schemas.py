@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.entities.declaration import Entity
 from core.entities.fields import Field, FieldValueError
+from core.runtime import runtime
 
 EMPTY = (None, "", [])
 
@@ -54,8 +55,6 @@ def build_schema(entity: Entity, fields: list[Field]) -> type[ma.Schema]:
 
 def schema_for(entity: Entity, fields: list[Field]) -> ma.Schema:
     """A cached schema instance per entity and custom-field signature."""
-    from core.runtime import runtime
-
     key = (entity.name, tuple((f.name, f.type, f.required, f.max_length, f.picklist) for f in fields))
     cache = runtime().schema_cache
     if key not in cache:

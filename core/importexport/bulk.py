@@ -17,7 +17,7 @@ from core.db import session, utcnow
 from core.entities import numbering, records as records_service
 from core.entities.query import column_for
 from core.runtime import runtime
-from core.security.disclosure import taken_message
+from core.entities.disclosure import taken_message
 
 
 class BatchChecks:
@@ -27,7 +27,7 @@ class BatchChecks:
     already stored; :meth:`claim` then remembers values taken by earlier rows
     of the same batch, so two rows of one file cannot share a unique value.
     A stored holder is never named, visible or not (an import must not be a
-    bulk existence oracle: :mod:`core.security.disclosure`, rule 4); an
+    bulk existence oracle: :mod:`core.entities.disclosure`, rule 4); an
     earlier row of the same file is.
     """
 

@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
-from core.entities.fields import Field
+from core.entities.fields import Field, FieldValueError
 from core.entities.query import visible_select
 from core.importexport.mapping import normalise
 from core.runtime import runtime
+from core.security.models import User
 
 NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
@@ -182,8 +183,6 @@ def reference_lookup(target, wanted: set[str], user) -> dict[str, set[int]]:
 
 def normal_spelling(f: Field, text: str) -> str:
     """``text`` as ``f``'s validators would store it (unchanged when they refuse it)."""
-    from core.entities.fields import FieldValueError
-
     try:
         value = f.kind.coerce(f, text)
         for validator in f.validators:
@@ -195,8 +194,6 @@ def normal_spelling(f: Field, text: str) -> str:
 
 def user_lookup() -> dict[str, int]:
     """Active users by normalised e-mail and name (a name two users share maps to nobody)."""
-    from core.security.models import User
-
     by_key: dict[str, int] = {}
     shared: set[str] = set()
     for user_id, email, name in session().execute(sa.select(User.id, User.email, User.name).where(User.active)):

@@ -14,15 +14,15 @@ formula (``= + - @``, tab, CR) gets a leading apostrophe.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterator
 
 import sqlalchemy as sa
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from werkzeug.datastructures import MultiDict
 
 from core.db import session
@@ -31,8 +31,11 @@ from core.entities.display import display_values
 from core.entities.fields import Field
 from core.entities.query import (ListParams, all_fields, apply_params, order_by, parse_list_args, visible_fields,
                                  visible_select)
+from core.entities.query import capped_count
 from core.errors import BadRequest
 from core.i18n import current_language, deployment_tz
+from core.importexport.formats import export_formats, hook_writers
+from core.money import places
 from core.runtime import runtime
 from core.security.fields import hidden_fields, strip_hidden
 
@@ -57,8 +60,6 @@ class ExportRequest:
 
 def parse_request(entity, args: MultiDict, user, fmt: str) -> ExportRequest:
     """Read scope, ids, columns and list parameters; anything unknown or malformed is a 400."""
-    from core.importexport.formats import export_formats
-
     errors: dict[str, str] = {}
     scope = args.get("scope") or ("selected" if args.get("ids") else "all")
     if scope not in SCOPES:
@@ -216,8 +217,6 @@ def neutralise(text):
 
 
 def number_formats(entity, columns: list[str]) -> dict[int, str]:
-    from core.money import places
-
     fields = all_fields(entity)
     money = "#,##0" if places() == 0 else "#,##0.00"
     formats = {}
@@ -238,9 +237,6 @@ def number_formats(entity, columns: list[str]) -> dict[int, str]:
 
 def write_xlsx(entity, columns: list[str], chunks: Iterator[list[dict]], fileobj) -> int:
     """Stream rows into a write-only workbook (cells of money, dates and percents carry a format)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=str(entity.label)[:31] or entity.name)
     ws.append(header_labels(entity, columns))
@@ -279,8 +275,6 @@ def write_csv(entity, columns: list[str], chunks: Iterator[list[dict]], fileobj,
 
 def write(entity, user, request: ExportRequest, fileobj) -> int:
     """Write the export to the binary ``fileobj``; returns the number of records."""
-    from core.importexport.formats import hook_writers
-
     stmt = statement(entity, user, request)
     if request.format == "xlsx":
         return write_xlsx(entity, request.columns, record_chunks(entity, user, stmt, request.columns), fileobj)
@@ -308,8 +302,6 @@ class Counter:
 
 def count_rows(entity, user, request: ExportRequest, cap: int) -> int:
     """How many rows the export would have, counting no further than ``cap``."""
-    from core.entities.query import capped_count
-
     stmt = statement(entity, user, request)
     if request.scope == "page":
         return min(request.params.per_page, cap)

@@ -17,7 +17,7 @@ from core.entities.fields import Field
 from core.errors import Forbidden, NotFound, ValidationError
 from core.i18n import LANGUAGES
 from core.importexport.models import ImportMapping
-from core.models import CustomFieldRow
+from core.entities.models import CustomFieldRow
 from core.runtime import runtime
 
 # Standard columns a file may carry, with the words users put in headers.

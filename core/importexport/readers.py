@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+import openpyxl
 from flask_babel import gettext as _
+from openpyxl.utils.cell import range_boundaries
 
 from core.errors import BadRequest
 
@@ -99,8 +100,6 @@ def check_zip(path: Path) -> None:
 
 
 def xlsx_sheet(path: Path, max_rows: int) -> Sheet:
-    import openpyxl
-
     check_zip(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -137,7 +136,6 @@ def declared_rows(ws) -> int | None:
         dims = ws.calculate_dimension()
     except ValueError:
         return None
-    from openpyxl.utils.cell import range_boundaries
 
     try:
         return range_boundaries(dims)[3]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import session
-from core.errors import CRMError, ValidationError
+from core.errors import CRMError
 from core.filenames import sanitise_filename
 from core.importexport import mapping as mappings, ownership
 from core.importexport.formats import hook_readers

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
 import uuid
 
+import click
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.jobs import handlers
+from core.jobs.housekeeping import keep_days, prune_done, PRUNE_EVERY_SECONDS
 from core.jobs.runner import claim, execute
 
 log = logging.getLogger("plugcrm.jobs")
@@ -52,8 +56,6 @@ class Worker:
 
     def run_due(self, limit: int | None = None) -> int:
         """Run every job due now (each at most once in this call); return how many ran."""
-        from core.jobs import handlers
-
         cutoff = clock.now()
         table = handlers(self.runtime)
         lease = self.runtime.settings.job_lease_seconds
@@ -68,8 +70,6 @@ class Worker:
         return count
 
     def prune_now_and_then(self) -> None:
-        from core.jobs.housekeeping import PRUNE_EVERY_SECONDS, keep_days, prune_done
-
         if time.monotonic() - self.last_prune >= PRUNE_EVERY_SECONDS:
             self.last_prune = time.monotonic()
             removed = prune_done(self.runtime.Session, keep_days(self.runtime.settings))
@@ -126,10 +126,6 @@ def start_embedded_worker(app, poll_seconds: float = DEFAULT_POLL_SECONDS) -> Em
 
 def run_worker_process(app, poll_seconds: float, exit_when_idle: bool = False) -> int:
     """The body of ``plugcrm worker``: SIGTERM and SIGINT stop it after the current job."""
-    import signal
-
-    import click
-
     worker = Worker(app, kind="worker", poll_seconds=poll_seconds)
 
     def stop(signum, _frame):

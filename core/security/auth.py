@@ -6,11 +6,16 @@ import logging
 from functools import cache, partial
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
+from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 
 from core.db import after_session_closed, session, utcnow
+from core.errors import Unauthorized
 from core.runtime import runtime
+from core.security.login import record_token_failure
+from core.security.models import ApiToken, User
+from core.security.sessions import logged_in_user
 
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 log = logging.getLogger("plugcrm.auth")
@@ -22,8 +27,6 @@ login_manager.session_protection = "strong"
 @login_manager.user_loader
 def load_user(user_id: str):
     """The active user whose server-side session the cookie names (:mod:`core.security.sessions`)."""
-    from core.security.sessions import logged_in_user
-
     try:
         return logged_in_user(int(user_id))
     except ValueError:
@@ -32,8 +35,6 @@ def load_user(user_id: str):
 
 def user_from_token(header: str | None):
     """The active user owning a non-revoked token given as ``Bearer <token>``."""
-    from core.security.models import ApiToken
-
     if not header or not header.lower().startswith("bearer "):
         return None
     token = header[7:].strip()
@@ -55,15 +56,11 @@ def user_from_token(header: str | None):
 @cache
 def token_owner_query() -> sa.Select:
     """Built once: every API call runs it, and building a statement costs as much as running this one."""
-    from core.security.models import ApiToken, User
-
     return (sa.select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, User.id == ApiToken.user_id)
             .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active))
 
 
 def touch_token(engine, token_id: int, when: dt.datetime) -> None:
-    from core.security.models import ApiToken
-
     try:
         with engine.begin() as conn:
             conn.execute(sa.update(ApiToken.__table__).where(ApiToken.__table__.c.id == token_id)
@@ -99,11 +96,6 @@ def require_api_login():
 
     Runs before the CSRF check so an anonymous call is answered 401, whatever its method.
     """
-    from flask import current_app
-    from flask_babel import gettext as _
-
-    from core.errors import Unauthorized
-
     if not (request.path + "/").startswith("/api/v1/") or request.endpoint is None:
         return None
     view = current_app.view_functions.get(request.endpoint)
@@ -120,8 +112,6 @@ PUBLIC_API_ENDPOINTS = {"api.openapi"}
 def log_token_failure(response):
     """``after_request``: put a bearer token that matched nothing into the login log."""
     if g.pop("crm_token_failed", False):
-        from core.security.login import record_token_failure
-
         record_token_failure()
     return response
 

@@ -1,6 +1,6 @@
 """Logging in: password check, the login log, and rate limiting per account and per address.
 
-The login log (:class:`core.audit.LoginEvent`) is also the rate limiter's
+The login log (:class:`core.security.models.LoginEvent`) is also the rate limiter's
 memory, so the limits hold across threads, processes and restarts.  Failed
 attempts within :data:`WINDOW` are counted three ways:
 
@@ -38,9 +38,9 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import clock, signals
-from core.audit import LoginEvent
 from core.db import session
 from core.errors import TooManyRequests
+from core.security.models import LoginEvent, User
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES = 5
@@ -59,8 +59,6 @@ def client_agent() -> str:
 
 def authenticate(email: str, password: str):
     """The active user with this email and password, or None; raises 429 when rate limited."""
-    from core.security.models import User
-
     email = (email or "").strip().lower()[:254]
     ip = client_ip()
     with _locks[zlib.crc32(f"{ip}|{email}".encode()) % len(_locks)]:

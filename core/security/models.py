@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core import generations
 from core.db import Base, UTCDateTime, utcnow
 
 
@@ -109,15 +110,11 @@ USER_NAMES = "users"  # generation counter of the cached user names (core.securi
 @sa.event.listens_for(User, "after_insert")
 @sa.event.listens_for(User, "after_delete")
 def _user_added_or_removed(_mapper, connection, _user):
-    from core import generations
-
     generations.bump(USER_NAMES, connection)
 
 
 @sa.event.listens_for(User, "after_update")
 def _user_renamed(_mapper, connection, user):
-    from core import generations
-
     if sa.inspect(user).attrs.name.history.has_changes():
         generations.bump(USER_NAMES, connection)
 
@@ -157,3 +154,21 @@ class UserSession(Base):
     id_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256 of the cookie's id
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("core_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginEvent(Base):
+    """One login attempt (browser form or API token), successful or not; also feeds rate limiting."""
+
+    __tablename__ = "core_login_log"
+    __table_args__ = (sa.Index("ix_core_login_log_ip_email", "ip", "email", "at"),
+                      sa.Index("ix_core_login_log_email_at", "email", "at"))
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_users.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    method: Mapped[str] = mapped_column(sa.String(20), default="password")  # password | token
+    success: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(sa.String(40))  # wrong_password, inactive, rate_limited, bad_token
+    ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")

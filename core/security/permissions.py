@@ -28,15 +28,16 @@ import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
+from core.db import session
 from core.errors import Forbidden
-from core.security.models import ACTIONS
+from core.runtime import runtime
+from core.security.models import ACTIONS, User
 from core.security.rights import effective_sharing, role_rights
+from core.security.roles import roles_below
 
 
 def visibility_condition(entity, user):
     """The SQL condition restricting ``entity``'s rows to what ``user`` may see (None: no restriction)."""
-    from core.runtime import runtime
-
     if user is None or not getattr(user, "active", False):
         return sa.false()
     conditions = []
@@ -54,9 +55,6 @@ def visibility_condition(entity, user):
 
 def owner_condition(owner_column, user):
     """``owner_column`` is the user or a user in a role below theirs, as SQL (for plugins' own tables too)."""
-    from core.security.models import User
-    from core.security.roles import roles_below
-
     below = roles_below(user.role_id) if user.role_id is not None else set()
     if not below:
         return owner_column == user.id
@@ -66,10 +64,6 @@ def owner_condition(owner_column, user):
 
 def visible_owner_ids(user) -> set[int]:
     """The user and every user in a role below theirs (cached per request)."""
-    from core.db import session
-    from core.security.models import User
-    from core.security.roles import roles_below
-
     cache = g.setdefault("_crm_visible_owners", {})
     if user.id not in cache:
         below = roles_below(user.role_id) if user.role_id is not None else set()
@@ -105,11 +99,12 @@ def can(user, entity, action: str, record: dict | None = None) -> bool:
 
 
 def record_visible(entity, record_id: int, user) -> bool:
-    """Is this record in what ``user`` may see (the same SQL rule as every read)?"""
-    from core.db import session
-    from core.entities.query import visible_select
-
-    stmt = visible_select(entity, user, entity.table.c.id, include_deleted=True).where(entity.table.c.id == record_id)
+    """Is this record in what ``user`` may see (the same SQL rule as every read, the recycle bin included)?"""
+    table = entity.table
+    stmt = sa.select(table.c.id).where(table.c.id == record_id)
+    condition = visibility_condition(entity, user)
+    if condition is not None:
+        stmt = stmt.where(condition)
     return session().execute(stmt).first() is not None
 
 

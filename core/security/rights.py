@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from core.db import session, utcnow
 from core.entities.declaration import SHARING_MODELS
 from core.errors import ValidationError
+from core.runtime import runtime
 from core.security.models import ACTIONS, EntitySharing, Role, RoleRight, column_attr
 
 ALL = frozenset(ACTIONS)
@@ -38,8 +39,6 @@ def clear_cache() -> None:
 
 
 def default_rights(role_name: str | None, entity_name: str) -> frozenset[str]:
-    from core.runtime import runtime
-
     rights = CORE_DEFAULTS.get(role_name or "", NONE)
     for contributed in runtime().hook.crm_default_rights():
         per_entity = (contributed or {}).get(role_name or "", {})

@@ -6,12 +6,13 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from core import generations
 from core.bounds import is_id
 from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
 from core.security import sessions
-from core.security.models import Role, User
+from core.security.models import Role, User, USER_NAMES
 from core.security.passwords import password_problem
 from core.security.rights import clear_cache
 
@@ -31,9 +32,6 @@ def names_of(user_ids) -> dict[int, str]:
 
     The cache is :mod:`core.generations`'; renames and new users are seen by every process.
     """
-    from core import generations
-    from core.security.models import USER_NAMES
-
     def load():
         users = User.__table__
         return dict(session().connection().execute(sa.select(users.c.id, users.c.name)).all())

@@ -9,14 +9,23 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
+from core.audit import AuditEntry
 from core.db import session
 from core.entities import custom_fields, picklists
 from core.entities.fields import FIELD_TYPES
 from core.errors import CRMError, Forbidden, PluginError, ValidationError
-from core.models import CustomFieldRow, NumberingFormat, PicklistRow, PluginState
+from core.entities.models import CustomFieldRow, NumberingFormat, PicklistRow
+from core.entities.numbering import format_for, validate_format
+from core import transfer
+from core.jobs.models import Job, STATUSES
+from core.plugins import check_disable, check_enable, enabled_names, PluginState
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.ui import ui
+from core.security.models import ACTIONS, LoginEvent, Role, User
+from core.security.rights import clear_cache, effective_sharing, role_rights, set_role_rights, set_sharing
+from core.security.roles import create_role, get_role
+from core.security.users import create_user, deactivate_user, get_user, update_user
+from core.ui.blueprint import ui
 
 PAGE = 50
 
@@ -137,8 +146,6 @@ def stored_plugin_state() -> dict[str, bool]:
 
 def configured_enabled() -> list[str]:
     """The plugins that will be enabled at the next start."""
-    from core.plugins import enabled_names
-
     rt = runtime()
     return enabled_names(rt.plugins.installed, rt.settings.plugins, stored_plugin_state())
 
@@ -159,8 +166,6 @@ def dependency_message(installed, enabled: list[str], name: str, enable: bool) -
 @ui.post("/admin/plugins/<name>")
 def admin_toggle_plugin(name):
     """Switch a plugin on or off for the next start (dependencies checked); a restart applies it."""
-    from core.plugins import check_disable, check_enable
-
     rt = runtime()
     if rt.settings.plugins is not None:
         flash(_("The plugin list is fixed by the deployment's configuration (PLUGCRM_PLUGINS)."), "error")
@@ -184,8 +189,6 @@ def admin_toggle_plugin(name):
 
 @ui.get("/admin/users")
 def admin_users():
-    from core.security.models import Role, User
-
     users = session().scalars(sa.select(User).order_by(User.name)).all()
     roles = sorted(session().scalars(sa.select(Role)).all(), key=lambda r: (getattr(r, "position", 0), r.id))
     return render_template("admin/users.html", users=users, roles=roles, role_names={r.id: role_label(r) for r in roles},
@@ -199,11 +202,8 @@ JOB_STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _
 
 def transfer_job(job_id: int | None):
     """The hand-over job the page follows (after a large transfer was started), if any."""
-    from core.jobs import Job
-    from core.transfer import JOB_TYPE
-
     job = session().get(Job, job_id) if job_id else None
-    return job if job is not None and job.type == JOB_TYPE else None
+    return job if job is not None and job.type == transfer.JOB_TYPE else None
 
 
 # The seeded roles' labels in the user's language, as long as an administrator has not renamed them.
@@ -220,8 +220,6 @@ def role_label(role) -> str:
 @ui.post("/admin/users")
 def admin_create_user():
     """A new user through the security service (the same validation as ``POST /api/v1/users``)."""
-    from core.security.users import create_user
-
     form = request.form
     data = {"email": form.get("email", ""), "name": form.get("name", ""), "password": form.get("password", ""),
             "role_id": form.get("role_id", type=int), "is_admin": form.get("is_admin") == "1",
@@ -235,8 +233,6 @@ def admin_create_user():
 
 @ui.post("/admin/users/<int:user_id>")
 def admin_update_user(user_id):
-    from core.security.users import deactivate_user, get_user, update_user
-
     user = get_user(user_id)
     acting = current_user_or_none()
     try:
@@ -256,11 +252,8 @@ def admin_update_user(user_id):
 @ui.post("/admin/users/transfer")
 def admin_transfer_records():
     """Hand every record a user owns to a colleague (someone leaves the company); a large hand-over runs as a job."""
-    from core.transfer import start
-    from core.security.users import get_user
-
     try:
-        started = start(get_user(request.form.get("from_user_id", 0, type=int)),
+        started = transfer.start(get_user(request.form.get("from_user_id", 0, type=int)),
                         request.form.get("to_user_id", type=int), current_user_or_none())
     except CRMError as exc:
         return failed(exc, "ui.admin_users")
@@ -274,10 +267,6 @@ def admin_transfer_records():
 
 
 def _forget_security_cache():
-    try:
-        from core.security.rights import clear_cache
-    except ImportError:  # pragma: no cover - older security module
-        return
     clear_cache()
 
 
@@ -300,10 +289,6 @@ def role_tree(roles) -> list[tuple[int, object]]:
 
 @ui.get("/admin/roles")
 def admin_roles():
-    from core.security.models import Role
-    from core.security.rights import effective_sharing, role_rights
-    from core.security.models import ACTIONS
-
     roles = session().scalars(sa.select(Role)).all()
     selected = request.args.get("role", type=int) or (roles[0].id if roles else None)
     entities = list(runtime().registry.entities.values())
@@ -315,10 +300,6 @@ def admin_roles():
 
 @ui.post("/admin/roles/<int:role_id>/rights")
 def admin_save_rights(role_id):
-    from core.security.models import ACTIONS
-    from core.security.rights import set_role_rights
-    from core.security.roles import get_role
-
     role = get_role(role_id)
     try:
         for entity in runtime().registry.entities.values():
@@ -330,8 +311,6 @@ def admin_save_rights(role_id):
 
 @ui.post("/admin/roles")
 def admin_create_role():
-    from core.security.roles import create_role
-
     form = request.form
     label = (form.get("label") or "").strip()
     data = {"name": (form.get("name") or "").strip(), "parent_id": form.get("parent_id", type=int) or None}
@@ -346,8 +325,6 @@ def admin_create_role():
 
 @ui.post("/admin/sharing")
 def admin_save_sharing():
-    from core.security.rights import set_sharing
-
     try:
         for entity in runtime().registry.entities.values():
             if entity.owned and request.form.get(entity.name):
@@ -361,8 +338,6 @@ def admin_save_sharing():
 
 @ui.get("/admin/numbering")
 def admin_numbering():
-    from core.entities.numbering import format_for
-
     entities = [e for e in runtime().registry.entities.values() if e.numbering]
     return render_template("admin/numbering.html", entities=entities,
                            formats={e.name: format_for(session(), e) for e in entities})
@@ -370,8 +345,6 @@ def admin_numbering():
 
 @ui.post("/admin/numbering")
 def admin_save_numbering():
-    from core.entities.numbering import validate_format
-
     errors = {}
     for entity in (e for e in runtime().registry.entities.values() if e.numbering):
         fmt = (request.form.get(entity.name) or "").strip()
@@ -393,8 +366,6 @@ def admin_save_numbering():
 
 @ui.get("/admin/jobs")
 def admin_jobs():
-    from core.jobs.models import STATUSES, Job
-
     status = request.args.get("status") or ""
     stmt = sa.select(Job).order_by(Job.id.desc()).limit(PAGE)
     if status in STATUSES:
@@ -406,9 +377,6 @@ def admin_jobs():
 
 @ui.get("/admin/audit")
 def admin_audit():
-    from core.audit import AuditEntry
-    from core.security.models import User
-
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = sa.select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.user_id)
     entity = request.args.get("entity") or ""
@@ -422,6 +390,4 @@ def admin_audit():
 
 def login_log() -> list:
     """The newest login attempts (browser and token), successful or not."""
-    from core.audit import LoginEvent
-
     return session().scalars(sa.select(LoginEvent).order_by(LoginEvent.id.desc()).limit(PAGE)).all()

@@ -4,9 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
+from core.entities.query import visible_select
+from core.runtime import runtime
+from core.security.models import User
 
 TEXT_TYPES = {"text", "longtext", "email", "url", "phone"}
 NUMBER_TYPES = {"integer", "decimal", "money", "percent"}
@@ -31,8 +35,6 @@ class FilterSpec:
 
 
 def user_options() -> list[tuple[str, str]]:
-    from core.security.models import User
-
     rows = session().execute(sa.select(User.id, User.name).where(User.active).order_by(User.name)).all()
     return [(str(i), n) for i, n in rows]
 
@@ -56,7 +58,6 @@ def spec_for(f, users) -> FilterSpec | None:
     if f.type == "multipicklist":
         return FilterSpec(f, "choice", [f"{name}__contains"], options=picklist_options(f))
     if f.type == "boolean":
-        from flask_babel import gettext as _
         return FilterSpec(f, "choice", [name], options=[("true", _("Yes")), ("false", _("No"))])
     if f.type == "user":
         return FilterSpec(f, "choice", [name], options=users)
@@ -84,9 +85,6 @@ def filter_specs(entity, fields: dict, args, user=None) -> list[FilterSpec]:
 
 def reference_title(f, raw: str, user) -> str:
     """The title of the record a reference filter names, if the user may see it."""
-    from core.entities.query import visible_select
-    from core.runtime import runtime
-
     target = runtime().registry.get(f.target)
     table = target.table
     try:

@@ -7,12 +7,16 @@ deployment's time zone (Asia/Seoul by default).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from flask import current_app
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from core.entities import picklists
+from core.i18n import deployment_tz
 
 
 def money(value, currency: str | None = None) -> str:
@@ -86,10 +90,6 @@ def field_value(f, value, display: dict | None = None):
 
 def picklist_colour(picklist: str | None, value) -> str | None:
     """The administrator's colour of a picklist value (``#rrggbb``), if any."""
-    import re
-
-    from core.entities import picklists
-
     if not picklist:
         return None
     for row in picklists.values(picklist):
@@ -103,7 +103,6 @@ def input_value(f, value) -> str:
     if value in (None, []):
         return ""
     if f.type == "datetime" and isinstance(value, dt.datetime):
-        from core.i18n import deployment_tz
         return value.astimezone(deployment_tz()).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()

@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
+from core.entities.display import display_values
 from core.runtime import runtime
+from core.security.models import User
 
 
 @dataclass
@@ -31,8 +34,6 @@ WIDGETS = {"longtext": "textarea", "boolean": "checkbox", "picklist": "select", 
 
 def block_labels(entity) -> dict[str, str]:
     """Headings of the field blocks: the core's own, then the entity's ``blocks``."""
-    from flask_babel import gettext as _
-
     labels = {"main": _("Details"), "address": _("Address"), "description": _("Description"),
               "custom": _("Additional fields")}
     labels.update({name: str(label) for name, label in (entity.blocks or {}).items()})
@@ -60,8 +61,6 @@ def submitted(fields, form) -> dict:
 
 
 def user_choices() -> list[tuple[int, str]]:
-    from core.security.models import User
-
     return session().execute(sa.select(User.id, User.name).where(User.active).order_by(User.name)).all()
 
 
@@ -85,8 +84,6 @@ def form_fields(entity, hidden: set[str] = frozenset()) -> list[FormField]:
 
 def reference_titles(entity, record: dict, user) -> dict:
     """Titles of the referenced records the form shows beside their ids."""
-    from core.entities.display import display_values
-
     if not record:
         return {}
     ids = {f.name for f in runtime().registry.fields(entity) if f.type in ("reference", "user")} | {"owner_id"}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from core.audit import history
 from core.runtime import runtime
+from core.security.users import names_of
 from flask_babel import gettext as _
 
 
 def history_rows(entity, record_id: int, hidden: set[str] = frozenset()) -> list[dict]:
     """Newest first; changes to fields hidden from the user are left out."""
-    from core.security.users import names_of
-
     entries = history(entity.name, record_id, hidden)
     user_ids = {e["user_id"] for e in entries} - {None}
     names = names_of(user_ids)

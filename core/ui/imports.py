@@ -23,7 +23,8 @@ from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
 from core.security.permissions import can, require_right
 from core.security.users import names_of
-from core.ui import staged_uploads, ui
+from core.ui import staged_uploads
+from core.ui.blueprint import ui
 
 PREVIEW_ROWS = 10
 SHOWN_REJECTED = 20

@@ -6,10 +6,10 @@ cleaned into the API's parameters and goes through ``parse_list_args``,
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from werkzeug.datastructures import MultiDict
 
@@ -17,13 +17,14 @@ from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import apply_params, fetch_page, parse_list_args, visible_fields, visible_select
-from core.errors import BadRequest, CRMError, ValidationError
+from core.errors import BadRequest, CRMError, NotFound, ValidationError
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
 from core.security.redirects import local_target
-from core.ui import ui
+from core.ui.blueprint import ui
 from core.ui.filters import filter_specs
+from core.ui.forms import form_value
 from core.ui.models import ListPreference, SavedFilter
 
 PAGE_SIZES = (10, 20, 30, 50)
@@ -69,8 +70,6 @@ def saved_filters(user, entity) -> list[SavedFilter]:
 
 def export_url(entity) -> str | None:
     """The import/export service's export endpoint for ``entity``, when it is installed."""
-    from flask import current_app
-
     for rule in current_app.url_map.iter_rules():
         if rule.rule in ("/api/v1/<entity_name>/export", "/api/v1/exports/<entity_name>"):
             return url_for(rule.endpoint, entity_name=entity.name)
@@ -172,7 +171,6 @@ def delete_filter(entity_name, filter_id):
     user = current_user_or_none()
     row = session().get(SavedFilter, filter_id)
     if row is None or row.entity != entity_name or (row.user_id != user.id and not user.is_admin):
-        from core.errors import NotFound
         raise NotFound(_("Record not found."))
     session().delete(row)
     session().commit()
@@ -181,8 +179,6 @@ def delete_filter(entity_name, filter_id):
 
 
 def _parse_qs(query: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(query, keep_blank_values=True)
 
 
@@ -217,7 +213,6 @@ def mass_action(entity_name):
             fields = runtime().registry.field_map(entity)
             if name not in fields or fields[name].readonly:
                 raise BadRequest(_("Choose a field to change."))
-            from core.ui.forms import form_value
             value = form_value(fields[name], request.form, "value")
             for record_id in ids:
                 records.update(entity, record_id, {name: value}, user)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from core import mail
 from core.errors import CRMError
 from core.security.auth import current_user_or_none
-from core.ui import ui
+from core.ui.blueprint import ui
 from core.ui.admin import done, failed
 
 TEXT_FIELDS = ("host", "username", "from_address", "ca_file")

@@ -1,9 +1,11 @@
 """Detail, create and edit pages for any entity, plus the reference type-ahead lookup."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from core import attachments, notes
+from core.audit import history
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
@@ -13,7 +15,7 @@ from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import can, require_right
-from core.ui import ui
+from core.ui.blueprint import ui
 from core.ui.forms import block_labels, form_fields, reference_titles, submitted, user_choices
 from core.ui.history import history_rows
 
@@ -59,15 +61,11 @@ def record_panels(entity) -> list[dict]:
 
 
 def has_api(path_end: str) -> bool:
-    from flask import current_app
-
     return any(r.rule == f"/api/v1/<entity_name>/<int:record_id>/{path_end}" for r in current_app.url_map.iter_rules())
 
 
 def extras_counts(entity, record_id: int) -> dict:
     """Notes and attachments on the record, for the tab badges (the record is already known visible)."""
-    from core import attachments, notes
-
     return {"notes": notes.count(entity.name, record_id), "attachments": attachments.count(entity.name, record_id)}
 
 
@@ -165,8 +163,6 @@ def conflict_rows(entity, current: dict, seen_version: int, mine: dict) -> list[
     Every write after creation adds one audit entry and one version, so the
     entries after the ``seen_version - 1``-th write are the other changes.
     """
-    from core.audit import history
-
     writes = [h for h in history(entity.name, current["id"]) if h["action"] != "create"]
     changed: dict[str, list] = {}
     for entry in writes[max(seen_version - 1, 0):]:

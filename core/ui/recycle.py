@@ -9,7 +9,7 @@ from core.db import session
 from core.entities import records
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.ui import ui
+from core.ui.blueprint import ui
 
 PAGE = 50
 

@@ -5,7 +5,7 @@ from flask import render_template, request
 
 from core.db import session
 from core.entities.query import search_condition, visible_select
-from core.ui import ui
+from core.ui.blueprint import ui
 from core.ui.shell import visible_entities
 from core.security.auth import current_user_or_none
 

@@ -10,9 +10,10 @@ from core.errors import CRMError, ValidationError
 from core.i18n import LANGUAGES
 from core.security import sessions
 from core.security.auth import current_user_or_none
+from core.security.login import authenticate as check_login
 from core.security.passwords import password_problem
 from core.security.redirects import local_target
-from core.ui import ui
+from core.ui.blueprint import ui
 from core.ui.widgets import workbench_widgets
 
 
@@ -24,8 +25,6 @@ def home():
 
 def authenticate(email: str, password: str):
     """The active user with this email and password, else None (the security service logs and rate-limits)."""
-    from core.security.login import authenticate as check_login
-
     return check_login(email, password)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import format_date, lazy_gettext as _l
 
+from core.audit import AuditEntry
 from core.db import session, utcnow
 from core.entities.query import capped_count, visible_select
 from core.runtime import runtime
@@ -27,8 +28,6 @@ def recent_changes(user) -> dict:
     Only records the user may still see are shown: each candidate goes through
     ``visible_select`` of its entity.
     """
-    from core.audit import AuditEntry
-
     entries = session().execute(sa.select(AuditEntry.entity, AuditEntry.record_id, AuditEntry.at)
                                 .where(AuditEntry.action.in_(("create", "update", "restore")))
                                 .order_by(AuditEntry.id.desc()).limit(RECENT * 20)).all()

@@ -13,8 +13,8 @@ from core.db import session
 from core.entities.numbering import issue_number, validate_format
 from core.errors import ValidationError
 from core.i18n import deployment_tz
-from core.security.disclosure import conflict_label, conflict_match, visible_ids
-from core.models import NumberingFormat
+from core.entities.disclosure import conflict_label, conflict_match, visible_ids
+from core.entities.models import NumberingFormat
 
 CODE_SCOPE = "accounts.customer_code"
 DEFAULT_CODE_FORMAT = "{YY}{MM}{DD}-{###}"  # NewZen: 140213-001, from the registration date
@@ -108,7 +108,7 @@ def duplicate_matches(name: str | None, business_number: str | None, user,
     two reps from working the same customer (판매 충돌 방지).  It returns only
     identity fields (name, record number, customer code, owner's name), and of
     an account ``user`` cannot see only the owner's name
-    (:mod:`core.security.disclosure`, rule 3).
+    (:mod:`core.entities.disclosure`, rule 3).
     """
     from core.security.models import User
     from plugins.customers.entities import accounts

@@ -13,12 +13,16 @@ import click
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from core.cli_support import fail, make_app
+from core.db import session
+from core.errors import CRMError
+from core.importexport import export, runs
+from core.runtime import runtime
+from core.security.models import User
+from core.security.permissions import require_right
+
 
 def acting_user(email: str | None):
-    from core.cli import fail
-    from core.db import session
-    from core.security.models import User
-
     stmt = sa.select(User).where(User.active)
     stmt = stmt.where(User.email == email.strip().lower()) if email else stmt.where(User.is_admin).order_by(User.id)
     user = session().scalars(stmt).first()
@@ -50,12 +54,6 @@ def mapping_option(raw: str | None) -> dict:
 @click.option("--as", "as_email", default=None, help="Import as this user (default: the first administrator).")
 def import_command(entity_name, file, mapping, on_duplicate, match, dry_run, silent, encoding, as_email):
     """Import FILE (xlsx, csv, or a plugin's format) into ENTITY."""
-    from core.cli import fail, make_app
-    from core.db import session
-    from core.errors import CRMError
-    from core.importexport import runs
-    from core.runtime import runtime
-
     app = make_app()
     with app.app_context():
         user = acting_user(as_email)
@@ -94,12 +92,6 @@ def import_command(entity_name, file, mapping, on_duplicate, match, dry_run, sil
 @click.option("--as", "as_email", default=None, help="Export as this user (default: the first administrator).")
 def export_command(entity_name, file, filters, search, sort, fields, fmt, as_email):
     """Export ENTITY's records (what the user may see, filtered) to FILE."""
-    from core.cli import fail, make_app
-    from core.errors import CRMError
-    from core.importexport import export
-    from core.runtime import runtime
-    from core.security.permissions import require_right
-
     app = make_app()
     fmt = (fmt or Path(file).suffix.lstrip(".") or "xlsx").lower()
     args = MultiDict([("scope", "all")])

@@ -1,4 +1,4 @@
-"""Core tables that are not users: plugin state, picklists, custom fields, numbering."""
+"""The entity machinery's tables: picklists and their values, custom fields, numbering formats and counters."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,18 +7,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, json_type, utcnow
-from core.security.models import ApiToken, EntitySharing, Role, RoleRight, User  # noqa: F401  (one import for all core tables)
-from core.audit import AuditEntry, LoginEvent  # noqa: F401
-
-
-class PluginState(Base):
-    """Which plugins a deployment has switched on (absent row: the manifest's default)."""
-
-    __tablename__ = "core_plugin_state"
-
-    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    enabled: Mapped[bool]
-    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PicklistRow(Base):
@@ -80,12 +68,3 @@ class NumberCounter(Base):
 
     key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-
-
-from core.importexport.models import ExportFile, ImportBatch, ImportMapping, ImportRow  # noqa: E402,F401
-from core.jobs.models import Job  # noqa: E402,F401
-from core.settings_store import SettingRow  # noqa: E402,F401
-from core.generations import GenerationRow  # noqa: E402,F401
-from core.notes import Note  # noqa: E402,F401
-from core.attachments import Attachment  # noqa: E402,F401
-from core.ui.models import ListPreference, SavedFilter  # noqa: E402,F401
