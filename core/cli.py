@@ -18,7 +18,7 @@ from core.errors import PluginError
 from core.jobs.worker import run_worker_process, start_embedded_worker
 from core.log_setup import configure_logging
 from core.migrate import new_revision, upgrade
-from core.plugins import check_disable, check_enable, discover, enabled_names, PluginState, stored_state
+from core.plugins import PluginState, check_disable, check_enable, discover, enabled_names, stored_state
 from core.runtime import runtime
 from core.security.models import ApiToken, Role, User
 from core.security.passwords import password_problem

@@ -54,7 +54,7 @@ def chromium():
     if executable is None:
         missing("chromium is not installed")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # optional (the test extra), only for browser tests
     except ImportError:
         missing("playwright is not installed")
     with sync_playwright() as p:

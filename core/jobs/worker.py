@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.jobs import handlers
-from core.jobs.housekeeping import keep_days, prune_done, PRUNE_EVERY_SECONDS
+from core.jobs.housekeeping import PRUNE_EVERY_SECONDS, keep_days, prune_done
 from core.jobs.runner import claim, execute
 
 log = logging.getLogger("plugcrm.jobs")

@@ -12,7 +12,7 @@ from core.db import session
 from core.errors import Conflict, NotFound, ValidationError
 from core.i18n import LANGUAGES
 from core.security import sessions
-from core.security.models import Role, User, USER_NAMES
+from core.security.models import USER_NAMES, Role, User
 from core.security.passwords import password_problem
 from core.security.rights import clear_cache
 

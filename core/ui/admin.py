@@ -17,8 +17,8 @@ from core.errors import CRMError, Forbidden, PluginError, ValidationError
 from core.entities.models import CustomFieldRow, NumberingFormat, PicklistRow
 from core.entities.numbering import format_for, validate_format
 from core import transfer
-from core.jobs.models import Job, STATUSES
-from core.plugins import check_disable, check_enable, enabled_names, PluginState
+from core.jobs.models import STATUSES, Job
+from core.plugins import PluginState, check_disable, check_enable, enabled_names
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import ACTIONS, LoginEvent, Role, User
