@@ -245,7 +245,7 @@ def admin_update_user(user_id):
             update_user(user, data, acting)
     except CRMError as exc:
         return failed(exc, "ui.admin_users")
-    _forget_security_cache()
+    clear_cache()
     return done(_("Saved."), "ui.admin_users")
 
 
@@ -264,10 +264,6 @@ def admin_transfer_records():
                     "ui.admin_users", transfer_job=started.job_id)
     return done(ngettext("%(num)d record was handed over.", "%(num)d records were handed over.", total),
                 "ui.admin_users")
-
-
-def _forget_security_cache():
-    clear_cache()
 
 
 # --- roles, rights and sharing -----------------------------------------------------------
