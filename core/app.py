@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, abort, jsonify, request, send_from_directory
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -43,14 +44,16 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
 
     from core.security.auth import login_manager
-    from core.i18n import select_locale
-    from core.translations import translation_dirs
+    from core.i18n import PluginDomains, select_locale
+    from core.translations import catalogue_dirs, default_order
 
     login_manager.init_app(app)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
+    catalogues = catalogue_dirs(plugin_set, settings.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(default_order(catalogues))
     # One Babel per app: Flask-Babel caches the message domain and its loaded catalogues on the
     # Babel object, so apps with different plugin sets in one process (tests) must not share it.
     Babel().init_app(app, locale_selector=select_locale, timezone_selector=lambda: settings.timezone)
+    PluginDomains(catalogues).install(app)
     csrf.init_app(app)
     from flask_babel import get_locale
     app.jinja_env.globals["get_locale"] = get_locale
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask, plugin_set) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(ui)
+    register_plugin_folders(app, plugin_set)
     plugin_blueprints: set[str] = set()
     for impl in plugin_set.pm.hook.crm_blueprints.get_hookimpls():
         for bp in impl.function() or []:
@@ -107,6 +111,27 @@ def register_blueprints(app: Flask, plugin_set) -> None:
             app.register_blueprint(bp)
             plugin_blueprints.add(bp.name)
     app.before_request(plugin_login_check(plugin_blueprints))
+
+
+def register_plugin_folders(app: Flask, plugin_set) -> None:
+    """Every enabled plugin's ``templates/`` and ``static/`` folders, found by convention.
+
+    Templates are looked up after the core's and the blueprints' own (name them
+    ``<plugin>/...``); static files are served at ``/static/plugins/<plugin>/<file>``
+    (``url_for("plugin_static", plugin=..., filename=...)``) without login, like the core's:
+    they are the plugin's code and styling, never data.
+    """
+    templates = [str(p) for info in plugin_set.enabled if (p := info.conventional("templates"))]
+    static = {info.name: p for info in plugin_set.enabled if (p := info.conventional("static"))}
+    if templates:
+        app.jinja_loader = ChoiceLoader([FileSystemLoader(templates)])
+
+    def plugin_static(plugin: str, filename: str):
+        if plugin not in static:
+            abort(404)
+        return send_from_directory(static[plugin], filename, max_age=3600)
+
+    app.add_url_rule("/static/plugins/<plugin>/<path:filename>", "plugin_static", plugin_static)
 
 
 def plugin_login_check(blueprint_names: set[str]):
@@ -119,8 +144,8 @@ def plugin_login_check(blueprint_names: set[str]):
         if not blueprint_names.intersection(request.blueprints):
             return None
         view = app_view()
-        if view is None or getattr(view, "plugcrm_public", False):
-            return None
+        if view is None or getattr(view, "plugcrm_public", False) or request.endpoint.endswith(".static"):
+            return None  # a blueprint's static files are public, like /static/plugins/... (see above)
         from core.security.auth import current_user_or_none, login_manager
 
         if current_user_or_none() is not None:

@@ -20,13 +20,12 @@ CORE_DIR = Path(__file__).parent / "migrations"
 
 
 def plugin_migration_dirs(plugin_set) -> dict[str, str]:
+    """Each installed plugin's Alembic ``versions`` folder (hook or convention), by plugin name."""
     dirs = {}
     for name, info in plugin_set.installed.items():
-        hook = getattr(info.module, "crm_migrations", None)
-        if hook is not None:
-            path = hook()
-            if path:
-                dirs[name] = str(path)
+        path = info.migrations_dir()
+        if path:
+            dirs[name] = str(path)
     return dirs
 
 

@@ -59,6 +59,10 @@ class Entity:
 
     @property
     def table_name(self) -> str:
+        """``<plugin>_<name>``, or ``name`` alone when it already starts with ``<plugin>_``
+        (entity ``maintenance_contracts`` of plugin ``maintenance`` → ``maintenance_contracts``)."""
+        if self.name.startswith(f"{self.plugin}_"):
+            return self.name
         return f"{self.plugin}_{self.name}"
 
     @property
