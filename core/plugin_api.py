@@ -85,8 +85,9 @@ def get_record(entity_name: str, record_id: int, user=None) -> dict:
 
 def update_record(entity_name: str, record_id: int, changes: dict, user=None, *,
                   expected_version: int | None = None, check_rights: bool = True) -> dict:
-    """Change some fields of a record (``crm_before_save`` receives only ``changes``, parsed:
-    dates as :class:`datetime.date`, money as :class:`~decimal.Decimal`)."""
+    """Change some fields of a record; ``changes`` holds only the fields to change (API form:
+    ``"2026-03-31"`` for a date).  ``crm_before_save`` then receives the whole record with the
+    changes applied, as Python values (see ``hooks.crm_before_save``)."""
     return records.update(entity(entity_name), record_id, changes, user or current_user(),
                           expected_version=expected_version, check_rights=check_rights)
 
@@ -96,16 +97,22 @@ def delete_record(entity_name: str, record_id: int, user=None, *, check_rights: 
     return records.delete(entity(entity_name), record_id, user or current_user(), check_rights=check_rights)
 
 
-def visible_records(entity_name: str, *where, order_by=(), user=None, limit: int = 500) -> list[dict]:
-    """Rows of ``entity_name`` the user may see (none without the view right), filtered by SQLAlchemy
-    conditions on ``entity(entity_name).table.c``; each row is a dict with a ``"display"`` dict of
-    labels in the user's language (picklist labels as the administrator named them, reference titles,
-    user names).  For panels and plugin pages."""
+def visible_records(entity_name: str, *where, order_by=(), user=None, limit: int = 500, **equal) -> list[dict]:
+    """Rows of ``entity_name`` the user (default: the current one) may see, none without the view right.
+
+    Filter with keyword equalities (``account_id=7``) and/or SQLAlchemy conditions on
+    ``entity(entity_name).table.c``; ``order_by`` is a field name (``"-paid_maintenance_end"`` for
+    descending) or a list of them.  Each row is a dict of the stored values (dates as
+    :class:`datetime.date`) plus ``"display"``: labels in the user's language (picklist labels as the
+    administrator named them, reference titles, user names).  Also a Jinja global, for panels."""
     target, user = entity(entity_name), user or current_user()
     if not can(user, target, "view"):
         return []
     table = target.table
-    stmt = visible_select(target, user).where(*where).order_by(*order_by, table.c.id).limit(limit)
+    names = [order_by] if isinstance(order_by, str) else list(order_by)
+    order = [table.c[n[1:]].desc() if n.startswith("-") else table.c[n] for n in names]
+    stmt = (visible_select(target, user).where(*where, *[table.c[k] == v for k, v in equal.items()])
+            .order_by(*order, table.c.id).limit(limit))
     rows = [dict(row) for row in session().execute(stmt).mappings()]
     for row, shown in zip(rows, display_values(target, rows, user)):
         row["display"] = shown

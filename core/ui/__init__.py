@@ -13,10 +13,13 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 
 @ui.record_once
 def _setup(state):
+    from core import plugin_api
     from core.ui import errors, formatting
     from core.ui.shell import shell_context
 
     formatting.register(state.app)
+    state.app.jinja_env.globals.update(visible_records=plugin_api.visible_records, record_url=plugin_api.record_url,
+                                       today=plugin_api.today)
     errors.register(state.app)
     state.app.context_processor(shell_context)
 
