@@ -184,6 +184,7 @@ def migration_text(name: str, entity: Entity) -> str:
 def core_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(CORE_DIR))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(CORE_DIR / "versions"))
     return cfg
 
