@@ -17,7 +17,7 @@ from core.instance_files import private_dir
 from core.errors import CRMError, PluginError
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
-from core.request_guard import refuse_bad_input, refuse_huge_path_ids
+from core.request_guard import RawQueryStrings, refuse_bad_input, refuse_huge_path_ids
 from core.security.headers import add_security_headers
 from core.runtime import Runtime
 
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
     app = Flask("core", instance_path=str(settings.instance_path), static_folder=None)
     configure(app, settings)
+    app.wsgi_app = RawQueryStrings(app.wsgi_app)
     if settings.trusted_proxies:
         # the client's address and scheme as the reverse proxies in front say (off unless configured:
         # without a proxy these headers come from the client and would let it choose its address)
