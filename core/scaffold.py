@@ -98,7 +98,7 @@ PLUGCRM_TEST_DATABASE_URL), then the API, the Korean labels and the route-leak c
 import pytest
 import sqlalchemy as sa
 
-from core.testing import ApiClient, make_user
+from core.testing import ApiClient, make_user, schema_differences
 from core.testing_route_leaks import check_route_leaks
 
 
@@ -136,6 +136,7 @@ def test_its_migration_made_the_table(app):
     with app.extensions["plugcrm"].engine.connect() as conn:
         heads = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
     assert "{name}_0001" in heads
+    assert schema_differences(app, "{name}") == []  # the migration makes what the entity declares
 
 
 def test_routes_leak_nothing(app):

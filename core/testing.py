@@ -404,3 +404,25 @@ class Team(dict):
 def crm_team(crm_app):
     """A :class:`Team` on the default app."""
     return Team(app=crm_app)
+
+
+def schema_differences(app, plugin: str) -> list:
+    """What Alembic's autogenerate would still change in ``plugin``'s tables after its migrations ran
+    in the test database: an empty list means its migrations make exactly what its entities declare
+    (a plugin's test: ``assert schema_differences(app, "my_plugin") == []``)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from core.search_index import is_search_index_object
+
+    prefix = f"{plugin}_"
+
+    def include(obj, name, type_, reflected, compare_to):
+        if is_search_index_object(obj, name, type_):
+            return False
+        table = obj.table.name if type_ in ("column", "index", "unique_constraint", "foreign_key_constraint") else name
+        return table is not None and table.startswith(prefix)
+
+    with app.extensions["plugcrm"].engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include})
+        return compare_metadata(context, metadata)

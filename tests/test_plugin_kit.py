@@ -125,3 +125,19 @@ def test_the_plugin_api_reference_is_current():
     checked = subprocess.run([sys.executable, str(ROOT / "scripts" / "plugin_api_reference.py"), "--check"],
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_required_reference_is_not_null_and_keeps_its_target_from_being_purged():
+    from core.entities.declaration import field_columns
+
+    def column(entity_name: str, required: bool):
+        entity = Entity(name=entity_name, label="x", fields=[Field("name")], plugin="kitx")
+        field = Field("account_id", "reference", target="accounts", required=required,
+                      extra={"target_table": "customers_accounts"})
+        return field_columns(entity, field)[0]
+
+    required, optional = column("things", True), column("things", False)
+    assert required.nullable is False and next(iter(required.foreign_keys)).ondelete is None
+    assert optional.nullable is True and next(iter(optional.foreign_keys)).ondelete == "SET NULL"
+    legacy = column("visit_logs", True)  # an in-tree table made before the rule keeps its migrated column
+    assert legacy.nullable is True and next(iter(legacy.foreign_keys)).ondelete == "SET NULL"

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g, render_template
 
-from core.testing import ApiClient, make_user
+from core.testing import ApiClient, make_user, schema_differences
 from core.testing_route_leaks import check_route_leaks
 from installed_base import maintenance_days_left
 
@@ -46,6 +46,16 @@ def test_its_migrations_made_the_table(app):
         columns = {c["name"] for c in sa.inspect(conn).get_columns("installed_base_installations")}
     assert "installed_base_0002" in heads
     assert {"product_line", "contract", "licence_key", "paid_maintenance_end"} <= columns
+    assert schema_differences(app, "installed_base") == []  # the migrations make what the entity declares
+
+
+def test_an_account_with_installations_cannot_be_purged(admin):
+    account = new_account(admin)
+    install(admin, account["id"])
+    assert admin.delete(f"/api/v1/accounts/{account['id']}").status_code == 204
+    purged = admin.delete(f"/api/v1/recycle-bin/accounts/{account['id']}", headers={"Accept-Language": "ko"})
+    assert purged.status_code == 409, purged.json
+    assert admin.get("/api/v1/installations").json["data"][0]["account_id"] == account["id"]
 
 
 def test_entity_is_declared_with_its_fields_picklists_and_related_list(admin):
