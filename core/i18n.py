@@ -4,10 +4,11 @@ Translations go through Flask-Babel; catalogues live in ``core/translations``
 and in each plugin's ``translations/`` folder (or the folders ``crm_translation_dirs`` returns).
 
 Each plugin has its own domain (:class:`PluginDomains`): its templates (those under
-``templates/<plugin>/``) and :func:`plugin_gettext` read the plugin's catalogue with the core's
-over it, and the default domain reads every plugin's catalogue with the core's over all of them.
-So a plugin never changes what a core string says (its "New" cannot relabel the core's
-"신규등록"), and two plugins never change each other's strings on their own pages.
+``templates/<plugin>/``) and :func:`plugin_gettext` read the plugin's catalogue first, then the
+core's.  The default domain (the core's code and templates) reads the core's catalogue over every
+plugin's.  So a plugin never changes what a core string says (the opportunities' "From" = "이전
+단계" in its stage history cannot relabel the user-handover form's "보내는 사람"), and two plugins
+never change each other's strings on their own pages.
 """
 from __future__ import annotations
 
@@ -109,12 +110,17 @@ def local_today() -> dt.date:
 
 
 class PluginDomains:
-    """One Flask-Babel :class:`~flask_babel.Domain` per plugin: its own catalogues, then the core's."""
+    """One Flask-Babel :class:`~flask_babel.Domain` per plugin: its own catalogue over the core's, over
+    the other plugins' (which only fill in msgids neither translates)."""
 
     def __init__(self, catalogues: dict):
         core = [str(d) for d in catalogues.get("core", [])]
-        self.domains = {owner: Domain([str(d) for d in dirs] + core)
-                        for owner, dirs in catalogues.items() if owner != "core" and dirs}
+        plugins = [owner for owner in catalogues if owner != "core"]
+        self.domains = {}
+        for owner in plugins:
+            others = [str(d) for other in reversed(plugins) if other != owner for d in catalogues[other]]
+            if catalogues[owner]:
+                self.domains[owner] = Domain(others + core + [str(d) for d in catalogues[owner]])
 
     def install(self, app) -> None:
         """Keep the domains on ``app`` and make templates' ``_``/``gettext``/``ngettext`` use them."""

@@ -132,7 +132,8 @@ def now() -> dt.datetime:
 
 class translator:
     """``_, _l = translator("my_plugin")``: gettext and lazy gettext in the plugin's own domain
-    (its catalogue, then the core's), so another plugin's catalogue never changes its text."""
+    (its catalogue first, then the core's, then other plugins'), so another plugin's catalogue never
+    changes its text, and its catalogue never changes the core's."""
 
     def __init__(self, plugin: str):
         self.plugin = plugin

@@ -62,11 +62,24 @@ def test_folders_are_found_by_convention_and_a_plugin_cannot_relabel_core_string
         from flask_babel import gettext
 
         page = render_template_string('{% include "kitdemo/page.html" %}')  # templates/, its own domain
-        assert page == "<p>키트 전용 / 신규등록</p>"
-        assert (gettext("Previous"), gettext("New")) == ("이전", "신규등록")
-        assert plugin_gettext("kitdemo", "New") == "신규등록" and plugin_gettext("kitdemo", "Kit only") == "키트 전용"
+        assert page == "<p>키트 전용 / 새 단계</p>"  # its own pages say what it means
+        assert (gettext("Previous"), gettext("New")) == ("이전", "신규등록")  # the core's are unchanged
+        assert plugin_gettext("kitdemo", "New") == "새 단계" and plugin_gettext("kitdemo", "Kit only") == "키트 전용"
+        assert plugin_gettext("kitdemo", "Save") == gettext("Save") != "Save"  # the core's words fill in
     form = api.get("/records/kitdemo_records/new?lang=ko").get_data(as_text=True)
     assert "신규등록" in form and "새 단계" not in form and "마감일" in form
+
+
+def test_the_user_handover_form_keeps_its_labels_beside_the_stage_history(crm_app, crm_api):
+    """opportunities translates "From"/"To" as 이전 단계/새 단계 for its stage history; the core's
+    user-handover form (the same msgids) still says 보내는 사람/받는 사람."""
+    users_page = crm_api.get("/admin/users?lang=ko").get_data(as_text=True)
+    assert "보내는 사람" in users_page and "받는 사람" in users_page
+    assert "이전 단계" not in users_page and "새 단계" not in users_page
+    with crm_app.test_request_context("/?lang=ko"):
+        history = render_template_string('{% include "opportunities/panel_history.html" %}', record={"id": 0},
+                                         opportunity_stage_history=lambda record_id: [])
+    assert "이전 단계" in history and "새 단계" in history
 
 
 def test_a_blueprints_static_files_need_no_login(crm_app):
