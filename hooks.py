@@ -42,7 +42,8 @@ def crm_entities():
 
     One declaration drives the entity's table, schema, REST endpoints
     (``/api/v1/<name>``), metadata, filters, list/detail pages, import/export
-    and workflow conditions.  Table names are ``<plugin>_<entity>``.
+    and workflow conditions.  Table names are ``<plugin>_<entity>``, or the entity
+    name alone when it already starts with ``<plugin>_``.
     """
 
 
@@ -60,11 +61,15 @@ def crm_picklists():
 def crm_migrations():
     """Return the path of this plugin's Alembic ``versions`` folder.
 
+    Not needed for the usual layout: ``<package>/migrations/versions`` is found by convention.
     The folder holds one Alembic branch labelled with the plugin's name.  Its
     first revision has ``down_revision = None``, ``branch_labels =
-    ("<plugin>",)`` and ``depends_on = "core_0001"`` (or the revision of a
-    plugin it depends on).  ``plugcrm db upgrade`` and ``plugcrm plugins enable``
-    upgrade the branch of every enabled plugin.
+    ("<plugin>",)`` and ``depends_on`` naming the heads of the core and of each
+    plugin in ``manifest.depends`` when it was written: that is what
+    ``plugcrm db revision <plugin> -m ...`` (and ``plugcrm new-plugin``) write,
+    so the first revision runs after the tables it references exist.  Later
+    revisions follow it (``down_revision``).  ``plugcrm db upgrade`` and
+    ``plugcrm plugins enable`` upgrade the branch of every enabled plugin.
     """
 
 
@@ -87,7 +92,12 @@ def crm_cli_commands():
 
 @hookspec
 def crm_translation_dirs():
-    """Return a list of folders holding gettext catalogues (``<lang>/LC_MESSAGES/messages.po``)."""
+    """Return a list of folders holding gettext catalogues (``<lang>/LC_MESSAGES/messages.po``).
+
+    Not needed for the usual layout: ``<package>/translations`` is found by convention.  The
+    catalogues form the plugin's own domain (:mod:`core.i18n`): a msgid the core translates keeps
+    the core's translation everywhere.
+    """
 
 
 @hookspec
@@ -116,7 +126,11 @@ def crm_job_handlers():
 def crm_before_save(entity, values, old, user):
     """Adjust or validate ``values`` (a dict) before a record is written.
 
-    ``old`` is the stored record as a dict (``None`` on create).  Compute
+    ``old`` is the stored record as a dict (``None`` on create).  On create ``values`` holds the
+    fields sent plus defaults; on update (a PATCH sends only the changed fields) it holds the
+    stored record with the changes applied, so a rule over two fields sees both.  Values are
+    Python values: ``date``/aware UTC ``datetime``, ``Decimal`` for decimal and money, ``int``
+    ids for references and users, the value code (``"paid"``) for picklists.  Compute
     derived fields here (line-item totals, forecast amount) by assigning into
     ``values``; raise :class:`core.errors.ValidationError` with a
     ``{field: message}`` mapping to refuse the save.  Called for every entity:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request, send_from_directory
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -16,17 +17,18 @@ from core.config import Settings, load_settings
 from core.db import close_session, discard_session, make_engine, make_sessionmaker, retryable_error, session
 from core.entities.registry import EntityRegistry
 from core.errors import BadRequest, CRMError, PluginError, ServiceUnavailable, Unauthorized
-from core.i18n import select_locale
+from core import plugin_api
+from core.i18n import PluginDomains, select_locale
 from core.importexport import export_files, runs
 from core.instance_files import private_dir
 from core.json_provider import OrjsonProvider
 from core.plugins import discover, enabled_names, load_plugins, stored_state
-from core.request_guard import refuse_bad_input, refuse_huge_path_ids
+from core.request_guard import RawQueryStrings, refuse_bad_input, refuse_huge_path_ids
 from core.runtime import Runtime
 from core.security.auth import (current_user_or_none, is_bearer_request, log_token_failure, login_manager,
                                 require_api_login)
 from core.security.headers import add_security_headers
-from core.translations import translation_dirs
+from core.translations import catalogue_dirs, default_order
 from core.ui import ui
 from core.ui.errors import error_page, internal_error_page, wants_json
 
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
     app = Flask("core", instance_path=str(settings.instance_path), static_folder=None)
     configure(app, settings)
+    app.wsgi_app = RawQueryStrings(app.wsgi_app)
     if settings.trusted_proxies:
         # the client's address and scheme as the reverse proxies in front say (off unless configured:
         # without a proxy these headers come from the client and would let it choose its address)
@@ -54,15 +57,19 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.extensions["plugcrm"] = Runtime(settings, engine, make_sessionmaker(engine), plugin_set, registry)
 
     login_manager.init_app(app)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(plugin_set))
+    catalogues = catalogue_dirs(plugin_set, settings.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(default_order(catalogues))
     # One Babel per app: Flask-Babel caches the message domain and its loaded catalogues on the
     # Babel object, so apps with different plugin sets in one process (tests) must not share it.
     Babel().init_app(app, locale_selector=lambda: select_locale(current_user_or_none()),
                      timezone_selector=lambda: settings.timezone)
+    PluginDomains(catalogues).install(app)
     csrf.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.teardown_appcontext(close_session)
     register_blueprints(app, plugin_set)
+    app.jinja_env.globals.update(visible_records=plugin_api.visible_records, record_url=plugin_api.record_url,
+                                 today=plugin_api.today)
     register_error_handlers(app)
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)
@@ -103,6 +110,7 @@ def configure(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask, plugin_set) -> None:
     app.register_blueprint(api)
     app.register_blueprint(ui)
+    register_plugin_folders(app, plugin_set)
     plugin_blueprints: set[str] = set()
     for impl in plugin_set.pm.hook.crm_blueprints.get_hookimpls():
         for bp in impl.function() or []:
@@ -110,6 +118,27 @@ def register_blueprints(app: Flask, plugin_set) -> None:
             app.register_blueprint(bp)
             plugin_blueprints.add(bp.name)
     app.before_request(plugin_login_check(plugin_blueprints))
+
+
+def register_plugin_folders(app: Flask, plugin_set) -> None:
+    """Every enabled plugin's ``templates/`` and ``static/`` folders, found by convention.
+
+    Templates are looked up after the core's and the blueprints' own (name them
+    ``<plugin>/...``); static files are served at ``/static/plugins/<plugin>/<file>``
+    (``url_for("plugin_static", plugin=..., filename=...)``) without login, like the core's:
+    they are the plugin's code and styling, never data.
+    """
+    templates = [str(p) for info in plugin_set.enabled if (p := info.conventional("templates"))]
+    static = {info.name: p for info in plugin_set.enabled if (p := info.conventional("static"))}
+    if templates:
+        app.jinja_loader = ChoiceLoader([FileSystemLoader(templates)])
+
+    def plugin_static(plugin: str, filename: str):
+        if plugin not in static:
+            abort(404)
+        return send_from_directory(static[plugin], filename, max_age=3600)
+
+    app.add_url_rule("/static/plugins/<plugin>/<path:filename>", "plugin_static", plugin_static)
 
 
 def plugin_login_check(blueprint_names: set[str]):
@@ -122,8 +151,8 @@ def plugin_login_check(blueprint_names: set[str]):
         if not blueprint_names.intersection(request.blueprints):
             return None
         view = app_view()
-        if view is None or getattr(view, "plugcrm_public", False):
-            return None
+        if view is None or getattr(view, "plugcrm_public", False) or request.endpoint.endswith(".static"):
+            return None  # a blueprint's static files are public, like /static/plugins/... (see above)
         if current_user_or_none() is not None:
             return None
         if wants_json():

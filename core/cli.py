@@ -303,3 +303,19 @@ def add_plugin_commands():
 
 
 add_plugin_commands()
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder in which the package folder NAME is written.")
+def new_plugin(name, parent):
+    """Write a working plugin package NAME (entity, migration, translations, tests) to start from."""
+    from core.scaffold import write_skeleton
+
+    try:
+        root = write_skeleton(name, Path(parent))
+    except PluginError as exc:
+        fail(str(exc))
+    click.echo(f"Wrote {root}\nNext: pip install -e {root} && plugcrm plugins enable {name} "
+               f"&& (cd {root} && pytest)")

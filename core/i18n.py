@@ -1,7 +1,14 @@
 """Languages, time zone and label choice.
 
 Translations go through Flask-Babel; catalogues live in ``core/translations``
-and in each plugin's folder returned by ``crm_translation_dirs``.
+and in each plugin's ``translations/`` folder (or the folders ``crm_translation_dirs`` returns).
+
+Each plugin has its own domain (:class:`PluginDomains`): its templates (those under
+``templates/<plugin>/``) and :func:`plugin_gettext` read the plugin's catalogue first, then the
+core's.  The default domain (the core's code and templates) reads the core's catalogue over every
+plugin's.  So a plugin never changes what a core string says (the opportunities' "From" = "이전
+단계" in its stage history cannot relabel the user-handover form's "보내는 사람"), and two plugins
+never change each other's strings on their own pages.
 """
 from __future__ import annotations
 
@@ -11,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import Domain, get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
 
 from core import clock
 
@@ -95,3 +104,66 @@ def deployment_tz() -> ZoneInfo:
 def local_today() -> dt.date:
     """Today in the deployment's time zone, from :func:`core.clock.now` (so tests can move it)."""
     return clock.now().astimezone(deployment_tz()).date()
+
+
+class PluginDomains:
+    """One Flask-Babel :class:`~flask_babel.Domain` per plugin: its own catalogue over the core's, over
+    the other plugins' (which only fill in msgids neither translates)."""
+
+    def __init__(self, catalogues: dict):
+        core = [str(d) for d in catalogues.get("core", [])]
+        plugins = [owner for owner in catalogues if owner != "core"]
+        self.domains = {}
+        for owner in plugins:
+            others = [str(d) for other in reversed(plugins) if other != owner for d in catalogues[other]]
+            if catalogues[owner]:
+                self.domains[owner] = Domain(others + core + [str(d) for d in catalogues[owner]])
+
+    def install(self, app) -> None:
+        """Keep the domains on ``app`` and make templates' ``_``/``gettext``/``ngettext`` use them."""
+        app.extensions["plugcrm_domains"] = self
+        app.jinja_env.install_gettext_callables(
+            gettext=template_gettext, ngettext=template_ngettext, newstyle=True,
+            pgettext=pass_context(lambda context, c, s: template_translations(context).upgettext(c, s)),
+            npgettext=pass_context(lambda context, c, s, p, n:
+                                   template_translations(context).unpgettext(c, s, p, n)))
+
+    def translations(self, plugin: str | None):
+        domain = self.domains.get(plugin) if plugin else None
+        return domain.get_translations() if domain is not None else get_translations()
+
+
+def plugin_translations(plugin: str | None):
+    """The gettext translations of ``plugin``'s domain (the default domain outside an app)."""
+    try:
+        domains = current_app.extensions.get("plugcrm_domains")
+    except RuntimeError:
+        domains = None
+    return domains.translations(plugin) if domains is not None else get_translations()
+
+
+def template_translations(context):
+    """A template under ``<plugin>/`` (``installed_base/panel.html``) reads its plugin's domain."""
+    name = context.name or ""
+    return plugin_translations(name.split("/", 1)[0] if "/" in name else None)
+
+
+@pass_context
+def template_gettext(context, string: str) -> str:
+    return template_translations(context).ugettext(string)
+
+
+@pass_context
+def template_ngettext(context, singular: str, plural: str, n: int) -> str:
+    return template_translations(context).ungettext(singular, plural, n)
+
+
+def plugin_gettext(plugin: str, string: str, **variables) -> str:
+    """``string`` translated in ``plugin``'s domain, ``%(name)s`` filled from ``variables``."""
+    text = plugin_translations(plugin).ugettext(string)
+    return text % variables if variables else text
+
+
+def plugin_lazy_gettext(plugin: str, string: str, **variables) -> LazyString:
+    """:func:`plugin_gettext`, evaluated each time the text is shown (for declarations at import)."""
+    return LazyString(plugin_gettext, plugin, string, **variables)

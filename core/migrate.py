@@ -18,18 +18,18 @@ from core import search_index
 from core.db import make_sessionmaker
 from core.entities import picklists
 from core.security.roles import install_default_roles
+from core.errors import PluginError
 
 CORE_DIR = Path(__file__).parent / "migrations"
 
 
 def plugin_migration_dirs(plugin_set) -> dict[str, str]:
+    """Each installed plugin's Alembic ``versions`` folder (hook or convention), by plugin name."""
     dirs = {}
     for name, info in plugin_set.installed.items():
-        hook = getattr(info.module, "crm_migrations", None)
-        if hook is not None:
-            path = hook()
-            if path:
-                dirs[name] = str(path)
+        path = info.migrations_dir()
+        if path:
+            dirs[name] = str(path)
     return dirs
 
 
@@ -95,7 +95,8 @@ def current_heads(runtime) -> set[str]:
 def new_revision(runtime, plugin: str, message: str) -> str:
     """Autogenerate a revision for ``plugin`` (or ``core``) covering only its own tables."""
     dirs = plugin_migration_dirs(runtime.plugins)
-    path = str(CORE_DIR / "versions") if plugin == "core" else dirs[plugin]
+    path = str(CORE_DIR / "versions") if plugin == "core" else dirs.get(plugin) or first_versions_dir(runtime, plugin)
+    # (a folder made just now is found by convention by alembic_config below)
     prefix = "core_" if plugin == "core" else f"{plugin}_"
     with runtime.engine.begin() as conn:
         cfg = alembic_config(runtime, conn, table_prefix=prefix, enabled_only=True)
@@ -109,6 +110,16 @@ def new_revision(runtime, plugin: str, message: str) -> str:
                                    version_path=path, rev_id=rev_id,
                                    depends_on=branch_dependencies(runtime, script, plugin))
     return rev.path
+
+
+def first_versions_dir(runtime, plugin: str) -> str:
+    """``<package>/migrations/versions`` of a plugin without migrations yet, made for its first revision."""
+    folder = runtime.plugins.installed[plugin].folder
+    if folder is None:
+        raise PluginError(f"plugin {plugin!r} is a single module: return a versions folder from crm_migrations")
+    path = folder / "migrations" / "versions"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
 
 
 def branch_dependencies(runtime, script, plugin: str) -> list[str] | None:

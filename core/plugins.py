@@ -72,6 +72,36 @@ class PluginInfo:
     def name(self) -> str:
         return self.manifest.name
 
+    @property
+    def folder(self) -> Path | None:
+        """The plugin package's folder (``None`` for a single-module plugin)."""
+        paths = list(getattr(self.module, "__path__", []) or [])
+        return Path(paths[0]) if paths else None
+
+    def conventional(self, *parts: str) -> Path | None:
+        """``<package folder>/<parts...>`` when it exists: where the core looks for a plugin's
+        ``migrations/versions``, ``translations``, ``templates`` and ``static`` without a hook."""
+        if self.folder is None:
+            return None
+        path = self.folder.joinpath(*parts)
+        return path if path.is_dir() else None
+
+    def migrations_dir(self) -> Path | None:
+        """``crm_migrations()`` when the plugin implements it, else ``migrations/versions`` by convention."""
+        hook = getattr(self.module, "crm_migrations", None)
+        if hook is not None:
+            path = hook()
+            return Path(path) if path else None
+        return self.conventional("migrations", "versions")
+
+    def translations_dirs(self) -> list[Path]:
+        """``crm_translation_dirs()`` when implemented, else ``translations/`` by convention."""
+        hook = getattr(self.module, "crm_translation_dirs", None)
+        if hook is not None:
+            return [Path(d) for d in hook() or []]
+        folder = self.conventional("translations")
+        return [folder] if folder else []
+
 
 @dataclass
 class PluginSet:

@@ -4,7 +4,8 @@ Deleting only stamps ``deleted_at`` (:func:`core.entities.records.delete`),
 so restore brings a record back with everything that points at it.  Purging
 removes the row for good: receivers of :data:`core.signals.record_purged`
 remove what belongs to it first (notes, attachment files), reference fields
-elsewhere fall back to empty (``ON DELETE SET NULL``).
+elsewhere fall back to empty (``ON DELETE SET NULL``), and a required reference pointing at it
+refuses the purge (409) until that record is gone.
 """
 from __future__ import annotations
 

@@ -52,3 +52,26 @@ def json_nul_fields(data) -> dict:
         elif isinstance(value, list):
             stack.extend((item, f"{path}.{i}" if path else str(i), depth + 1) for i, item in enumerate(value))
     return found
+
+
+class RawQueryStrings:
+    """WSGI middleware: a query string sent as raw UTF-8 (``?q=서버``, as some clients do) means
+    what its percent-encoded form means.
+
+    PEP 3333 hands the raw bytes over as a latin-1 string; Werkzeug's development server
+    (``plugcrm serve``) encodes them once more, so they would arrive as mojibake and match nothing.
+    The bytes are recovered and their non-ASCII ones percent-encoded, which every parser reads as
+    UTF-8 (bytes that are not UTF-8 become U+FFFD instead of a server error).
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():
+            raw = query.encode("latin-1", "replace")
+            if environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
+                raw = raw.decode("utf-8", "replace").encode("latin-1", "replace")  # its extra encoding undone
+            environ["QUERY_STRING"] = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw)
+        return self.app(environ, start_response)

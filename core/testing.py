@@ -3,10 +3,18 @@
 * ``crm_app_factory(plugins=[...], plugins_dir=None, **settings)`` builds an app
   with exactly those plugins on a clean database;
 * ``crm_app``: the built-in default plugins;
-* ``crm_admin`` / ``crm_api``: an administrator and an API client with their token.
+* ``crm_admin`` / ``crm_api``: an administrator and an API client with their token;
+* ``crm_clock``: the application clock (:mod:`core.clock`) frozen at 2026-03-02 00:00 UTC
+  (09:00 in Seoul); ``crm_clock.set_now(moment)`` and ``crm_clock.advance(days=1)`` move it, and
+  everything time-based (``core.plugin_api.today()``/``now()``, numbering years, jobs) follows;
+* :func:`core.testing_route_leaks.check_route_leaks` runs the route-leak check on a plugin's routes.
 
 The database is SQLite in a temporary folder, or PostgreSQL when
-``PLUGCRM_TEST_DATABASE_URL`` is set (``.ci/run`` runs the suite both ways).
+``PLUGCRM_TEST_DATABASE_URL`` is set (``.ci/run`` runs the suite both ways).  The tables of an
+enabled plugin that is not part of the plugcrm package (a third-party plugin under test) are made
+by its own Alembic migrations, once per test database, so its tests prove its migration; the
+in-tree plugins' tables come from the metadata (``tests/test_migrations.py`` checks that their
+migrations make the same schema), which keeps the suite fast.
 """
 from __future__ import annotations
 
@@ -59,10 +67,14 @@ def fresh_postgres_database(suffix: str = "migrations") -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def reset_database(engine: sa.Engine) -> None:
-    """Create missing tables and empty every table, so each test starts from nothing."""
-    metadata.create_all(engine)
-    names = [t.name for t in metadata.sorted_tables]
+def reset_database(engine: sa.Engine, migrated: frozenset[str] = frozenset()) -> None:
+    """Create missing tables and empty every table, so each test starts from nothing.
+
+    Tables named in ``migrated`` are made by their plugin's migrations (:func:`migrate_plugins`),
+    not here."""
+    metadata.create_all(engine, tables=[t for t in metadata.sorted_tables if t.name not in migrated])
+    existing = set(sa.inspect(engine).get_table_names())
+    names = [t.name for t in metadata.sorted_tables if t.name in existing]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
@@ -133,6 +145,59 @@ def make_user(app, email: str, *, admin: bool = False, role: str | None = None, 
         return user.id, token
 
 
+MIGRATED: dict[tuple[str, str], str] = {}  # (database, plugin) -> the head its migrations reached here
+
+
+def third_party(info) -> bool:
+    """A plugin outside the plugcrm package (its module is not ``plugins.*``)."""
+    return not info.module.__name__.startswith("plugins.")
+
+
+def plugin_tables(runtime, plugin: str) -> set[str]:
+    prefix = f"{plugin}_"
+    return {t.name for t in metadata.sorted_tables if t.name.startswith(prefix)} | {
+        e.table_name for e in runtime.registry.entities.values() if e.plugin == plugin}
+
+
+def migrate_plugins(runtime) -> frozenset[str]:
+    """Run the Alembic migrations of every enabled third-party plugin, once per test database and
+    head; return the names of the tables they own.  The core and in-tree branches (made from the
+    metadata) are stamped first, so Alembic runs only the plugin's own revisions."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from core import search_index
+    from core.migrate import alembic_config, ensure_search_indexes, plugin_migration_dirs
+
+    dirs = plugin_migration_dirs(runtime.plugins)
+    plugins = [info.name for info in runtime.plugins.enabled if third_party(info) and info.name in dirs]
+    owned = frozenset(name for plugin in plugins for name in plugin_tables(runtime, plugin))
+    url = runtime.engine.url.render_as_string(hide_password=False)
+    if all(MIGRATED.get((url, plugin)) for plugin in plugins):  # nothing new (the in-tree suite: no plugin)
+        return owned
+    with runtime.engine.begin() as conn:
+        cfg = alembic_config(runtime, conn)
+        script = ScriptDirectory.from_config(cfg)
+        for plugin in plugins:
+            head = script.get_revisions(f"{plugin}@head")[0].revision
+            if MIGRATED.get((url, plugin)) == head:
+                continue
+            existing = set(sa.inspect(conn).get_table_names())
+            for table in plugin_tables(runtime, plugin) & existing:  # from an earlier session or revision
+                search_index.drop(conn, table)
+                conn.exec_driver_sql(f'DROP TABLE "{table}"' + (" CASCADE" if conn.dialect.name == "postgresql" else ""))
+            metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t.name not in owned])
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            labels = {label for rev in script.walk_revisions() for label in rev.branch_labels or ()}
+            for branch in ["core"] + [i.name for i in runtime.plugins.enabled
+                                      if not third_party(i) and i.name in labels]:
+                command.stamp(cfg, f"{branch}@head")
+            command.upgrade(cfg, f"{plugin}@head")
+            ensure_search_indexes(runtime, conn)
+            MIGRATED[(url, plugin)] = head
+    return owned
+
+
 @pytest.fixture(scope="session")
 def crm_database_url(tmp_path_factory):
     return os.environ.get(TEST_DB_ENV) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -152,10 +217,11 @@ def crm_app_factory(crm_database_url, tmp_path):
                                   embedded_worker=False, **settings))
         runtime = app.extensions["plugcrm"]
         engines.append(runtime.engine)
+        migrated = migrate_plugins(runtime)
         if len(engines) == 1:
-            reset_database(runtime.engine)
+            reset_database(runtime.engine, migrated)
         else:
-            metadata.create_all(runtime.engine)
+            metadata.create_all(runtime.engine, tables=[t for t in metadata.sorted_tables if t.name not in migrated])
         from core.migrate import install_defaults
         install_defaults(runtime)
         return app
@@ -338,3 +404,25 @@ class Team(dict):
 def crm_team(crm_app):
     """A :class:`Team` on the default app."""
     return Team(app=crm_app)
+
+
+def schema_differences(app, plugin: str) -> list:
+    """What Alembic's autogenerate would still change in ``plugin``'s tables after its migrations ran
+    in the test database: an empty list means its migrations make exactly what its entities declare
+    (a plugin's test: ``assert schema_differences(app, "my_plugin") == []``)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from core.search_index import is_search_index_object
+
+    prefix = f"{plugin}_"
+
+    def include(obj, name, type_, reflected, compare_to):
+        if is_search_index_object(obj, name, type_):
+            return False
+        table = obj.table.name if type_ in ("column", "index", "unique_constraint", "foreign_key_constraint") else name
+        return table is not None and table.startswith(prefix)
+
+    with app.extensions["plugcrm"].engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include})
+        return compare_metadata(context, metadata)

@@ -60,6 +60,10 @@ class Entity:
 
     @property
     def table_name(self) -> str:
+        """``<plugin>_<name>``, or ``name`` alone when it already starts with ``<plugin>_``
+        (entity ``maintenance_contracts`` of plugin ``maintenance`` → ``maintenance_contracts``)."""
+        if self.name.startswith(f"{self.plugin}_"):
+            return self.name
         return f"{self.plugin}_{self.name}"
 
     @property
@@ -154,15 +158,33 @@ def partial(condition) -> dict:
     return {"sqlite_where": condition, "postgresql_where": condition}
 
 
+# Required references declared before they were made NOT NULL: their tables keep the nullable,
+# ON DELETE SET NULL column their migrations made.  Making one NOT NULL takes a migration that first
+# decides about the rows a purge already emptied.
+LEGACY_NULLABLE_REFERENCES = frozenset({
+    ("opportunity_competitors", "opportunity_id"), ("opportunity_items", "opportunity_id"),
+    ("opportunity_items", "product_id"), ("opportunity_partners", "account_id"),
+    ("opportunity_partners", "opportunity_id"), ("product_options", "product_id"),
+    ("product_prices", "price_list_id"), ("product_prices", "product_id"), ("quote_lines", "quote_id"),
+    ("quotes", "account_id"), ("sales_order_lines", "order_id"), ("sales_orders", "account_id"),
+    ("visit_logs", "account_id"),
+})
+
+
 def field_columns(entity: Entity, f: Field) -> list[sa.Column]:
+    """The columns of one field.  A ``required`` reference is NOT NULL and its foreign key has no
+    ON DELETE action: purging the referenced record is refused while this one points at it (409).
+    An optional reference falls back to empty (ON DELETE SET NULL)."""
     kind = f.kind
     args: list[Any] = [kind.column_type(f)]
     index = f.type in FOREIGN_KEY_TYPES  # the other indexed fields get a partial index (entity_table)
+    not_null = f.type == "reference" and f.required and (entity.name, f.name) not in LEGACY_NULLABLE_REFERENCES
     if f.type == "reference":
-        args.append(sa.ForeignKey(f"{target_table_name(entity, f)}.id", ondelete="SET NULL"))
+        args.append(sa.ForeignKey(f"{target_table_name(entity, f)}.id", ondelete=None if not_null else "SET NULL"))
     elif f.type == "user":
         args.append(sa.ForeignKey("core_users.id"))
-    columns = [sa.Column(f.name, *args, index=index and not f.unique, unique=f.unique or None)]
+    columns = [sa.Column(f.name, *args, index=index and not f.unique, unique=f.unique or None,
+                         nullable=not not_null)]
     if f.type == "phone":
         columns.append(sa.Column(f"{f.name}_norm", sa.String(40), index=True))
     return columns

@@ -1,14 +1,11 @@
 """customers: accounts (고객사), contacts (담당자 / 명함), activities (영업 활동), visit logs (방문일지), 360°."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from core import signals
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.customers import entities
 
-HERE = Path(__file__).parent
 
 manifest = Manifest(name="customers", version="0.2.0", label="Customers", default_enabled=True,
                     description="Accounts, contacts, activities, visit logs and the customer 360° view.")
@@ -30,16 +27,6 @@ def crm_picklists():
 @hookimpl
 def crm_related_lists(entity):
     return entities.related.get(entity.name, [])
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

@@ -8,8 +8,6 @@ done without the UI (``plugcrm plugins enable deal_alerts`` and
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
@@ -17,7 +15,6 @@ from plugins.deal_alerts import models  # noqa: F401  (tables in the shared meta
 manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", depends=["workflows"],
                     uses=["opportunities"],
                     description="Email chosen recipients once when a deal is entered or raised above a threshold.")
-HERE = Path(__file__).parent
 
 
 @hookimpl
@@ -32,13 +29,3 @@ def crm_cli_commands():
     from plugins.deal_alerts.cli import deal_alerts
 
     return [deal_alerts]
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]

@@ -6,8 +6,6 @@ leads from a company's website.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
@@ -16,7 +14,6 @@ from plugins.leads import demo as demo_data, entities, services
 from plugins.leads.api import api
 from plugins.leads.views import PANEL, pages
 
-HERE = Path(__file__).parent
 
 manifest = Manifest(name="leads", version="0.1.0", label="Leads", default_enabled=True,
                     depends=("customers",), uses=("opportunities",),
@@ -32,16 +29,6 @@ def crm_entities():
 @hookimpl
 def crm_picklists():
     return entities.picklists
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

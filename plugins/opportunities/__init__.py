@@ -1,8 +1,6 @@
 """opportunities: the sales pipeline (영업기회 / 商机) - stages, revenue schedule, funnel, forecast."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from core import signals
 from core.plugins import Manifest
 from hooks import hookimpl
@@ -12,7 +10,6 @@ manifest = Manifest(name="opportunities", version="0.1.0", label="Opportunities"
                     depends=["customers", "products"], uses=["workflows"],
                     description="Opportunities with line items, billing methods and revenue schedules, stages with "
                                 "required actions, stage history, kanban pipeline, funnel and forecast reports.")
-HERE = Path(__file__).parent
 CHILD_NAMES = {e.name for e in entities.CHILDREN}
 
 
@@ -29,16 +26,6 @@ def crm_picklists():
 @hookimpl
 def crm_related_lists(entity):
     return entities.related.get(entity.name, [])
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

@@ -1,8 +1,6 @@
 """products: the catalogue (상품 / 产品) - categories, prices, price lists, options, images."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import g
 
 from core.entities import Picklist, PicklistValue
@@ -13,7 +11,6 @@ from plugins.products import entities, services
 manifest = Manifest(name="products", version="0.1.0", label="Products", default_enabled=True,
                     description="Product catalogue: category tree, list price and cost, price lists, options, "
                                 "discontinued flag and pictures.")
-HERE = Path(__file__).parent
 
 
 @hookimpl
@@ -31,16 +28,6 @@ def crm_picklists():
 @hookimpl
 def crm_related_lists(entity):
     return entities.related.get(entity.name, [])
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

@@ -1,8 +1,6 @@
 """quotes: quotes (견적서 / 报价单) with approval and the Korean layout, sales orders with credit control."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core import signals
@@ -14,7 +12,6 @@ manifest = Manifest(name="quotes", version="0.1.0", label="Quotes and sales orde
                     depends=["customers", "products", "opportunities"], uses=["workflows"],
                     description="Quotes in the Korean layout (print, PDF, Excel, email) with approval; "
                                 "sales orders with credit control and shipped quantities.")
-HERE = Path(__file__).parent
 LINE_NAMES = set(entities.LINES)
 
 
@@ -31,16 +28,6 @@ def crm_picklists():
 @hookimpl
 def crm_related_lists(entity):
     return entities.related.get(entity.name, [])
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

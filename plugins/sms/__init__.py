@@ -6,8 +6,6 @@ row in a send log that nobody can delete (:mod:`plugins.sms.models`).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
@@ -20,7 +18,6 @@ from plugins.sms.workflow_task import SendSms
 manifest = Manifest(name="sms", version="0.1.0", label="SMS", depends=["customers"], uses=["workflows"],
                     description="Text messages with Korean byte rules, the advertising law, registered senders "
                                 "and an undeletable send log.")
-HERE = Path(__file__).parent
 
 
 @hookimpl
@@ -31,16 +28,6 @@ def crm_sms_providers():
 @hookimpl
 def crm_job_handlers():
     return {sending.JOB_TYPE: sending.send_job, delivery.JOB_TYPE: delivery.check_job}
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

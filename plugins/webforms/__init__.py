@@ -7,8 +7,6 @@ submission into a lead, refusing and counting spam.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
@@ -18,22 +16,11 @@ from plugins.webforms.api import api
 from plugins.webforms.public import public
 from plugins.webforms.views import pages
 
-HERE = Path(__file__).parent
 
 manifest = Manifest(name="webforms", version="0.1.0", label="Web forms", default_enabled=True,
                     depends=("customers", "leads"),
                     description="A web-form designer, embed code, hosted pages and a public submission endpoint "
                                 "that creates leads and stops spam.")
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

@@ -7,8 +7,6 @@ API for plugins that build on it (deal_alerts).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.plugins import Manifest
 from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
 from hooks import hookimpl
@@ -16,8 +14,6 @@ from hooks import hookimpl
 manifest = Manifest(name="workflows", version="0.1.0", label="Workflows", default_enabled=True,
                     description="Triggers, conditions and tasks (update fields, email, create record, webhook) "
                                 "with a run log per record.")
-
-HERE = Path(__file__).parent
 
 
 @hookimpl(trylast=True)
@@ -70,16 +66,6 @@ def crm_record_panels(entity):
     if session().scalar(sa.select(models.Workflow.id).where(models.Workflow.entity == entity.name).limit(1)) is None:
         return []
     return [dict(title=_l("Workflow runs"), template="workflows/panel.html", order=90)]
-
-
-@hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
-
-
-@hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
 
 
 @hookimpl

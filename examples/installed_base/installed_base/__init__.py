@@ -1,29 +1,11 @@
-"""installed_base: products installed at a customer (NewZen 고객정보 > 제품관리 tab).
-
-An example of a third-party plugcrm plugin: one entity, its own migrations and
-translations, a related list and a record-page panel on accounts, a page, and a
-workflow expression function.  ``docs/plugins.md`` walks through it.
-"""
-from __future__ import annotations
-
+"""installed_base: products installed at a customer (NewZen 고객정보 > 제품관리), the example of docs/plugins.md."""
 import datetime as dt
-from pathlib import Path
 
-from flask import Blueprint, render_template, request
-from flask_babel import lazy_gettext as _l
+from core.plugin_api import (Entity, Field, Manifest, Picklist, PicklistValue, RelatedList, ValidationError,
+                             hookimpl, today, translator)
 
-from core.db import session
-from core.entities import Entity, Field, RelatedList
-from core.entities.query import visible_select
-from core.i18n import local_today
-from core.plugins import Manifest
-from core.security import current_user_or_none
-from core.security.permissions import can, require_right
-from hooks import hookimpl
-
-HERE = Path(__file__).parent
-manifest = Manifest(name="installed_base", version="1.0.0", label="Installed base", depends=("customers",),
-                    description="Products installed at customers: licence keys, users, maintenance end dates.")
+_, _l = translator("installed_base")
+manifest = Manifest(name="installed_base", version="1.1.0", label="Installed base", depends=("customers",))
 
 installations = Entity(
     name="installations", label=_l("Installed products"), label_singular=_l("Installed product"),
@@ -31,6 +13,9 @@ installations = Entity(
     fields=[
         Field("account_id", "reference", label=_l("Account"), target="accounts", required=True, list=True),
         Field("product_name", "text", label=_l("Product"), required=True, search=True, list=True, max_length=200),
+        Field("product_line", "picklist", label=_l("Product line"), picklist="installed_base_lines", list=True),
+        Field("contract", "picklist", label=_l("Maintenance contract"), picklist="installed_base_contracts",
+              default="free", list=True),
         Field("module", "text", label=_l("Module"), max_length=100),
         Field("licence_key", "text", label=_l("Licence key"), unique=True, search=True, list=True, max_length=100),
         Field("users", "integer", label=_l("Number of users"), min_value=1, default=1, list=True),
@@ -40,38 +25,23 @@ installations = Entity(
     ],
 )
 
-pages = Blueprint("installed_base", __name__, url_prefix="/installed_base", template_folder="templates")
+
+def choices(*rows) -> list[PicklistValue]:
+    return [PicklistValue(value, {"ko": ko, "zh_Hans": zh, "en": en}) for value, ko, zh, en in rows]
 
 
-def maintenance_days_left(*end_dates, today: dt.date | None = None) -> int | None:
+PICKLISTS = [
+    Picklist("installed_base_lines", choices(("erp", "ERP", "ERP", "ERP"), ("groupware", "그룹웨어", "协同办公", "Groupware"),
+                                             ("tax", "세무회계", "税务会计", "Tax accounting")), label=_l("Product line")),
+    Picklist("installed_base_contracts", choices(("free", "무상", "免费", "Free"), ("paid", "유상", "付费", "Paid"),
+                                                 ("none", "미계약", "未签约", "None")), label=_l("Maintenance contract")),
+]
+
+
+def maintenance_days_left(*end_dates, today_: dt.date | None = None) -> int | None:
     """Days until the later maintenance end date (negative once it passed); None without any date."""
     dates = [dt.date.fromisoformat(d) if isinstance(d, str) else d for d in end_dates if d]
-    return (max(dates) - (today or local_today())).days if dates else None
-
-
-@pages.app_template_global()
-def installed_products(account_id: int) -> list[dict]:
-    """The installations of one account that the current user may see (for the account panel)."""
-    user, table = current_user_or_none(), installations.table
-    if not can(user, installations, "view"):
-        return []
-    stmt = visible_select(installations, user).where(table.c.account_id == account_id)
-    rows = session().execute(stmt.order_by(table.c.product_name, table.c.id)).mappings()
-    return [dict(row, days_left=maintenance_days_left(row["free_maintenance_end"], row["paid_maintenance_end"]))
-            for row in rows]
-
-
-@pages.get("/renewals")
-def renewals():
-    """Paid maintenance ending within ``days`` (default 60): the list a sales rep calls through."""
-    user, table = current_user_or_none(), installations.table
-    require_right(user, installations, "view")
-    days = request.args.get("days", 60, type=int)
-    until = local_today() + dt.timedelta(days=max(days, 0))
-    stmt = (visible_select(installations, user)
-            .where(table.c.paid_maintenance_end <= until).order_by(table.c.paid_maintenance_end))
-    return render_template("installed_base/renewals.html", rows=session().execute(stmt).mappings().all(),
-                           days=days)
+    return (max(dates) - (today_ or today())).days if dates else None
 
 
 @hookimpl
@@ -80,32 +50,29 @@ def crm_entities():
 
 
 @hookimpl
-def crm_migrations():
-    return HERE / "migrations" / "versions"
+def crm_picklists():
+    return PICKLISTS
 
 
 @hookimpl
-def crm_translation_dirs():
-    return [HERE / "translations"]
-
-
-@hookimpl
-def crm_blueprints():
-    return [pages]
+def crm_before_save(entity, values, old, user):
+    """The rule: paid maintenance cannot end before the free maintenance does."""
+    free, paid = values.get("free_maintenance_end"), values.get("paid_maintenance_end")
+    if entity.name == "installations" and free and paid and paid < free:
+        raise ValidationError(_("Some fields are not valid."),
+                              {"paid_maintenance_end": _("Paid maintenance must end after the free maintenance.")})
 
 
 @hookimpl
 def crm_related_lists(entity):
-    if entity.name == "accounts":
-        return [RelatedList("installations", "account_id", label=_l("Installed products"), order=30)]
-    return []
+    return [RelatedList("installations", "account_id", label=_l("Installed products"), order=30)] \
+        if entity.name == "accounts" else []
 
 
 @hookimpl
 def crm_record_panels(entity):
-    if entity.name == "accounts":
-        return [dict(title=_l("Installed products"), template="installed_base/panel.html", order=30)]
-    return []
+    return [dict(title=_l("Installed products"), template="installed_base/panel.html", order=30)] \
+        if entity.name == "accounts" else []
 
 
 @hookimpl
