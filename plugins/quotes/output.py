@@ -25,9 +25,13 @@ from plugins.quotes import settings, totals, words
 from plugins.quotes.documents import entity, live_lines
 
 
-def print_context(quote: dict, user) -> dict:
-    """Everything the printed quote shows (the quote is already permission-checked)."""
-    display = display_values(entity("quotes"), [quote], user)[0]
+def print_context(quote: dict, user, display: dict | None = None) -> dict:
+    """Everything the printed quote shows (the quote is already permission-checked).
+
+    ``display``: the quote's labels when the caller has them (the batch export reads them per chunk).
+    """
+    if display is None:
+        display = display_values(entity("quotes"), [quote], user)[0]
     account = records.fetch(entity("accounts"), quote["account_id"])
     contact = records.fetch(entity("contacts"), quote["contact_id"]) if quote["contact_id"] else None
     lines = totals.with_subtotals(live_lines("quote_lines", quote["id"]))
@@ -52,6 +56,12 @@ def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
 def render_pdf(quote: dict, user) -> bytes:
     """The print view as PDF; the Noto CJK fonts make Korean and Chinese real (extractable) text."""
     return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf(stylesheets=[print_stylesheet()])
+
+
+def quote_pdf(quote: dict, display: dict) -> bytes:
+    """:func:`render_pdf` of a quote whose labels are known (the batch export's records carry them)."""
+    html = render_template("quotes/print.html", for_pdf=True, **print_context(quote, None, display))
+    return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
