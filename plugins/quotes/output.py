@@ -55,12 +55,16 @@ def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
 
 def render_pdf(quote: dict, user) -> bytes:
     """The print view as PDF; the Noto CJK fonts make Korean and Chinese real (extractable) text."""
-    return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf(stylesheets=[print_stylesheet()])
+    return html_to_pdf(render_html(quote, user, for_pdf=True))
 
 
-def quote_pdf(quote: dict, display: dict) -> bytes:
-    """:func:`render_pdf` of a quote whose labels are known (the batch export's records carry them)."""
-    html = render_template("quotes/print.html", for_pdf=True, **print_context(quote, None, display))
+def pdf_html(quote: dict, display: dict) -> str:
+    """The HTML :func:`render_pdf` lays out, for a quote whose labels are known (the batch export's records)."""
+    return render_template("quotes/print.html", for_pdf=True, **print_context(quote, None, display))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint with the print stylesheet: reads nothing from the database."""
     return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
 
 

@@ -30,7 +30,19 @@ def test_selected_quotes_come_as_one_pdf_each(sales, admin):
     assert "报价测试" in second_text and "뉴시스" in second_text and "재근상사" not in second_text
 
 
-def test_a_large_batch_runs_as_a_job_and_is_downloaded(app, sales, admin):
+def test_a_large_batch_runs_as_a_job_and_is_downloaded(app, sales, admin, monkeypatch):
+    """The job renders with no transaction open: a batch takes minutes, and jobs take SQLite's write lock."""
+    from core.db import session
+    from plugins.quotes import output
+
+    open_while_rendering = []
+    real = output.html_to_pdf
+
+    def spy(html):
+        open_while_rendering.append(session().in_transaction())
+        return real(html)
+
+    monkeypatch.setattr(output, "html_to_pdf", spy)
     ids = [sales.quote(sales.account(f"거래처{n}"), title=f"견적 {n}")["id"] for n in range(3)]
     started = admin.post(f"/api/v1/exports/quotes?format=pdf.zip&async=1&scope=selected&ids={','.join(map(str, ids))}")
     assert started.status_code == 202, started.get_json()
@@ -41,6 +53,7 @@ def test_a_large_batch_runs_as_a_job_and_is_downloaded(app, sales, admin):
     assert response.headers["Content-Disposition"].endswith(f"quotes-{done['id']}.pdf.zip")
     files = members(response)
     assert len(files) == 3 and all(content.startswith(b"%PDF") for content in files.values())
+    assert open_while_rendering == [False, False, False]
 
 
 def test_a_colleague_without_sharing_gets_none_of_the_reps_quotes(team):
