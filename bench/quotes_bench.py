@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import random
 import tempfile
@@ -172,8 +173,20 @@ def load_list_rows(app, rows: int, account_id: int, admin_id: int) -> None:
             conn.execute(sa.insert(table), batch)
 
 
+def load_account_rows(app, rows: int, admin_id: int) -> None:
+    """``rows`` accounts as ``bench.list_bench`` fills them, for the accounts list measured beside the quotes'."""
+    from bench.list_bench import load_accounts
+
+    runtime = app.extensions["plugcrm"]
+    load_accounts(runtime.engine, runtime.registry.get("accounts").table, rows, [admin_id])
+
+
 def list_timings(app, token: str, runs: int) -> dict:
+    """The quote list and the accounts list (``bench.list_bench``'s request), each against its raw SQL and a
+    bare Flask route over it, all timed in turns in the same run."""
     from flask import Flask, jsonify
+
+    from bench.list_bench import QUERY as ACCOUNTS_QUERY, raw_sql as accounts_raw_sql
 
     runtime = app.extensions["plugcrm"]
     cap = runtime.settings.list_count_cap
@@ -182,6 +195,7 @@ def list_timings(app, token: str, runs: int) -> dict:
            f"{live} ORDER BY quote_date DESC, id DESC LIMIT 20 OFFSET 40")
     raw = runtime.engine.raw_connection()
     cursor = raw.cursor()
+    accounts_raw, accounts_connection = accounts_raw_sql(runtime.engine, cap)
 
     def raw_run():
         cursor.execute(sql, ("in_progress", "in_progress"))
@@ -195,6 +209,11 @@ def list_timings(app, token: str, runs: int) -> dict:
         rows, names = raw_run()
         return jsonify({"data": [dict(zip(names, r)) for r in rows], "meta": {"total": rows[0][-1]}})
 
+    @bare.get("/accounts")
+    def accounts():
+        rows, total, names = accounts_raw()
+        return jsonify({"data": [dict(zip(names, r)) for r in rows], "meta": {"total": total}})
+
     client, bare_client = app.test_client(), bare.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     first = client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers)
@@ -202,50 +221,74 @@ def list_timings(app, token: str, runs: int) -> dict:
     rows, names = raw_run()
     assert [r[names.index("number")] for r in rows] == [q["number"] for q in first.get_json()["data"]], \
         "raw SQL and the endpoint disagree"
+    first = client.get(f"/api/v1/accounts?{ACCOUNTS_QUERY}", headers=headers)
+    rows, _total, names = accounts_raw()
+    assert [r[names.index("number")] for r in rows] == [a["number"] for a in first.get_json()["data"]], \
+        "raw SQL and the accounts endpoint disagree"
     try:
-        return interleaved_medians_ms({"endpoint": lambda: client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers),
-                                       "bare_endpoint": lambda: bare_client.get("/quotes"), "raw": raw_run}, runs)
+        return interleaved_medians_ms({
+            "endpoint": lambda: client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers),
+            "bare_endpoint": lambda: bare_client.get("/quotes"), "raw": raw_run,
+            "accounts_endpoint": lambda: client.get(f"/api/v1/accounts?{ACCOUNTS_QUERY}", headers=headers),
+            "accounts_bare_endpoint": lambda: bare_client.get("/accounts"), "accounts_raw": accounts_raw}, runs)
     finally:
         raw.close()
+        accounts_connection.close()
+
+
+def list_rows(args, listing: dict) -> list[list[str]]:
+    def row(label, prefix):
+        endpoint, bare, raw = (listing[f"{prefix}endpoint"], listing[f"{prefix}bare_endpoint"], listing[f"{prefix}raw"])
+        return [label, f"{endpoint:.2f} ms", f"bare Flask route over the same SQL: {bare:.2f} ms (raw SQL {raw:.2f} ms)",
+                f"{endpoint / bare:.1f}× ({endpoint / raw:.1f}× raw)"]
+
+    return [row(f"quote list at {args.rows:,} (`GET /api/v1/quotes?{LIST_QUERY}`)", ""),
+            row(f"accounts list at {args.rows:,}, same run (`GET /api/v1/accounts?status=vip&sort=name&page=3&per_page=20`)",
+                "accounts_")]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="quotes in the list (default 100,000)")
+    parser.add_argument("--rows", type=int, default=100_000, help="quotes in the list, and accounts (default 100,000)")
     parser.add_argument("--batch", type=int, default=1000, help="quotes rendered as one batch (default 1,000)")
     parser.add_argument("--pdf-batch", type=int, default=1000,
                         help="how many of them go into the one batch PDF (default all; WeasyPrint needs ~1 s a quote)")
     parser.add_argument("--runs", type=int, default=15, help="PDF runs (the list takes 20x as many)")
+    parser.add_argument("--list-only", action="store_true", help="only the quote and accounts lists")
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args(argv)
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(Path(tmp))
         token, admin_id, quote_id, account_id = setup(app)
-        pdf = pdf_timings(app, token, admin_id, quote_id, args.runs)
-        print(f"PDF of a 30-line quote: {pdf['endpoint']:.0f} ms (WeasyPrint alone {pdf['weasyprint']:.0f} ms)",
-              flush=True)
-        ids = add_quotes(app, account_id, admin_id, args.batch)
-        pdf_count = min(args.pdf_batch, args.batch)
-        batch = batch_timings(app, admin_id, ids, pdf_count)
-        print(f"{args.batch} quotes: HTML {batch['html_s']:.1f} s; {pdf_count} in one PDF {batch['batch_s']:.1f} s",
-              flush=True)
-        load_list_rows(app, args.rows - args.batch - 1, account_id, admin_id)
+        batch_size = 0
+        if not args.list_only:
+            pdf = pdf_timings(app, token, admin_id, quote_id, args.runs)
+            print(f"PDF of a 30-line quote: {pdf['endpoint']:.0f} ms (WeasyPrint alone {pdf['weasyprint']:.0f} ms)",
+                  flush=True)
+            ids = add_quotes(app, account_id, admin_id, args.batch)
+            batch_size = args.batch
+            pdf_count = min(args.pdf_batch, args.batch)
+            batch = batch_timings(app, admin_id, ids, pdf_count)
+            print(f"{args.batch} quotes: HTML {batch['html_s']:.1f} s; {pdf_count} in one PDF {batch['batch_s']:.1f} s",
+                  flush=True)
+            rows += [
+                ["PDF of a 30-line quote (`GET /api/v1/quotes/<id>/pdf`)", f"{pdf['endpoint']:.0f} ms",
+                 f"WeasyPrint alone on the same HTML: {pdf['weasyprint']:.0f} ms",
+                 f"{pdf['endpoint'] / pdf['weasyprint']:.2f}×"],
+                [f"{args.batch:,} quotes (5 lines each): print HTML (reads + template)", f"{batch['html_s']:.1f} s "
+                 f"({batch['html_s'] * 1000 / args.batch:.1f} ms each)", "", ""],
+                [f"{pdf_count:,} of them in one PDF (`render_batch_pdf`)", f"{batch['batch_s']:.1f} s "
+                 f"({batch['batch_s'] * 1000 / pdf_count:.0f} ms each)", f"WeasyPrint alone: {batch['bare_s']:.1f} s",
+                 f"{batch['batch_s'] / batch['bare_s']:.2f}×"]]
+        load_list_rows(app, args.rows - batch_size - 1, account_id, admin_id)
+        load_account_rows(app, args.rows, admin_id)
         listing = list_timings(app, token, args.runs * 20)
         app.extensions["plugcrm"].engine.dispose()
-    rows = [
-        ["PDF of a 30-line quote (`GET /api/v1/quotes/<id>/pdf`)", f"{pdf['endpoint']:.0f} ms",
-         f"WeasyPrint alone on the same HTML: {pdf['weasyprint']:.0f} ms", f"{pdf['endpoint'] / pdf['weasyprint']:.2f}×"],
-        [f"{args.batch:,} quotes (5 lines each): print HTML (reads + template)", f"{batch['html_s']:.1f} s "
-         f"({batch['html_s'] * 1000 / args.batch:.1f} ms each)", "", ""],
-        [f"{pdf_count:,} of them in one PDF (`render_batch_pdf`)", f"{batch['batch_s']:.1f} s "
-         f"({batch['batch_s'] * 1000 / pdf_count:.0f} ms each)", f"WeasyPrint alone: {batch['bare_s']:.1f} s",
-         f"{batch['batch_s'] / batch['bare_s']:.2f}×"],
-        [f"quote list at {args.rows:,} (`GET /api/v1/quotes?{LIST_QUERY}`)", f"{listing['endpoint']:.2f} ms",
-         f"bare Flask route over the same SQL: {listing['bare_endpoint']:.2f} ms (raw SQL {listing['raw']:.2f} ms)",
-         f"{listing['endpoint'] / listing['bare_endpoint']:.1f}× ({listing['endpoint'] / listing['raw']:.1f}× raw)"],
-    ]
+    rows += list_rows(args, listing)
     table = markdown_table(["what", "time", "baseline (same run)", "ratio"], rows)
     print(table)
+    print(f"load average {os.getloadavg()[0]:.1f}")
     if args.write_docs:
         body = (f"`python -m bench.quotes_bench --rows {args.rows} --batch {args.batch} --pdf-batch {pdf_count}` "
                 "on SQLite, "

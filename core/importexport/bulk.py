@@ -4,12 +4,18 @@ Values come from :func:`core.entities.records.prepare_new` and pass
 :func:`core.entities.records.check_values` (with :class:`BatchChecks`
 answering from prefetched sets); then one counter update numbers the batch,
 one multi-row insert writes it (:func:`insert_rows`), plugins' ``crm_after_save``
-runs per record, audit rows go in with one ``executemany``, and
+runs per record, audit rows go in with one statement (:func:`insert_many`), and
 ``record_created`` is sent per record unless the import is silent.
+
+On PostgreSQL the rows go in with ``COPY`` (:func:`copy_rows`): no statement
+per row to bind and plan, about half the time of an ``executemany`` for the
+database, and none of SQLAlchemy's per-row parameter handling in Python.
 """
 from __future__ import annotations
 
+import psycopg
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from core import signals
 from core.audit import AuditEntry, change_row
@@ -42,6 +48,7 @@ class BatchChecks:
         self.allowed: dict[str, set[str]] = {}  # picklist → active values, asked once per batch
 
     def prefetch(self, values_list: list[dict]) -> None:
+        connection = session().connection()  # Core statements: no ORM machinery per lookup
         for f in runtime().registry.fields(self.entity):
             if not f.unique:
                 continue
@@ -49,7 +56,7 @@ class BatchChecks:
             found: set = set()
             col = column_for(self.entity, f)
             for start in range(0, len(wanted), 500):
-                found.update(session().scalars(sa.select(col).where(col.in_(wanted[start:start + 500]))))
+                found.update(connection.scalars(sa.select(col).where(col.in_(wanted[start:start + 500]))))
             self.taken[f.name] = found
             self.asked[f.name] = set(wanted)
             self.claimed.setdefault(f.name, {})
@@ -103,8 +110,7 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     hook = runtime().hook
     for record in records:
         hook.crm_after_save(entity=entity, record=record, old=None, user=user, session=sess)
-    sess.execute(sa.insert(AuditEntry.__table__),
-                 [dict(change_row("create", entity, r, user), at=now) for r in records])
+    insert_many(sess, AuditEntry.__table__, [dict(change_row("create", entity, r, user), at=now) for r in records])
     if not silent and signals.record_created.receivers:
         for record in records:
             signals.record_created.send(entity.name, entity=entity, record=record, user=user, session=sess)
@@ -114,8 +120,8 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
 def insert_rows(sess, table, rows: list[dict]) -> list[int]:
     """Insert ``rows`` with one statement; their new ids, in order.
 
-    PostgreSQL returns the ids from a batched ``INSERT ... RETURNING`` sorted
-    by parameter order.  SQLite cannot sort ``RETURNING`` rows, so SQLAlchemy
+    PostgreSQL: the ids are drawn from the table's sequence with one query,
+    then the rows go in with one ``COPY`` (:func:`copy_rows`).  SQLite cannot sort ``RETURNING`` rows, so SQLAlchemy
     would insert row by row (most of an import's database time); there the ids
     are given explicitly: the transaction holds SQLite's only write lock
     (``BEGIN IMMEDIATE``, :mod:`core.db`) and ``max(id) + 1, ...`` is what
@@ -124,6 +130,11 @@ def insert_rows(sess, table, rows: list[dict]) -> list[int]:
     then run within one statement, about three times cheaper than in one
     statement per row.
     """
+    if sess.get_bind().dialect.name == "postgresql":
+        ids = sess.execute(sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                           {"table": table.name, "n": len(rows)}).scalars().all()
+        copy_rows(sess, table, [dict(row, id=record_id) for row, record_id in zip(rows, ids)])
+        return ids
     if sess.get_bind().dialect.name != "sqlite":
         return sess.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     first = (sess.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
@@ -138,6 +149,53 @@ def insert_rows(sess, table, rows: list[dict]) -> list[int]:
     sess.execute(sa.text(f'INSERT INTO main."{table.name}" ({names}) SELECT {names} FROM temp."{staging}"'))
     sess.execute(sa.text(f'DROP TABLE temp."{staging}"'))
     return ids
+
+
+def insert_many(sess, table, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts, keys may differ between rows): ``COPY`` on PostgreSQL, ``executemany`` elsewhere."""
+    if not rows:
+        return
+    if sess.get_bind().dialect.name == "postgresql":
+        copy_rows(sess, table, rows)
+    else:
+        sess.execute(sa.insert(table), rows)
+
+
+def copy_rows(sess, table, rows: list[dict]) -> None:
+    """PostgreSQL: ``rows`` into ``table`` with one ``COPY ... FROM STDIN`` in the session's transaction.
+
+    Values pass the columns' own bind processing (UTC timestamps, JSON) as in
+    an ``INSERT``; a column missing from a row gets its Python-side default, or
+    NULL; columns no row names get the database's defaults (the id sequence).
+    A unique or foreign-key violation raises SQLAlchemy's ``IntegrityError``,
+    as the ``INSERT`` would, so callers' savepoint fallbacks work alike.
+    """
+    conn = sess.connection()
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in columns]
+    defaults = {name: default_of(table.c[name]) for name in columns}
+    names = ", ".join(f'"{name}"' for name in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[name] if name in row else defaults[name]() for name in columns]
+                copy.write_row([v if fn is None or v is None else fn(v) for v, fn in zip(values, processors)])
+    except psycopg.errors.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc
+    finally:
+        cursor.close()
+
+
+def default_of(column):
+    """A callable giving ``column``'s Python-side default for a row that does not name it (None without one)."""
+    default = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        return lambda: default.arg(None)
+    return lambda: default.arg
 
 
 def record_from_row(entity, fields, record_id: int, row: dict, values: dict) -> dict:

@@ -310,4 +310,5 @@ def count_rows(entity, user, request: ExportRequest, cap: int) -> int:
 
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv": "text/csv; charset=utf-8", "vcf": "text/vcard"}
+        "csv": "text/csv; charset=utf-8", "vcf": "text/vcard",
+        "pdf.zip": "application/zip"}

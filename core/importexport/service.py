@@ -27,7 +27,7 @@ from core.entities.fields import FieldValueError
 from core.entities import numbering
 from core.entities.query import all_fields, column_for, visible_select
 from core.errors import CRMError, ValidationError
-from core.importexport.bulk import BatchChecks, create_many
+from core.importexport.bulk import BatchChecks, create_many, insert_many
 from core.importexport.collector import ChunkedCollection
 from core.importexport.convert import ConvertedRow, RowConverter
 from core.importexport.models import CREATED, REJECTED, UPDATED, ImportBatch, ImportRow
@@ -211,9 +211,7 @@ class Importer:
         if self.options.dry_run:
             return
         if self.batch is not None:
-            rows = [dict(o, batch_id=self.batch.id) for o in outcomes]
-            if rows:
-                self.sess.execute(sa.insert(ImportRow), rows)
+            insert_many(self.sess, ImportRow.__table__, [dict(o, batch_id=self.batch.id) for o in outcomes])
             s = self.summary
             created_before = self.batch.created or 0
             self.batch.created, self.batch.updated, self.batch.skipped, self.batch.rejected = (
@@ -262,7 +260,7 @@ class Importer:
         for start in range(0, len(first), 500):
             stmt = (visible_select(self.entity, self.user, self.entity.table.c.id, *cols)
                     .where(cols[0].in_(first[start:start + 500])).order_by(self.entity.table.c.id))
-            for row in self.sess.execute(stmt):
+            for row in self.sess.connection().execute(stmt):
                 key = tuple(row[1:])
                 if key in keys:
                     found.setdefault(key, row[0])

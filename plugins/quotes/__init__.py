@@ -44,6 +44,12 @@ def crm_job_handlers():
 
 
 @hookimpl
+def crm_export_formats():
+    from plugins.quotes import batch_print
+    return {batch_print.FORMAT: batch_print.write_zip}
+
+
+@hookimpl
 def crm_visibility_condition(entity, user):
     """Lines are visible exactly when their quote or order is."""
     if entity.name not in LINE_NAMES:

@@ -25,9 +25,13 @@ from plugins.quotes import settings, totals, words
 from plugins.quotes.documents import entity, live_lines
 
 
-def print_context(quote: dict, user) -> dict:
-    """Everything the printed quote shows (the quote is already permission-checked)."""
-    display = display_values(entity("quotes"), [quote], user)[0]
+def print_context(quote: dict, user, display: dict | None = None) -> dict:
+    """Everything the printed quote shows (the quote is already permission-checked).
+
+    ``display``: the quote's labels when the caller has them (the batch export reads them per chunk).
+    """
+    if display is None:
+        display = display_values(entity("quotes"), [quote], user)[0]
     account = records.fetch(entity("accounts"), quote["account_id"])
     contact = records.fetch(entity("contacts"), quote["contact_id"]) if quote["contact_id"] else None
     lines = totals.with_subtotals(live_lines("quote_lines", quote["id"]))
@@ -51,7 +55,17 @@ def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
 
 def render_pdf(quote: dict, user) -> bytes:
     """The print view as PDF; the Noto CJK fonts make Korean and Chinese real (extractable) text."""
-    return HTML(string=render_html(quote, user, for_pdf=True)).write_pdf(stylesheets=[print_stylesheet()])
+    return html_to_pdf(render_html(quote, user, for_pdf=True))
+
+
+def pdf_html(quote: dict, display: dict) -> str:
+    """The HTML :func:`render_pdf` lays out, for a quote whose labels are known (the batch export's records)."""
+    return render_template("quotes/print.html", for_pdf=True, **print_context(quote, None, display))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint with the print stylesheet: reads nothing from the database."""
+    return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
