@@ -44,6 +44,7 @@ class Seeded:
         self.ids: dict[str, int] = {}
         self.versions: dict[str, int] = {}
         self.private: set[str] = set()
+        self.ids_extra: dict[str, int] = {}
         self.restricted = {s["entity"] for s in self.admin.get("/api/v1/sharing").json["data"]
                            if s["owned"] and s["sharing"] == "private"}
         self.meta = {e["name"]: self.admin.get(f"/api/v1/meta/entities/{e['name']}").json
@@ -55,6 +56,12 @@ class Seeded:
             for name in list(pending):
                 if self.create(name):
                     pending.remove(name)
+        # an administrator's workflow: its definition must reach nobody else (designer pages, workflow API)
+        workflow = self.admin.post("/api/v1/workflows/", json={
+            "name": f"{MARK} workflow", "entity": "accounts", "trigger": {"type": "save"},
+            "conditions": {"all": [{"field": "name", "op": "contains", "value": MARK}]}, "tasks": []})
+        assert workflow.status_code == 201, workflow.json
+        self.ids_extra = {"workflow_id": workflow.json["id"]}
         # a later record may change an earlier one (a sales order wins its opportunity): compare from here
         self.versions = {name: self.admin.get(f"/api/v1/{name}/{rid}").json["version"] for name, rid in self.ids.items()}
 
@@ -158,6 +165,8 @@ def id_for(param: str, entity: str | None, seeded: Seeded) -> int:
     """The id of a seeded record the parameter most likely names (``account_id`` -> accounts)."""
     if param == "record_id" and entity:
         return seeded.ids[entity]
+    if param in seeded.ids_extra:
+        return seeded.ids_extra[param]
     stem = param.removesuffix("_id")
     for name, record_id in seeded.ids.items():
         if name.startswith(stem[:-1] if len(stem) > 3 else stem):
