@@ -302,7 +302,11 @@
     down.addEventListener("click", () => { if (box.nextElementSibling) box.parentNode.insertBefore(box.nextElementSibling, box); refreshPaths(); });
     box.appendChild(el("div", {class: "task-head"}, [el("strong", {class: "task-type", text: type.label}), title, up, down, removeButton(box)]));
     let body;
-    if (task.type === "update_fields") body = assignments(task.fields, () => entity());
+    if (task.type === "update_fields") {
+      const fields = assignments(task.fields, () => entity());
+      body = el("div", {}, [fields]);
+      body.read = () => ({fields: fields.read()});
+    }
     else if (task.type === "send_email") body = emailForm(task);
     else if (task.type === "create_record") {
       const target = select("target-entity", Object.entries(meta.entities), task.entity || Object.keys(meta.entities)[0]);
