@@ -11,6 +11,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from core.db import session
+from core.entities import picklists
 from core.entities.query import all_fields
 from core.errors import Forbidden
 from core.runtime import runtime
@@ -70,8 +71,20 @@ def words() -> dict:
             return f"{ref.label} › {inner.label}" if inner is not None else path
         return str(fields[path].label) if path in fields else path
 
+    def value_text(entity_name: str, path: str, value) -> str:
+        """A condition's value or a field's value as people read it (picklist labels, not codes)."""
+        if value is None:
+            return "—"
+        entity = entities.get(entity_name)
+        f = all_fields(entity).get(path) if entity is not None else None
+        values = value if isinstance(value, list) else [value]
+        if f is not None and f.type in ("picklist", "multipicklist") and f.picklist:
+            labels = picklists.labels(f.picklist)
+            values = [labels.get(v, v) for v in values]
+        return ", ".join(str(v) for v in values)
+
     return {"entity_label": lambda name: str(entities[name].label) if name in entities else name,
-            "field_label": field_label,
+            "field_label": field_label, "value_text": value_text,
             "trigger_label": lambda key: label(TRIGGER_LABELS, key),
             "operator_label": lambda key: label(OPERATOR_LABELS, key),
             "event_label": lambda key: label(EVENT_LABELS, key),

@@ -251,9 +251,10 @@
     const addresses = el("input", {type: "text", class: "rcpt-addresses", value: (r.addresses || []).join(", ")});
     const subject = el("input", {type: "text", class: "mail-subject", value: task.subject || ""});
     const body = el("textarea", {class: "mail-body", rows: "6"}); body.value = task.body || "";
-    box.append(el("label", {class: "checkline"}, [owner, " " + W.owner]), el("label", {class: "checkline"}, [superior, " " + W.owner_superior]),
+    [el("label", {class: "checkline"}, [owner, " " + W.owner]), el("label", {class: "checkline"}, [superior, " " + W.owner_superior]),
       labelled(W.users, users), labelled(W.roles, roles), emailFields.length ? labelled(W.email_fields, fieldsSel) : null,
-      labelled(W.addresses, addresses), labelled(W.subject, subject), mergePicker(subject), labelled(W.body, body), mergePicker(body));
+      labelled(W.addresses, addresses), labelled(W.subject, subject), mergePicker(subject), labelled(W.body, body), mergePicker(body)]
+      .forEach(node => node && box.appendChild(node));
     box.read = () => {
       const recipients = {};
       if (owner.checked) recipients.owner = true;
