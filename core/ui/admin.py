@@ -14,6 +14,7 @@ from core.entities import custom_fields, picklists
 from core.entities.fields import FIELD_TYPES
 from core.errors import CRMError, Forbidden, PluginError, ValidationError
 from core.models import CustomFieldRow, NumberingFormat, PicklistRow, PluginState
+from core.ui.picklist_names import field_type_label, picklist_names
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.ui import ui
@@ -55,6 +56,7 @@ def admin_fields(entity_name):
     rows = session().scalars(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name)
                              .order_by(CustomFieldRow.position, CustomFieldRow.id)).all()
     return render_template("admin/fields.html", entity=entity, rows=rows, types=list(FIELD_TYPES),
+                           type_label=field_type_label,
                            entities=runtime().registry.entities.values())
 
 
@@ -92,12 +94,13 @@ def admin_update_field(entity_name, field_name):
 @ui.get("/admin/picklists")
 def admin_picklists():
     names = session().scalars(sa.select(PicklistRow.name).order_by(PicklistRow.name)).all()
-    return render_template("admin/picklists.html", names=names)
+    return render_template("admin/picklists.html", picklists=picklist_names(list(names)))
 
 
 @ui.get("/admin/picklists/<name>")
 def admin_picklist(name):
-    return render_template("admin/picklist.html", name=name, values=picklists.values(name))
+    values = picklists.values(name)
+    return render_template("admin/picklist.html", name=name, values=values, info=picklist_names([name])[0])
 
 
 @ui.post("/admin/picklists/<name>")
