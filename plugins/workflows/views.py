@@ -7,8 +7,9 @@ with each condition's value.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
+from werkzeug.routing import BuildError
 
 from core.db import session
 from core.entities import picklists
@@ -51,7 +52,17 @@ def show(workflow_id):
     runs = session().scalars(sa.select(Run).where(Run.workflow_id == row.id).order_by(Run.id.desc())
                              .limit(PAGE_RUNS)).all()
     return render_template("workflows/show.html", workflow=services.workflow_json(row),
-                           runs=services.runs_json(list(runs)), **words())
+                           runs=services.runs_json(list(runs)), settings_url=settings_url(row.plugin), **words())
+
+
+def settings_url(plugin: str) -> str | None:
+    """The settings page of the plugin that installed a workflow (``<plugin>_pages.settings``), if it has one."""
+    if not plugin:
+        return None
+    try:
+        return url_for(f"{plugin}_pages.settings")
+    except BuildError:
+        return None
 
 
 def words() -> dict:

@@ -1,6 +1,8 @@
 """The deal-alert settings page: configured there, a big deal alerts exactly once; errors in the user's language."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.jobs.worker import run_pending
@@ -32,6 +34,8 @@ def test_configured_from_its_page_a_big_deal_alerts_once(app, admin, smtp_server
     assert response.status_code == 302, response.get_data(as_text=True)
     shown = admin.get("/deal_alerts/?lang=ko").get_data(as_text=True)
     assert 'value="50,000,000"' in shown and "deal-alerts-empty" not in shown
+    workflow_url = re.search(r'href="(/workflows/\d+)"', shown).group(1)
+    assert 'id="plugin-settings" href="/deal_alerts/"' in admin.get(workflow_url).get_data(as_text=True)
     token = make_user(app, "rep@example.com", role="sales", name="영업")[1]
     rep = ApiClient(app.test_client(), token)
     for title, amount in (("작은 거래", "10000000"), ("큰 거래", "60000000")):
