@@ -261,7 +261,9 @@ def crm_workflow_task_types():
     expressions and Jinja2 templates), ``run(compiled, ctx)`` performs it in the
     record's transaction - enqueue a job with :func:`core.jobs.enqueue`, never
     call the network - and returns ``{"status": "queued", "job_id": ...}``;
-    ``preview(compiled, ctx)`` describes it for the dry run.  ``ctx.record``,
+    ``preview(compiled, ctx)`` describes it for the dry run; ``params`` (a tuple of
+    :class:`plugins.workflows.tasks.Param`) declares its settings, from which the
+    workflow designer renders its form.  ``ctx.record``,
     ``ctx.view.value("account.industry")`` and
     :func:`plugins.workflows.templates.render` give the record's values.
     """

@@ -52,6 +52,8 @@ class Seeded:
         self.ids: dict[str, int] = {}
         self.versions: dict[str, int] = {}
         self.private: set[str] = set()
+        # ids of things that are not records (a workflow, ...) by the route parameter that names them
+        self.ids_extra: dict[str, int] = {}
         self.restricted = {s["entity"] for s in self.admin.get("/api/v1/sharing").json["data"]
                            if s["owned"] and s["sharing"] == "private"}
         self.meta = {e["name"]: self.admin.get(f"/api/v1/meta/entities/{e['name']}").json
@@ -172,6 +174,8 @@ def id_for(param: str, entity: str | None, seeded: Seeded) -> int:
     """The id of a seeded record the parameter most likely names (``account_id`` -> accounts)."""
     if param == "record_id" and entity:
         return seeded.ids[entity]
+    if param in seeded.ids_extra:
+        return seeded.ids_extra[param]
     stem = param.removesuffix("_id")
     for name, record_id in seeded.ids.items():
         if name.startswith(stem[:-1] if len(stem) > 3 else stem):

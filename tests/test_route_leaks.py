@@ -17,6 +17,12 @@ def seeded(crm_app_factory):
     data = Seeded(crm_app_factory())
     data.seed()
     assert {"accounts", "contacts"} <= set(data.ids), data.ids
+    # an administrator's workflow: its definition must reach nobody else (designer pages, workflow API)
+    workflow = data.admin.post("/api/v1/workflows/", json={
+        "name": f"{MARK} workflow", "entity": "accounts", "trigger": {"type": "save"},
+        "conditions": {"all": [{"field": "name", "op": "contains", "value": MARK}]}, "tasks": []})
+    assert workflow.status_code == 201, workflow.json
+    data.ids_extra = {"workflow_id": workflow.json["id"]}
     return data
 
 

@@ -162,3 +162,17 @@ def test_jobs_and_audit_pages(crm_app_factory):
     audit = browser.get("/admin/audit?entity=gadgets").text
     assert "감사 대상" in audit
     assert "admin@example.com" in audit  # the login log
+
+
+def test_picklist_admin_shows_translated_names_and_owning_plugins(crm_app_factory):
+    app = ui_app(crm_app_factory, plugins=("customers", "uitest"))
+    make_user(app, "admin@example.com", admin=True)
+    browser = Browser(app).login("admin@example.com")
+    page = browser.get("/admin/picklists?lang=ko").text
+    row = page[page.index('data-picklist="account_industry"'):]
+    row = row[:row.index("</tr>")]
+    assert "고객사 · 업종" in row and ">account_industry<" not in row
+    gadgets = page[page.index('data-picklist="gadget_status"'):]
+    assert "UI test gadgets" in gadgets[:gadgets.index("</tr>")]
+    fields = browser.get("/admin/fields/gadgets?lang=ko").text
+    assert '<option value="multipicklist">다중 선택 목록</option>' in fields

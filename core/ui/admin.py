@@ -19,6 +19,7 @@ from core.entities.numbering import format_for, validate_format
 from core import transfer
 from core.jobs.models import STATUSES, Job
 from core.plugins import PluginState, check_disable, check_enable, enabled_names
+from core.ui.picklist_names import field_type_label, picklist_names
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import ACTIONS, LoginEvent, Role, User
@@ -64,6 +65,7 @@ def admin_fields(entity_name):
     rows = session().scalars(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name)
                              .order_by(CustomFieldRow.position, CustomFieldRow.id)).all()
     return render_template("admin/fields.html", entity=entity, rows=rows, types=list(FIELD_TYPES),
+                           type_label=field_type_label,
                            entities=runtime().registry.entities.values())
 
 
@@ -101,12 +103,13 @@ def admin_update_field(entity_name, field_name):
 @ui.get("/admin/picklists")
 def admin_picklists():
     names = session().scalars(sa.select(PicklistRow.name).order_by(PicklistRow.name)).all()
-    return render_template("admin/picklists.html", names=names)
+    return render_template("admin/picklists.html", picklists=picklist_names(list(names)))
 
 
 @ui.get("/admin/picklists/<name>")
 def admin_picklist(name):
-    return render_template("admin/picklist.html", name=name, values=picklists.values(name))
+    values = picklists.values(name)
+    return render_template("admin/picklist.html", name=name, values=values, info=picklist_names([name])[0])
 
 
 @ui.post("/admin/picklists/<name>")

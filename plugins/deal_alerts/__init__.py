@@ -20,8 +20,18 @@ manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", de
 @hookimpl
 def crm_blueprints():
     from plugins.deal_alerts.api import bp
+    from plugins.deal_alerts.views import pages
 
-    return [bp]
+    return [bp, pages]
+
+
+@hookimpl
+def crm_menu_items(user):
+    from flask_babel import lazy_gettext as _l
+
+    if user is None or not user.is_admin:
+        return []
+    return [dict(label=_l("Deal alerts"), endpoint="deal_alerts_pages.settings", icon="bell", order=91)]
 
 
 @hookimpl

@@ -1,9 +1,13 @@
 """``plugcrm deal-alerts show|configure``: deal alerts without the UI."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
+
+OFF_MESSAGE = ("Deal alerts are off in this deployment (the deal_alerts plugin is disabled). "
+               "Turn them on with: plugcrm plugins enable deal_alerts")
 
 
 @click.group("deal-alerts")
@@ -11,13 +15,24 @@ def deal_alerts():
     """Email the team when a big deal is entered."""
 
 
+@contextlib.contextmanager
+def deal_alerts_app():
+    """An app context of this deployment; says so in words (exit 1) when the plugin is disabled."""
+    from core.cli import fail, make_app
+    from core.runtime import runtime
+
+    with make_app().app_context():
+        if "deal_alerts" not in runtime().plugins.enabled_names:
+            fail(OFF_MESSAGE)
+        yield
+
+
 @deal_alerts.command("show")
 def show():
     """Print the current settings as JSON."""
-    from core.cli import make_app
     from plugins.deal_alerts import services
 
-    with make_app().app_context():
+    with deal_alerts_app():
         click.echo(json.dumps(services.config_json(services.current()), ensure_ascii=False, indent=2))
 
 
@@ -33,7 +48,7 @@ def show():
 @click.option("--off", is_flag=True, help="Switch the alert off (settings are kept).")
 def configure(threshold, entity, field, addresses, roles, owner, subject, body, off):
     """Change the settings; options not given keep their value."""
-    from core.cli import fail, make_app
+    from core.cli import fail
     from core.db import session
     from core.errors import ValidationError
     from plugins.deal_alerts import services
@@ -44,7 +59,7 @@ def configure(threshold, entity, field, addresses, roles, owner, subject, body, 
         data["recipients"] = {k: v for k, v in {"addresses": list(addresses), "roles": list(roles),
                                                 "owner": owner}.items() if v}
     data["active"] = not off
-    with make_app().app_context():
+    with deal_alerts_app():
         try:
             config = services.configure(data)
         except ValidationError as exc:

@@ -31,8 +31,9 @@ def crm_related_lists(entity):
 @hookimpl
 def crm_blueprints():
     from plugins.opportunities.api import api
+    from plugins.opportunities.stage_admin import stage_pages
     from plugins.opportunities.views import pages
-    return [api, pages]
+    return [api, pages, stage_pages]
 
 
 @hookimpl
@@ -105,8 +106,11 @@ def crm_record_panels(entity):
 @hookimpl
 def crm_menu_items(user):
     from flask_babel import lazy_gettext as _l
-    return [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21),
-            dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22)]
+    items = [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21),
+             dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22)]
+    if user is not None and user.is_admin:  # the stage editor (stage_admin.py)
+        items.append(dict(label=_l("Stages"), endpoint="opportunities_stages.editor", icon="list", order=92))
+    return items
 
 
 @hookimpl

@@ -40,6 +40,7 @@ def crm_job_handlers():
 
 @hookimpl
 def crm_blueprints():
+    from plugins.workflows import designer  # noqa: F401  (its routes are on the pages blueprint)
     from plugins.workflows.api import bp
     from plugins.workflows.views import pages
 

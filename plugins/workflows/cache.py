@@ -17,8 +17,8 @@ from flask import current_app
 from core import generations
 from core.db import session
 from core.entities.picklists import GENERATION as META_GENERATION
-from core.runtime import runtime
 from plugins.workflows.models import Workflow
+from plugins.workflows.owners import pause_reason
 
 log = logging.getLogger("plugcrm.workflows")
 
@@ -39,7 +39,6 @@ def bump_generation() -> None:
 def compiled_table() -> dict:
     """``{entity: [CompiledWorkflow]}``, recompiled when a definition or a custom field changed."""
     if not state().get("defaults_checked"):
-        state()["defaults_checked"] = True
         install_defaults()
     fields_generation = generations.current(META_GENERATION)  # conditions compile against custom fields
     return generations.cached(GENERATION, ("compiled", fields_generation), load_all)
@@ -59,10 +58,9 @@ def load_all() -> dict:
 
     table: dict[str, list] = {}
     rows = session().scalars(sa.select(Workflow).where(Workflow.active).order_by(Workflow.position, Workflow.id))
-    entities = runtime().registry.entities
     for row in rows:
-        if row.entity not in entities:
-            continue  # its plugin is disabled
+        if pause_reason(row):
+            continue  # a plugin it needs is disabled
         try:
             compiled = compile_definition(stored_definition(row), row.id)
         except Exception as exc:  # e.g. a custom field it used was removed; shown by the API as broken
@@ -73,14 +71,47 @@ def load_all() -> dict:
 
 
 def install_defaults() -> None:
-    """Default workflows of the enabled plugins, installed once per process start (idempotent)."""
+    """Default workflows of the enabled plugins, installed once per process start (idempotent).
+
+    They are installed in the transaction of the first save that needs them; only when that
+    transaction commits are they taken as installed.  If it rolls back (say the save failed
+    validation), the install went with it and the next transaction installs them again.
+    """
     from plugins.workflows.services import install_defaults as install
 
+    sess = session()
+    if sess.info.get("workflows_defaults"):
+        return  # this transaction installed them already (or is installing them: install() compiles)
+    first = "workflows_defaults" not in sess.info
+    sess.info["workflows_defaults"] = True
     try:
-        with session().begin_nested():
+        with sess.begin_nested():
             install()
     except Exception:  # never let a plugin's broken default break saving records
         log.exception("installing default workflows failed")
+        sess.info["workflows_defaults"] = None
+        return
+    if first:  # follow this session's transactions
+        app_state = state()
+        sa.event.listen(sess, "after_commit", lambda s: s.info.get("workflows_defaults") and
+                        app_state.update(defaults_checked=True))
+        sa.event.listen(sess, "after_soft_rollback", forget_if_lost)
+    sess.info["workflows_defaults"] = enclosing_transactions(sess)
+
+
+def enclosing_transactions(sess) -> list:
+    """The transaction (savepoint) holding the install and every one around it."""
+    chain, transaction = [], sess.get_nested_transaction() or sess.get_transaction()
+    while transaction is not None:
+        chain.append(transaction)
+        transaction = transaction.parent
+    return chain
+
+
+def forget_if_lost(sess, previous_transaction) -> None:
+    """A rollback of the install's transaction (or one around it) undid the install: do it again."""
+    if any(previous_transaction is t for t in sess.info.get("workflows_defaults") or ()):
+        sess.info["workflows_defaults"] = None
 
 
 def stored_definition(row: Workflow) -> dict:

@@ -4,11 +4,22 @@ A condition is ``{"field": "amount", "op": "gt", "value": "10000000"}``.  The
 operators offered depend on the field's type (as Vtiger offers them), and
 every type also has ``has_changed``, ``changed_to`` and ``changed_from``.
 On create, a field "has changed" when it was given a value.
+
+Expressions (with the built-in functions and those plugins contribute through
+``crm_workflow_functions``) work in conditions too, in these shapes:
+
+* ``{"expr": "maintenance_days_left(end_date) < 30"}`` - holds when the expression is true;
+* ``{"expr": "maintenance_days_left(end_date)", "op": "lt", "value": 30}`` - the operators of the
+  expression's type (a plain function's result takes the number, text and date operators);
+* ``{"field": "maintenance_days_left(end_date)", "op": "lt", "value": 30}`` - the same, written as a field;
+* ``{"field": "end_date", "op": "before", "value": {"expr": "add_days(today(), 30)"}}`` - a value
+  computed when the condition is checked.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +27,8 @@ from flask_babel import gettext as _
 from core.bounds import MAX_DAYS
 from core.entities.declaration import Entity
 from core.entities.fields import FieldValueError
-from plugins.workflows.fieldpaths import FieldPath, RecordView, resolve
+from plugins.workflows import expressions as ex
+from plugins.workflows.fieldpaths import FieldPath, RecordView, expression_type_of, resolve
 
 CHANGE_OPS = ("has_changed", "changed_to", "changed_from")
 EMPTY_OPS = ("is_empty", "is_not_empty")
@@ -39,6 +51,13 @@ OPERATORS_BY_TYPE = {
 NO_VALUE = {"is_empty", "is_not_empty", "is_today", "is_true", "is_false", "has_changed", "is_set"}
 DAY_OPS = {"in_less_than_days", "in_more_than_days", "less_than_days_ago", "more_than_days_ago"}
 TEXT_TYPES = {"text", "longtext", "email", "url", "phone"}
+#: operators of an expression's result, by expression type; a plain plugin function returns "any"
+EXPRESSION_OPS = {
+    ex.NUMBER: NUMBER_OPS, ex.TEXT: TEXT_OPS, ex.DATE: DATE_OPS, ex.DATETIME: DATE_OPS, ex.BOOLEAN: BOOLEAN_OPS,
+    ex.ANY: tuple(dict.fromkeys(NUMBER_OPS + TEXT_OPS + DATE_OPS + BOOLEAN_OPS)),
+}
+EXPRESSION_FIELD_TYPES = {ex.NUMBER: "decimal", ex.TEXT: "text", ex.DATE: "date", ex.DATETIME: "datetime",
+                          ex.BOOLEAN: "boolean"}
 PARTIAL_TEXT_OPS = {"contains", "not_contains", "starts_with", "ends_with"}
 
 
@@ -60,10 +79,33 @@ class Condition:
     path: FieldPath
     op: str
     value: Any = None
+    #: a value computed when checked (``{"expr": ...}``), with the functions it may call
+    value_expr: ex.Expression | None = None
+    functions: dict | None = None
 
     @property
     def reads_change(self) -> bool:
         return self.op in CHANGE_OPS
+
+    @property
+    def reads(self) -> set[str]:
+        """Field paths the condition depends on (loop detection)."""
+        return {self.path.path} | (set(self.value_expr.fields) if self.value_expr else set())
+
+    @property
+    def label(self) -> str:
+        return self.path.path
+
+    def with_value(self, new: RecordView) -> "Condition":
+        """This condition with its computed value filled in (a plain value is returned as it is)."""
+        if self.value_expr is None:
+            return self
+        raw = self.value_expr.evaluate(new.value, self.functions or {})
+        try:
+            value = None if raw is None else runtime_value(self.path.field, raw)
+        except (ConditionError, TypeError, ValueError):
+            value = None
+        return Condition(self.path, self.op, value)
 
     def holds(self, new: RecordView, old: RecordView | None, today: dt.date) -> bool:
         """The fast path used on every save; :meth:`evaluate` adds the explanation for the run log."""
@@ -71,7 +113,10 @@ class Condition:
         if self.op in CHANGE_OPS:
             before = old.value(self.path.path) if old is not None else None
             return self.evaluate_change(before, actual, old is None)
-        return bool(self.test(actual, today))
+        condition = self.with_value(new)
+        if self.value_expr is not None and condition.value is None:
+            return False
+        return bool(condition.test(actual, today))
 
     def evaluate(self, new: RecordView, old: RecordView | None, today: dt.date) -> dict:
         """``{field, op, value, actual, held}``: the result and the value that decided it."""
@@ -80,35 +125,50 @@ class Condition:
             before = old.value(self.path.path) if old is not None else None
             held = self.evaluate_change(before, actual, old is None)
             shown = {"from": plain(before), "to": plain(actual)}
+            value = self.value
         else:
-            held = self.test(actual, today)
+            condition = self.with_value(new)
+            value = condition.value
+            held = False if self.value_expr is not None and value is None else condition.test(actual, today)
             shown = plain(actual)
-        return {"field": self.path.path, "op": self.op, "value": plain(self.value), "actual": shown,
-                "held": bool(held)}
+        entry = {"field": self.path.path, "op": self.op, "value": plain(value), "actual": shown, "held": bool(held)}
+        if self.value_expr is not None:
+            entry["value_expr"] = self.value_expr.source
+        return entry
 
     def evaluate_change(self, before, after, created: bool) -> bool:
-        changed = not empty(after) if created else normal(before) != normal(after)
-        if self.op == "has_changed":
-            return changed
-        if self.op == "changed_to":
-            return changed and normal(after) == normal(self.value)
-        return changed and not created and normal(before) == normal(self.value)
+        return change_held(self.op, self.value, before, after, created)
 
     def test(self, actual, today: dt.date) -> bool:
         op, value = self.op, self.value
-        if op == "is_empty":
-            return empty(actual)
-        if op in ("is_not_empty", "is_set"):
-            return not empty(actual)
-        if op == "is_true":
-            return actual is True
-        if op == "is_false":
-            return actual is not True
+        if op in VALUELESS_TESTS:
+            return VALUELESS_TESTS[op](actual)
         if empty(actual):
             return op in ("is_not", "ne", "not_contains")
         if self.path.field.type in ("date", "datetime"):
             return test_date(op, as_local_date(actual), value, today)
         return test_value(op, actual, value, self.path.field.type)
+
+
+def change_held(op: str, value, before, after, created: bool) -> bool:
+    changed = not empty(after) if created else normal(before) != normal(after)
+    if op == "has_changed":
+        return changed
+    if op == "changed_to":
+        return changed and normal(after) == normal(value)
+    return changed and not created and normal(before) == normal(value)
+
+
+VALUELESS_TESTS = {"is_empty": lambda v: empty(v), "is_not_empty": lambda v: not empty(v),
+                   "is_set": lambda v: not empty(v), "is_true": lambda v: v is True,
+                   "is_false": lambda v: v is not True}
+
+
+def runtime_value(f, raw):
+    """A computed condition value in the field's own type (a date for a date field, a number...)."""
+    if f.type in ("date", "datetime"):
+        return as_local_date(raw) if isinstance(raw, dt.date) else as_local_date(f.kind.coerce(f, raw))
+    return f.kind.coerce(f, raw)
 
 
 def test_value(op: str, actual, value, field_type: str) -> bool:
@@ -181,13 +241,18 @@ def plain(value):
 
 # --- compiling definitions -------------------------------------------------
 
-def compile_condition(entity: Entity, raw) -> Condition:
-    """Check one condition against the entity's fields (custom fields included)."""
+def compile_condition(entity: Entity, raw, functions: dict | None = None):
+    """Check one condition against the entity's fields (custom fields included) and functions."""
     if not isinstance(raw, dict):
         raise ConditionError("field", _("A condition is an object with field, op and value."))
+    functions = functions if functions is not None else dict(ex.BUILTINS)
+    if "expr" in raw:
+        return compile_expression_condition(entity, raw.get("expr"), raw, functions, "expr")
     path = raw.get("field")
     resolved = resolve(entity, path) if isinstance(path, str) else None
     if resolved is None:
+        if isinstance(path, str) and "(" in path:  # a function call written where a field goes
+            return compile_expression_condition(entity, path, raw, functions, "field")
         raise ConditionError("field", _("Unknown field %(name)s.", name=path))
     op = raw.get("op")
     allowed = operators_for(resolved.field.type)
@@ -196,7 +261,154 @@ def compile_condition(entity: Entity, raw) -> Condition:
                                      ops=", ".join(allowed)))
     if op in CHANGE_OPS and resolved.reference is not None:
         raise ConditionError("op", _("Changes can only be watched on the record's own fields."))
-    return Condition(resolved, op, condition_value(resolved, op, raw.get("value")))
+    value = raw.get("value")
+    if isinstance(value, dict) and set(value) == {"expr"}:
+        if op in NO_VALUE or op in DAY_OPS or op in ("between", "in") or op in CHANGE_OPS:
+            raise ConditionError("value", _("This operator does not take a computed value."))
+        try:
+            expression = ex.compile_expression(value["expr"], expression_type_of(entity), functions)
+        except ex.ExpressionError as exc:
+            raise ConditionError("value.expr", str(exc)) from None
+        return Condition(resolved, op, None, expression, functions)
+    return Condition(resolved, op, condition_value(resolved, op, value))
+
+
+@dataclass(frozen=True)
+class ExpressionCondition:
+    """A condition on an expression's result, e.g. ``maintenance_days_left(end_date) < 30``."""
+
+    expression: ex.Expression
+    op: str
+    value: Any
+    functions: dict
+    field_type: str  # the field type whose operators and value rules apply ("decimal", "date", ...)
+
+    @property
+    def reads_change(self) -> bool:
+        return self.op in CHANGE_OPS
+
+    @property
+    def reads(self) -> set[str]:
+        return set(self.expression.fields)
+
+    def result(self, view: RecordView):
+        try:
+            return self.expression.evaluate(view.value, self.functions)
+        except Exception:  # a plugin function that fails is "no value", never a failed save
+            return None
+
+    def held(self, new: RecordView, old: RecordView | None, today: dt.date) -> tuple[bool, Any, Any]:
+        actual = self.result(new)
+        if self.op in CHANGE_OPS:
+            before = self.result(old) if old is not None else None
+            held = change_held(self.op, self.value, before, actual, old is None)
+            return held, {"from": plain(before), "to": plain(actual)}, actual
+        if self.op is None:
+            return actual is True, plain(actual), actual
+        return bool(self.test(actual, today)), plain(actual), actual
+
+    def test(self, actual, today: dt.date) -> bool:
+        op, value = self.op, self.value
+        if op in VALUELESS_TESTS:
+            return VALUELESS_TESTS[op](actual)
+        if empty(actual):
+            return op in ("is_not", "ne", "not_contains")
+        try:
+            if self.field_type in ("date", "datetime") or isinstance(actual, dt.date):
+                if not isinstance(actual, dt.date):
+                    return False
+                return test_date(op, as_local_date(actual), value, today)
+            if isinstance(actual, (int, float)) and not isinstance(actual, bool):
+                actual = ex.to_number(actual)
+            kind = "text" if isinstance(actual, str) else "decimal"
+            if kind == "text" and op in NUMBER_OPS and op not in ("eq", "ne"):
+                return False
+            return test_value(op, actual, str(value) if kind == "text" else value, kind)
+        except TypeError:  # e.g. a number compared with a text value
+            return False
+
+    def holds(self, new: RecordView, old: RecordView | None, today: dt.date) -> bool:
+        return self.held(new, old, today)[0]
+
+    @property
+    def label(self) -> str:
+        return self.expression.source
+
+    def evaluate(self, new: RecordView, old: RecordView | None, today: dt.date) -> dict:
+        held, shown, _actual = self.held(new, old, today)
+        return {"field": self.expression.source, "expr": True, "op": self.op or "is_true",
+                "value": plain(self.value), "actual": shown, "held": bool(held)}
+
+
+def compile_expression_condition(entity: Entity, source, raw: dict, functions: dict,
+                                 key: str) -> ExpressionCondition:
+    try:
+        expression = ex.compile_expression(source, expression_type_of(entity), functions)
+    except ex.ExpressionError as exc:
+        raise ConditionError(key, str(exc)) from None
+    op = raw.get("op")
+    if op is None:
+        if key == "field" or expression.type not in (ex.BOOLEAN, ex.ANY):
+            raise ConditionError("op", _("Choose an operator, or write an expression that is true or false."))
+        return ExpressionCondition(expression, None, None, functions, "boolean")
+    allowed = EXPRESSION_OPS[expression.type] + CHANGE_OPS
+    if op not in allowed:
+        raise ConditionError("op", _("Unknown operator %(op)s for this field; use one of: %(ops)s.", op=op,
+                                     ops=", ".join(allowed)))
+    field_type = EXPRESSION_FIELD_TYPES.get(expression.type, "any")
+    value = raw.get("value")
+    if op in NO_VALUE or (op in ("changed_to", "changed_from") and value in (None, "")):
+        return ExpressionCondition(expression, op, None, functions, field_type)
+    if op in DAY_OPS:
+        if (isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit()
+                or int(value) > MAX_DAYS):
+            raise ConditionError("value", _("Give a whole number of days."))
+        return ExpressionCondition(expression, op, int(value), functions, "date")
+    return ExpressionCondition(expression, op, any_value(field_type, op, value), functions, field_type)
+
+
+def any_value(field_type: str, op: str, raw):
+    """The comparison value of an expression condition, read by the expression's type (or guessed for "any")."""
+    if raw is None or raw == "" or isinstance(raw, (dict, bool)):
+        raise ConditionError("value", _("A value is required for this operator."))
+    if op in ("between", "in"):
+        if not isinstance(raw, list) or not raw or (op == "between" and len(raw) != 2):
+            raise ConditionError("value", _("Give two values.") if op == "between" else _("Give a list of values."))
+        return [any_value(field_type, "is", item) for item in raw]
+    if isinstance(raw, list):
+        raise ConditionError("value", _("A value is required for this operator."))
+    text = str(raw).strip()
+    if field_type == "text" or op in PARTIAL_TEXT_OPS:
+        return text
+    if field_type in ("date", "datetime") or (field_type == "any" and op in ("before", "after")):
+        return as_date(text)
+    if field_type == "decimal" or op in NUMBER_OPS:
+        return as_number(text)
+    if field_type == "boolean":
+        raise ConditionError("op", _("Choose an operator, or write an expression that is true or false."))
+    for reader in (as_date, as_number):  # "any": what the value looks like
+        try:
+            return reader(text)
+        except ConditionError:
+            continue
+    return text
+
+
+def as_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConditionError("value", _("Not a valid date (YYYY-MM-DD).")) from None
+
+
+def as_number(text: str) -> Decimal:
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ConditionError("value", _("Not a valid number."))
+    return number
 
 
 def condition_value(path: FieldPath, op: str, raw):

@@ -28,7 +28,7 @@ from core.entities.declaration import Entity
 from core.errors import ValidationError
 from core.runtime import runtime
 from plugins.workflows import expressions as ex
-from plugins.workflows.conditions import Condition, ConditionError, compile_condition
+from plugins.workflows.conditions import Condition, ConditionError, ExpressionCondition, compile_condition
 from plugins.workflows.schedules import Schedule, ScheduleError, parse_schedule
 from plugins.workflows.tasks.base import CompileEnv, TaskError, TaskType
 
@@ -75,8 +75,8 @@ class CompiledWorkflow:
     entity: Entity
     trigger: str
     schedule: Schedule | None
-    all: list[Condition]
-    any: list[Condition]
+    all: list[Condition | ExpressionCondition]
+    any: list[Condition | ExpressionCondition]
     tasks: list[CompiledTask]
     log_all: bool = False
     active: bool = True
@@ -179,11 +179,12 @@ def compile_definition(definition: dict, workflow_id: int | None = None) -> Comp
         except ScheduleError as exc:
             problems.add(f"trigger.schedule.{exc.key}" if exc.key else "trigger.schedule", exc.message)
     groups = {}
+    table = functions()
     for group in ("all", "any"):
         groups[group] = []
         for i, raw in enumerate(definition["conditions"][group]):
             try:
-                condition = compile_condition(entity, raw)
+                condition = compile_condition(entity, raw, table)
             except ConditionError as exc:
                 problems.add(f"conditions.{group}[{i}].{exc.key}", exc.message)
                 continue
@@ -193,7 +194,7 @@ def compile_definition(definition: dict, workflow_id: int | None = None) -> Comp
             groups[group].append(condition)
     tasks = compile_tasks(entity, definition["tasks"], trigger, problems)
     problems.raise_if_any()
-    watched = {c.path.path for c in groups["all"] + groups["any"]}
+    watched = {path for c in groups["all"] + groups["any"] for path in c.reads}
     return CompiledWorkflow(workflow_id, definition["name"], entity, trigger, schedule, groups["all"],
                             groups["any"], tasks, definition.get("log_all", False), definition.get("active", True),
                             watched, definition["trigger"].get("recheck", True))

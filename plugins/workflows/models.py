@@ -15,7 +15,10 @@ class Workflow(Base):
     """One workflow: an entity, a trigger, condition groups and an ordered task list (JSON, validated).
 
     ``key`` names workflows installed by code (a plugin's default workflow, the
-    deal_alerts workflow) so they can be found and updated again.
+    deal_alerts workflow) so they can be found and updated again; ``plugin`` is
+    the plugin that owns such a workflow.  ``requires`` lists every plugin the
+    workflow needs (its owner, its entity's plugin, the plugins of its task
+    types and functions): while one of them is disabled the workflow is paused.
     ``next_run_at`` is the next due time of a scheduled workflow.
     """
 
@@ -24,6 +27,7 @@ class Workflow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
     plugin: Mapped[str] = mapped_column(sa.String(64), default="")
+    requires: Mapped[list] = mapped_column(json_type(), default=list, server_default=sa.text("'[]'"))
     entity: Mapped[str] = mapped_column(sa.String(64), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")

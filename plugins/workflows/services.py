@@ -25,6 +25,7 @@ from plugins.workflows.definitions import CompiledWorkflow, clean_definition, co
 from plugins.workflows.fieldpaths import RecordView
 from plugins.workflows.loops import find_loop
 from plugins.workflows.models import Run, Workflow
+from plugins.workflows.owners import required_plugins, status
 from plugins.workflows.tasks.base import TaskContext
 from plugins.workflows.tasks.webhook import seal_secrets
 from plugins.workflows.timeutil import now
@@ -76,6 +77,7 @@ def save_workflow(data: dict, user=None, workflow_id: int | None = None, *, key:
     definition["tasks"] = seal_secrets(definition["tasks"])
     for name in ("name", "entity", "description", "active", "log_all", "trigger", "conditions", "tasks"):
         setattr(row, name, definition[name])
+    row.requires = required_plugins(row, compiled)
     row.updated_at = now()
     session().flush()
     schedule(row, compiled)
@@ -128,7 +130,9 @@ def install_defaults() -> list[str]:
 def workflow_json(row: Workflow) -> dict:
     tasks = [dict(t, secret=SECRET_MASK) if t.get("type") == "webhook" and t.get("secret") else t
              for t in row.tasks]
-    return {"id": row.id, "key": row.key, "plugin": row.plugin, "name": row.name, "entity": row.entity,
+    state, reason = status(row)
+    return {"id": row.id, "key": row.key, "plugin": row.plugin, "requires": row.requires or [], "status": state,
+            "paused_reason": reason, "name": row.name, "entity": row.entity,
             "description": row.description, "active": row.active, "log_all": row.log_all, "trigger": row.trigger,
             "conditions": row.conditions, "tasks": tasks,
             "next_run_at": row.next_run_at.isoformat() if row.next_run_at else None,

@@ -26,6 +26,7 @@ from plugins.workflows import engine
 from plugins.workflows.actor import system_actor
 from plugins.workflows.definitions import CompiledWorkflow
 from plugins.workflows.fieldpaths import RecordView
+from plugins.workflows.owners import pause_reason
 from plugins.workflows.schedules import Schedule
 from plugins.workflows.timeutil import now
 
@@ -62,6 +63,11 @@ def sweep_job(payload: dict, ctx) -> None:
     due = payload.get("due")
     if due is not None and (row.next_run_at is None or row.next_run_at.isoformat() != due):
         return  # superseded by an edit of the schedule
+    if pause_reason(row):  # a plugin it needs is disabled: skip this time, keep the schedule for the resume
+        following = RECHECK.next_after(max(now(), row.next_run_at or now()), deployment_tz())
+        row.next_run_at = following
+        enqueue_sweep(row.id, following)
+        return
     compiled = compiled_row(row)
     if compiled.trigger not in ("scheduled", "once"):
         return

@@ -10,6 +10,10 @@ def test_enable_and_configure_from_the_command_line(tmp_path):
     instance = CliInstance(tmp_path / "instance", db_suffix="dealalerts")
     instance.run("init", "--admin-email", "boss@example.co.kr", "--admin-password", "boss-pass-1")
     assert "[off] deal_alerts" in instance.run("plugins", "list").stdout
+    off = instance.run("deal-alerts", "show", check=False)
+    assert off.returncode == 1 and "Traceback" not in off.stderr and "Error" in off.stderr
+    assert "Deal alerts are off" in off.stderr and "plugcrm plugins enable deal_alerts" in off.stderr
+    assert instance.run("deal-alerts", "configure", "--threshold", "1", check=False).returncode == 1
     instance.run("plugins", "enable", "deal_alerts")
     assert "[on ] deal_alerts" in instance.run("plugins", "list").stdout
 

@@ -143,3 +143,30 @@ def test_with_opportunities_the_alert_watches_the_deal_amount_by_default(crm_app
     [message] = smtp_server.messages
     assert message["Subject"] == "[대형 거래] 전사 ERP 구축: 250,000,000"
     assert "영업기회: 전사 ERP 구축" in message.get_content()
+
+
+def test_disabling_the_plugin_pauses_its_alert_and_enabling_it_resumes(crm_app_factory, smtp_server, crm_clock):
+    """``plugins disable deal_alerts`` + restart: its workflow is kept, shown paused, and sends nothing."""
+    enabled = crm_app_factory(plugins=PLUGINS, smtp=smtp_server.settings())
+    _uid, token = make_user(enabled, "admin@example.com", admin=True, name="관리자")
+    api = ApiClient(enabled.test_client(), token)
+    assert api.post("/api/v1/meta/entities/accounts/fields",
+                    json={"name": "deal_size", "label": "거래 규모", "type": "money"}).status_code == 201
+    assert configure(api).status_code == 200
+
+    disabled = crm_app_factory(plugins=["customers", "workflows"], smtp=smtp_server.settings())
+    api = ApiClient(disabled.test_client(), token)
+    account(api, "해동통신", "50,000,000")
+    assert run_pending(disabled) == 0 and smtp_server.messages == []
+    [paused] = api.get("/api/v1/workflows/").get_json()["data"]
+    assert (paused["active"], paused["status"], paused["plugin"]) == (True, "paused", "deal_alerts")
+    assert "Deal alerts" in paused["paused_reason"]
+
+    again = crm_app_factory(plugins=PLUGINS, smtp=smtp_server.settings())
+    api = ApiClient(again.test_client(), token)
+    account(api, "대한물산", "60,000,000")
+    assert run_pending(again) == 1
+    [message] = smtp_server.messages
+    assert "대한물산" in message["Subject"]
+    [resumed] = api.get("/api/v1/workflows/").get_json()["data"]
+    assert (resumed["status"], resumed["paused_reason"]) == ("active", None)

@@ -11,6 +11,8 @@ Example (the sms plugin)::
     class SendSms(TaskType):
         name = "send_sms"
         label = _l("Send SMS")
+        params = (Param("to_field", _l("Phone field"), "field", required=True),
+                  Param("text", _l("Message"), "template", required=True))
 
         def compile(self, entity, config, env):
             return {"to_field": env.field(config.get("to_field"), "to_field"),
@@ -19,6 +21,9 @@ Example (the sms plugin)::
         def run(self, compiled, ctx):
             job_id = enqueue("sms.send", {...})
             return {"status": "queued", "job_id": job_id}
+
+``params`` declares the settings; the workflow designer renders its form from
+them, so a plugin's task type gets a form without any UI code.
 """
 from __future__ import annotations
 
@@ -30,6 +35,34 @@ from flask_babel import gettext as _
 from core.entities.declaration import Entity
 from plugins.workflows import expressions as ex
 from plugins.workflows.fieldpaths import RecordView, expression_type_of, resolve
+
+
+PARAM_KINDS = ("text", "longtext", "template", "number", "boolean", "choice", "field", "expression", "email")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting of a task type, as the designer shows it.
+
+    ``kind``: ``text``, ``longtext``, ``template`` (merge fields offered), ``number``, ``boolean``,
+    ``choice`` (``choices`` are ``(value, label)`` pairs), ``field`` (a field of the workflow's
+    entity), ``expression`` (checked as you type) or ``email``.
+    """
+
+    name: str
+    label: Any
+    kind: str = "text"
+    required: bool = False
+    help: Any = ""
+    choices: tuple = ()
+
+    def __post_init__(self):
+        if self.kind not in PARAM_KINDS:
+            raise ValueError(f"task parameter {self.name!r}: kind must be one of {', '.join(PARAM_KINDS)}")
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "label": str(self.label), "kind": self.kind, "required": self.required,
+                "help": str(self.help or ""), "choices": [[v, str(label)] for v, label in self.choices]}
 
 
 class TaskError(ValueError):
@@ -102,6 +135,8 @@ class TaskContext:
 class TaskType:
     name = ""
     label: Any = ""
+    #: the settings the designer's form shows (see :class:`Param`)
+    params: tuple[Param, ...] = ()
     #: field updates run inside the save itself, before the row is written
     in_save = False
 

@@ -1,4 +1,9 @@
-"""Task "send email": recipients (owner, users, roles, email fields, fixed addresses), templated text."""
+"""Task "send email": recipients (owner, the owner's superior, users, roles, email fields, fixed addresses),
+templated text.
+
+The owner's superior is whoever holds the role above the owner's role (the role tree of
+:mod:`core.security.roles`, Vtiger's "reports to").
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,13 +16,14 @@ from core.bounds import is_id
 from core.db import session
 from plugins.workflows.tasks.base import TaskError, TaskType
 
-RECIPIENT_KEYS = {"owner", "users", "roles", "fields", "addresses"}
+RECIPIENT_KEYS = {"owner", "owner_superior", "users", "roles", "fields", "addresses"}
 
 
 @dataclass(frozen=True)
 class Recipients:
     owner: bool = False
     users: tuple[int, ...] = ()
+    owner_superior: bool = False
     roles: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
@@ -31,7 +37,8 @@ def compile_recipients(raw, env, key: str = "recipients") -> Recipients:
         raise TaskError(key, _("Choose at least one recipient."))
     unknown = set(raw) - RECIPIENT_KEYS
     if unknown:
-        raise TaskError(key, _("Unknown recipient kind %(name)s; use owner, users, roles, fields or addresses.",
+        raise TaskError(key, _("Unknown recipient kind %(name)s; use owner, owner_superior, users, roles, fields "
+                               "or addresses.",
                                name=", ".join(sorted(unknown))))
     lists = {}
     for name in ("users", "roles", "fields", "addresses"):
@@ -56,11 +63,11 @@ def compile_recipients(raw, env, key: str = "recipients") -> Recipients:
     for address in lists["addresses"]:
         if not valid_address(address):
             raise TaskError(f"{key}.addresses", _("Not a valid email address: %(addresses)s", addresses=address))
-    owner = raw.get("owner", False)
-    if not isinstance(owner, bool):
-        raise TaskError(f"{key}.owner", _("Must be true or false."))
-    result = Recipients(owner, tuple(users), tuple(lists["roles"]), tuple(lists["fields"]),
-                        tuple(a.strip() for a in lists["addresses"]))
+    for flag in ("owner", "owner_superior"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise TaskError(f"{key}.{flag}", _("Must be true or false."))
+    result = Recipients(raw.get("owner", False), tuple(users), raw.get("owner_superior", False), tuple(lists["roles"]),
+                        tuple(lists["fields"]), tuple(a.strip() for a in lists["addresses"]))
     if result == Recipients():
         raise TaskError(key, _("Choose at least one recipient."))
     return result
@@ -76,6 +83,10 @@ def resolve_recipients(recipients: Recipients, ctx) -> list[str]:
         user_ids.append(ctx.record["owner_id"])
     if user_ids:
         found += session().scalars(sa.select(User.email).where(User.id.in_(user_ids), User.active))
+    if recipients.owner_superior and ctx.record.get("owner_id"):
+        above = sa.select(Role.parent_id).join(User, User.role_id == Role.id).where(User.id == ctx.record["owner_id"])
+        found += session().scalars(sa.select(User.email).where(User.role_id == above.scalar_subquery(), User.active)
+                                   .order_by(User.id))
     if recipients.roles:
         found += session().scalars(sa.select(User.email).join(Role, User.role_id == Role.id)
                                    .where(Role.name.in_(recipients.roles), User.active).order_by(User.id))

@@ -23,7 +23,7 @@ from core.db import session
 from core.entities.records import to_json
 from core.jobs import IOJob, PermanentJobError, enqueue
 from plugins.workflows.models import Workflow
-from plugins.workflows.tasks.base import TaskError, TaskType
+from plugins.workflows.tasks.base import Param, TaskError, TaskType
 
 JOB_TYPE = "workflows.webhook"
 SIGNATURE_HEADER = "X-Plugcrm-Signature"
@@ -45,6 +45,11 @@ def sign(secret: str, body: bytes) -> str:
 class Webhook(TaskType):
     name = "webhook"
     label = _l("Call a webhook")
+
+    params = (Param("url", _l("Address (URL)"), "text", required=True,
+                    help=_l("The record is posted as JSON to this http:// or https:// address.")),
+              Param("secret", _l("Shared secret"), "text", required=True,
+                    help=_l("At least 16 characters; the receiver checks the signature with it.")))
 
     def compile(self, entity, config, env):
         url = config.get("url")

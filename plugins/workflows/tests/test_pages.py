@@ -15,9 +15,10 @@ def test_workflow_list_run_log_and_record_panel(app, api):
     page = listing.get_data(as_text=True)
     assert "VIP 표시" in page and "워크플로" in page
     log = api.get(f"/workflows/{wf['id']}?lang=ko").get_data(as_text=True)
-    assert "✓ status is" in log and "값: vip" in log and "대표자 표시: done" in log
+    text = " ".join(log.split())
+    assert "✓ 상태 같음 VIP" in text and "(값: VIP)" in text and "대표자 표시: <strong>완료</strong>" in text
     detail = api.get(f"/records/accounts/{created['id']}?lang=ko").get_data(as_text=True)
-    assert "워크플로 실행 기록" in detail and "VIP 표시" in detail and "대표자 표시: done" in detail
+    assert "워크플로 실행 기록" in detail and "VIP 표시" in detail and "대표자 표시: <strong>완료</strong>" in detail
 
 
 def test_workflow_pages_are_for_administrators(app, api):

@@ -1,14 +1,21 @@
-"""A loose test plugin for the UI tests: one entity with every field type, its own catalogues."""
+"""A loose test plugin for the UI tests: one entity with every field type, its own catalogues,
+a workflow task type (whose form the designer renders from its declared parameters) and a
+workflow expression function."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
+from core.i18n import local_today
 from core.plugins import Manifest
 from hooks import hookimpl
+from plugins.workflows.tasks import Param, TaskError, TaskType
+from plugins.workflows.templates import render
 
 manifest = Manifest(name="uitest", version="1.0", label="UI test gadgets")
 
@@ -103,3 +110,49 @@ def crm_record_panels(entity):
 @hookimpl
 def crm_translation_dirs():
     return [Path(__file__).parent / "translations"]
+
+
+def days_until(day, today=None):
+    """Days from today (in the deployment's zone) until ``day``; None without a date."""
+    if day is None:
+        return None
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return (day - (today or local_today())).days
+
+
+class PrintLabel(TaskType):
+    """A third-party task type: "print a shelf label"; the designer builds its form from ``params``."""
+
+    name = "uitest_print_label"
+    label = _l("Print a shelf label")
+    params = (Param("printer", _l("Printer"), "choice", required=True,
+                    choices=(("front", _l("Front desk")), ("store", _l("Store room")))),
+              Param("copies", _l("Copies"), "number", help=_l("1 to 5 labels.")),
+              Param("caption", _l("Label text"), "template", required=True))
+
+    def compile(self, entity, config, env):
+        if config.get("printer") not in ("front", "store"):
+            raise TaskError("printer", _("Choose a printer."))
+        copies = config.get("copies") or 1
+        if isinstance(copies, bool) or not str(copies).isdigit() or not 1 <= int(copies) <= 5:
+            raise TaskError("copies", _("1 to 5 labels."))
+        return {"printer": config["printer"], "copies": int(copies),
+                "caption": env.template(config.get("caption"), "caption")}
+
+    def preview(self, compiled, ctx):
+        return {"printer": compiled["printer"], "copies": compiled["copies"],
+                "caption": render(compiled["caption"], ctx)}
+
+    def run(self, compiled, ctx):
+        return {"status": "done", "detail": self.preview(compiled, ctx)}
+
+
+@hookimpl
+def crm_workflow_task_types():
+    return {PrintLabel.name: PrintLabel()}
+
+
+@hookimpl
+def crm_workflow_functions():
+    return {"days_until": days_until}
