@@ -12,6 +12,23 @@ from core.entities.query import visible_select
 from core.runtime import runtime
 
 
+class ReferenceLabel(str):
+    """A referenced record's title that knows the record, so pages can link it (JSON gets the plain text).
+
+    ``linkable`` is true when the record is visible to the user the label was made for and not in the
+    recycle bin, i.e. its record page opens for them: a label is never a link that answers 404.
+    """
+
+    entity: str
+    record_id: int
+    linkable: bool
+
+    def __new__(cls, title: str, entity: str, record_id: int, linkable: bool):
+        label = super().__new__(cls, title)
+        label.entity, label.record_id, label.linkable = entity, record_id, linkable
+        return label
+
+
 def reference_title(title, deleted_at) -> str:
     """A referenced record's title; one in the recycle bin says so rather than vanishing."""
     return _("%(title)s (in the recycle bin)", title=title) if deleted_at is not None else str(title)
@@ -42,6 +59,8 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
     """``{field: label}`` per record, with one query per reference field for the whole page.
 
     ``records`` may be in Python or API form: the ids and codes read here are the same in both.
+    A reference's label is a :class:`ReferenceLabel` (the permission check that finds the title is
+    the one that allows the link); a reference the user may not see has the label None.
     """
     from core.security.users import names_of
 
@@ -58,7 +77,8 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
             found = session().execute(
                 visible_select(target, user, table.c.id, title, table.c.deleted_at, include_deleted=True)
                 .where(table.c.id.in_(ids)))
-            titles = {rid: reference_title(title_value, deleted_at) for rid, title_value, deleted_at in found}
+            titles = {rid: ReferenceLabel(reference_title(title_value, deleted_at), source, rid, deleted_at is None)
+                      for rid, title_value, deleted_at in found}
             for out, r in zip(result, records):
                 if r.get(name) is not None:
                     out[name] = titles.get(r[name])

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from core.entities.display import ReferenceLabel
 
 
 def money(value, currency: str | None = None) -> str:
@@ -43,11 +45,30 @@ def datetime(value) -> str:
     return format_datetime(value, "short")
 
 
+def reference_link(label) -> Markup | str:
+    """A reference's label as a link to its record page when the user can open it, else the label."""
+    if isinstance(label, ReferenceLabel) and label.linkable:
+        url = url_for("ui.detail", entity_name=label.entity, record_id=label.record_id)
+        return Markup('<a href="{}" class="ref-link">{}</a>').format(url, label)
+    return label
+
+
+def unseen_reference() -> Markup:
+    """What a reference to a record the user may not see shows: that there is one, never its name."""
+    return Markup('<span class="muted">{}</span>').format(_("a record that you cannot see"))
+
+
 def field_value(f, value, display: dict | None = None):
-    """A record's value as shown in lists and detail pages (HTML-safe)."""
-    display = display or {}
+    """A record's value as shown in lists and detail pages (HTML-safe).
+
+    With ``display`` (from :func:`core.entities.display.display_values`), a reference shows its
+    record's title as a link, or that the record cannot be seen; ids never show.
+    """
     if value in (None, "", []):
         return ""
+    if display is not None and f.type == "reference" and f.name in display:
+        return reference_link(display[f.name]) if display[f.name] is not None else unseen_reference()
+    display = display or {}
     if f.name in display and display[f.name] is not None:
         shown = display[f.name]
         if isinstance(shown, list):
@@ -117,4 +138,4 @@ def input_value(f, value) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
-                                 field_value=field_value, input_value=input_value)
+                                 field_value=field_value, input_value=input_value, reference_link=reference_link)
