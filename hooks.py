@@ -214,12 +214,14 @@ def crm_record_panels(entity):
 
 @hookspec
 def crm_menu_items(user):
-    """Return ``dict(label=..., endpoint=..., icon=..., order=..., args={...})`` menu entries for ``user``.
+    """Return ``dict(label=..., endpoint=..., icon=..., order=..., group=..., args={...})`` menu entries for ``user``.
 
     ``endpoint`` is a Flask endpoint of the plugin's blueprint (``args`` are its
     URL arguments).  The menu already lists every entity the user may view;
     return only extra pages, and nothing for users who may not open them.
-    Entities come first (order 10, 20, ...), administration last.
+    ``group`` is one of :data:`core.ui.shell.MENU_GROUPS` (``sales``,
+    ``customers``, ...; ``more`` for administrators' settings pages); entries
+    are sorted by ``order`` within their group.
     """
 
 

@@ -14,6 +14,8 @@ accounts = Entity(
     title_field="name",
     numbering="ACC-{YYYY}-{#####}",
     icon="building",
+    menu_group="customers",
+    menu_order=10,
     fields=[
         Field("name", "text", label=_l("Account name"), required=True, search=True, list=True, max_length=200,
               index=True, aliases=("고객명", "고객사", "고객사명", "거래처", "거래처명", "회사명", "업체명", "상호", "상호명",
@@ -60,6 +62,8 @@ contacts = Entity(
     label_singular=_l("Contact"),
     title_field="name",
     icon="id-card",
+    menu_group="customers",
+    menu_order=20,
     fields=[
         Field("name", "text", label=_l("Name"), required=True, search=True, list=True, max_length=100, index=True,
               aliases=("이름", "성명", "담당자", "담당자명", "姓名", "联系人")),
@@ -93,6 +97,8 @@ activities = Entity(
     label_singular=_l("Activity"),
     title_field="subject",
     icon="calendar",
+    menu_group="customers",
+    menu_order=30,
     default_sort="-start_at",
     fields=[
         Field("subject", "text", label=_l("Subject"), required=True, search=True, list=True, max_length=200),
@@ -123,6 +129,8 @@ visit_templates = Entity(
     label_singular=_l("Visit log template"),
     title_field="name",
     icon="file-text",
+    menu_group="more",
+    menu_order=80,
     sharing="public_read",
     default_sort="name",
     fields=[
@@ -140,6 +148,8 @@ visit_logs = Entity(
     title_field="purpose",
     numbering="VL-{YYYY}{MM}-{####}",
     icon="map-pin",
+    menu_group="customers",
+    menu_order=40,
     default_sort="-visit_date",
     fields=[
         Field("account_id", "reference", label=_l("Account"), target="accounts", required=True, list=True),

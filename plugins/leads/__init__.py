@@ -67,10 +67,10 @@ def crm_record_panels(entity):
 
 @hookimpl
 def crm_menu_items(user):
-    items = [dict(label=_l("Lead board"), endpoint="leads.board", icon="columns", order=15),
-             dict(label=_l("Lead report"), endpoint="leads.report", icon="chart", order=16)]
+    items = [dict(label=_l("Lead board"), endpoint="leads.board", icon="columns", order=15, group="sales"),
+             dict(label=_l("Lead report"), endpoint="leads.report", icon="chart", order=16, group="sales")]
     if user is not None and user.is_admin:
-        items.append(dict(label=_l("Lead rules"), endpoint="leads.settings", icon="settings", order=91))
+        items.append(dict(label=_l("Lead rules"), endpoint="leads.settings", icon="settings", order=91, group="more"))
     return items
 
 

@@ -118,8 +118,10 @@ def crm_record_panels(entity):
 @hookimpl
 def crm_menu_items(user):
     from flask_babel import lazy_gettext as _l
-    return [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21),
-            dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22)]
+    return [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21,
+                 group="sales"),
+            dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart",
+                 order=22, group="sales")]
 
 
 @hookimpl

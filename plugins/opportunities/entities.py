@@ -12,6 +12,8 @@ opportunities = Entity(
     title_field="title",
     numbering="OPP-{YYYY}{MM}-{####}",
     icon="handshake",
+    menu_group="sales",
+    menu_order=20,
     list_columns=["title", "account_id", "stage", "amount", "owner_id", "revenue_month"],
     fields=[
         Field("title", "text", label=_l("Opportunity name"), required=True, search=True, list=True,
@@ -65,7 +67,7 @@ opportunities = Entity(
 def child(name, label, singular, title_field, fields, icon):
     """A record that belongs to one opportunity (visible to whoever sees the opportunity)."""
     return Entity(name=name, label=label, label_singular=singular, title_field=title_field, owned=False,
-                  icon=icon, default_sort="id",
+                  icon=icon, default_sort="id", parent="opportunities",
                   fields=[Field("opportunity_id", "reference", label=_l("Opportunity"), target="opportunities",
                                 required=True, list=True, index=True)] + fields)
 

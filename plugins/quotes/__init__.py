@@ -112,10 +112,13 @@ def crm_menu_items(user):
 
     if not can(user, runtime().registry.get("quotes"), "view"):
         return []
-    items = [dict(label=_l("Quote status"), endpoint="quotes_pages.status_list", icon="file-text", order=23),
-             dict(label=_l("Quote reports"), endpoint="quotes_pages.reports_page", icon="chart", order=24)]
+    items = [dict(label=_l("Quote status"), endpoint="quotes_pages.status_list", icon="file-text", order=33,
+                  group="sales"),
+             dict(label=_l("Quote reports"), endpoint="quotes_pages.reports_page", icon="chart", order=34,
+                  group="sales")]
     if getattr(user, "is_admin", False):
-        items.append(dict(label=_l("Quote settings"), endpoint="quotes_pages.settings_page", icon="cog", order=95))
+        items.append(dict(label=_l("Quote settings"), endpoint="quotes_pages.settings_page", icon="cog", order=95,
+                           group="more"))
     return items
 
 

@@ -59,8 +59,8 @@ def crm_record_panels(entity):
 def crm_menu_items(user):
     if not can(user, contacts, "view"):
         return []
-    return [dict(label=_l("Send SMS"), endpoint="sms.compose", icon="message", order=40),
-            dict(label=_l("SMS log"), endpoint="sms.log_page", icon="list", order=41)]
+    return [dict(label=_l("Send SMS"), endpoint="sms.compose", icon="message", order=40, group="communication"),
+            dict(label=_l("SMS log"), endpoint="sms.log_page", icon="list", order=41, group="communication")]
 
 
 @hookimpl

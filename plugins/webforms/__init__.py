@@ -45,7 +45,7 @@ def crm_blueprints():
 def crm_menu_items(user):
     if user is None or not user.is_admin:
         return []
-    return [dict(label=_l("Web forms"), endpoint="webforms.index", icon="inbox", order=92)]
+    return [dict(label=_l("Web forms"), endpoint="webforms.index", icon="inbox", order=92, group="more")]
 
 
 @hookimpl

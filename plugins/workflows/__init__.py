@@ -56,7 +56,7 @@ def crm_menu_items(user):
 
     if user is None or not user.is_admin:
         return []
-    return [dict(label=_l("Workflows"), endpoint="workflows_pages.index", icon="bolt", order=90)]
+    return [dict(label=_l("Workflows"), endpoint="workflows_pages.index", icon="bolt", order=90, group="more")]
 
 
 @hookimpl
