@@ -91,6 +91,11 @@ def crm_translation_dirs():
 
 
 @hookspec
+def crm_job_type_labels():
+    """Return ``{job_type: lazy label}`` for the plugin's job types, shown on the jobs page ("SMS sending")."""
+
+
+@hookspec
 def crm_job_handlers():
     """Return a ``{job_type: handler}`` mapping; a handler is ``callable(payload: dict, ctx)`` or a
     :class:`core.jobs.IOJob`.

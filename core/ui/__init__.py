@@ -13,10 +13,11 @@ ui = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 
 @ui.record_once
 def _setup(state):
-    from core.ui import errors, formatting
+    from core.ui import errors, formatting, labels
     from core.ui.shell import shell_context
 
     formatting.register(state.app)
+    labels.register(state.app)
     errors.register(state.app)
     state.app.context_processor(shell_context)
 

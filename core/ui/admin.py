@@ -17,6 +17,7 @@ from core.models import CustomFieldRow, NumberingFormat, PicklistRow, PluginStat
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.ui import ui
+from core.ui.history import change_rows
 
 PAGE = 50
 
@@ -416,6 +417,13 @@ def admin_audit():
         stmt = stmt.where(AuditEntry.entity == entity)
     rows = session().execute(stmt.order_by(AuditEntry.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
     entries = [{"entry": e, "user": name, "changes": json.loads(e.changes) if e.changes else {}} for e, name in rows]
+    registry = runtime().registry
+    for e in entries:  # one batch of display labels per entity on the page
+        e["entity"] = registry.entities.get(e["entry"].entity)
+    for entity_name in {e["entry"].entity for e in entries if e["entity"] is not None}:
+        same = [e for e in entries if e["entry"].entity == entity_name]
+        for e, rows in zip(same, change_rows(registry.entities[entity_name], [e["changes"] for e in same])):
+            e["rows"] = rows
     return render_template("admin/audit.html", entries=entries, page=page, entity=entity,
                            entities=runtime().registry.entities.values(), logins=login_log())
 

@@ -58,6 +58,11 @@ def unseen_reference() -> Markup:
     return Markup('<span class="muted">{}</span>').format(_("a record that you cannot see"))
 
 
+def language_tag(code) -> str:
+    """A BCP 47 language tag for ``lang=`` and ``Intl``: ``zh_Hans`` → ``zh-Hans``."""
+    return str(code).replace("_", "-")
+
+
 def field_value(f, value, display: dict | None = None):
     """A record's value as shown in lists and detail pages (HTML-safe).
 
@@ -138,4 +143,5 @@ def input_value(f, value) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
-                                 field_value=field_value, input_value=input_value, reference_link=reference_link)
+                                 field_value=field_value, input_value=input_value, reference_link=reference_link,
+                                 language_tag=language_tag)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
 
-manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", depends=["workflows"],
+manifest = Manifest(name="deal_alerts", version="0.1.0", label=_l("Deal alerts"), depends=["workflows"],
                     uses=["opportunities"],
-                    description="Email chosen recipients once when a deal is entered or raised above a threshold.")
+                    description=_l("Email chosen recipients once when a deal is entered or raised above a threshold."))
 HERE = Path(__file__).parent
 
 

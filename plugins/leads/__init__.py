@@ -18,10 +18,10 @@ from plugins.leads.views import PANEL, pages
 
 HERE = Path(__file__).parent
 
-manifest = Manifest(name="leads", version="0.1.0", label="Leads", default_enabled=True,
+manifest = Manifest(name="leads", version="0.1.0", label=_l("Leads"), default_enabled=True,
                     depends=("customers",), uses=("opportunities",),
-                    description="Leads with duplicate warnings, assignment rules, conversion to account, contact "
-                                "and opportunity, a board by status and a source/conversion report.")
+                    description=_l("Leads with duplicate warnings, assignment rules, conversion to account, contact "
+                                "and opportunity, a board by status and a source/conversion report."))
 
 
 @hookimpl

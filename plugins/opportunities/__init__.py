@@ -4,14 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from core import signals
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.opportunities import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 
-manifest = Manifest(name="opportunities", version="0.1.0", label="Opportunities", default_enabled=True,
+manifest = Manifest(name="opportunities", version="0.1.0", label=_l("Opportunities"), default_enabled=True,
                     depends=["customers", "products"], uses=["workflows"],
-                    description="Opportunities with line items, billing methods and revenue schedules, stages with "
-                                "required actions, stage history, kanban pipeline, funnel and forecast reports.")
+                    description=_l("Opportunities with line items, billing methods and revenue schedules, stages with "
+                                "required actions, stage history, kanban pipeline, funnel and forecast reports."))
 HERE = Path(__file__).parent
 CHILD_NAMES = {e.name for e in entities.CHILDREN}
 

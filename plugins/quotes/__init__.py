@@ -10,10 +10,10 @@ from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.quotes import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 
-manifest = Manifest(name="quotes", version="0.1.0", label="Quotes and sales orders", default_enabled=True,
+manifest = Manifest(name="quotes", version="0.1.0", label=_l("Quotes and sales orders"), default_enabled=True,
                     depends=["customers", "products", "opportunities"], uses=["workflows"],
-                    description="Quotes in the Korean layout (print, PDF, Excel, email) with approval; "
-                                "sales orders with credit control and shipped quantities.")
+                    description=_l("Quotes in the Korean layout (print, PDF, Excel, email) with approval; "
+                                "sales orders with credit control and shipped quantities."))
 HERE = Path(__file__).parent
 LINE_NAMES = set(entities.LINES)
 
@@ -54,6 +54,12 @@ def crm_blueprints():
 def crm_job_handlers():
     from plugins.quotes import expiry, sending
     return {expiry.JOB_TYPE: expiry.expire_job, sending.JOB_TYPE: sending.send_job}
+
+
+@hookimpl
+def crm_job_type_labels():
+    from plugins.quotes import expiry, sending
+    return {expiry.JOB_TYPE: _l("Quote expiry"), sending.JOB_TYPE: _l("Sending a quote")}
 
 
 @hookimpl

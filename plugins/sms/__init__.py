@@ -17,9 +17,9 @@ from plugins.customers.entities import contacts
 from plugins.sms import adapters, api, delivery, models, reminders, sending, views  # noqa: F401  (models: the tables)
 from plugins.sms.workflow_task import SendSms
 
-manifest = Manifest(name="sms", version="0.1.0", label="SMS", depends=["customers"], uses=["workflows"],
-                    description="Text messages with Korean byte rules, the advertising law, registered senders "
-                                "and an undeletable send log.")
+manifest = Manifest(name="sms", version="0.1.0", label=_l("SMS"), depends=["customers"], uses=["workflows"],
+                    description=_l("Text messages with Korean byte rules, the advertising law, registered senders "
+                                "and an undeletable send log."))
 HERE = Path(__file__).parent
 
 
@@ -31,6 +31,11 @@ def crm_sms_providers():
 @hookimpl
 def crm_job_handlers():
     return {sending.JOB_TYPE: sending.send_job, delivery.JOB_TYPE: delivery.check_job}
+
+
+@hookimpl
+def crm_job_type_labels():
+    return {sending.JOB_TYPE: _l("Sending SMS"), delivery.JOB_TYPE: _l("SMS delivery check")}
 
 
 @hookimpl

@@ -20,10 +20,10 @@ from plugins.webforms.views import pages
 
 HERE = Path(__file__).parent
 
-manifest = Manifest(name="webforms", version="0.1.0", label="Web forms", default_enabled=True,
+manifest = Manifest(name="webforms", version="0.1.0", label=_l("Web forms"), default_enabled=True,
                     depends=("customers", "leads"),
-                    description="A web-form designer, embed code, hosted pages and a public submission endpoint "
-                                "that creates leads and stops spam.")
+                    description=_l("A web-form designer, embed code, hosted pages and a public submission endpoint "
+                                "that creates leads and stops spam."))
 
 
 @hookimpl

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
 from hooks import hookimpl
 
-manifest = Manifest(name="workflows", version="0.1.0", label="Workflows", default_enabled=True,
-                    description="Triggers, conditions and tasks (update fields, email, create record, webhook) "
-                                "with a run log per record.")
+manifest = Manifest(name="workflows", version="0.1.0", label=_l("Workflows"), default_enabled=True,
+                    description=_l("Triggers, conditions and tasks (update fields, email, create record, webhook) "
+                                "with a run log per record."))
 
 HERE = Path(__file__).parent
 
@@ -40,6 +42,16 @@ def crm_job_handlers():
     from plugins.workflows.jobs import HANDLERS
 
     return HANDLERS
+
+
+@hookimpl
+def crm_job_type_labels():
+    from flask_babel import lazy_gettext as _l
+    from plugins.workflows import engine
+    from plugins.workflows.jobs import SWEEP_JOB, WEBHOOK_JOB
+
+    return {engine.DELAYED_JOB: _l("Delayed workflow task"), SWEEP_JOB: _l("Workflow schedule"),
+            WEBHOOK_JOB: _l("Workflow web call")}
 
 
 @hookimpl
