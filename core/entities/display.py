@@ -34,6 +34,16 @@ def reference_title(title, deleted_at) -> str:
     return _("%(title)s (in the recycle bin)", title=title) if deleted_at is not None else str(title)
 
 
+def shown_values(f) -> list:
+    """The values of the controlling field for which the conditional field ``f`` is shown (``Field.show_when``)."""
+    _controlling, values = f.show_when
+    if not isinstance(values, dict):
+        return [v for v in values]
+    match = {k: v for k, v in values.items() if k != "picklist"}
+    return [row.value for row in picklists.values(values["picklist"])
+            if all((row.extra or {}).get(k) == v for k, v in match.items())]
+
+
 @dataclass(frozen=True)
 class DisplayPlan:
     """Which fields of an entity have a display label, in field order (user fields last)."""

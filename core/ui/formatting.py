@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import current_app, url_for
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from babel.dates import format_skeleton
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -35,6 +36,15 @@ def date(value) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return format_date(value, "medium")
+
+
+def month(value) -> str:
+    """A month, as the locale writes one (2026년 12월, 2026年12月, Dec 2026)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_skeleton("yMMM", value, locale=get_locale())
 
 
 def datetime(value) -> str:
@@ -85,12 +95,16 @@ def field_value(f, value, display: dict | None = None):
             return Markup('<span class="badge">{}</span>').format(shown)
         return shown
     kind = f.type
+    if f.extra.get("labels"):  # a code field that declares its codes' words
+        return str(f.extra["labels"].get(value, value))
     if kind == "money":
         return money(value)
     if kind in ("integer", "decimal"):
         return number(value)
     if kind == "percent":
         return f"{number(value)}%"
+    if kind == "date" and f.extra.get("month"):
+        return month(value)
     if kind == "date":
         return date(value)
     if kind == "datetime":
@@ -103,6 +117,8 @@ def field_value(f, value, display: dict | None = None):
         return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
     if kind == "phone":
         return Markup('<a href="tel:{0}">{0}</a>').format(value)
+    if kind == "longtext" and f.extra.get("markup"):  # an HTML document's source, as its author wrote it
+        return Markup('<pre class="markup" translate="no">{}</pre>').format(value)
     if kind == "longtext":
         return Markup("<br>").join(escape(value).split("\n"))
     if isinstance(value, list):
@@ -131,6 +147,8 @@ def input_value(f, value) -> str:
     if f.type == "datetime" and isinstance(value, dt.datetime):
         from core.i18n import deployment_tz
         return value.astimezone(deployment_tz()).strftime("%Y-%m-%dT%H:%M")
+    if f.extra.get("month") and value:  # <input type=month> takes YYYY-MM
+        return (value.isoformat() if isinstance(value, dt.date) else str(value))[:7]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -43,8 +43,8 @@ accounts = Entity(
         Field("address", "text", label=_l("Address"), max_length=300, block="address",
               aliases=("주소", "소재지", "사업장주소", "地址")),
         Field("is_hot", "boolean", label=_l("Hot customer"), default=False, list=True),
-        Field("hot_reason", "text", label=_l("Reason (hot customer)"), max_length=300),
-        Field("heat_level", "integer", label=_l("Heat level"), min_value=1, max_value=5,
+        Field("hot_reason", "text", label=_l("Reason (hot customer)"), max_length=300, show_when=("is_hot", (True,))),
+        Field("heat_level", "integer", label=_l("Heat level"), min_value=1, max_value=5, show_when=("is_hot", (True,)),
               help=_l("1 (warm) to 5 (hottest).")),
         Field("parent_id", "reference", label=_l("Parent account"), target="accounts"),
         Field("stopped_on", "date", label=_l("Stopped date"), help=_l("The day business with the customer stopped.")),
@@ -135,7 +135,7 @@ visit_templates = Entity(
     default_sort="name",
     fields=[
         Field("name", "text", label=_l("Template name"), required=True, unique=True, list=True, max_length=100),
-        Field("body", "longtext", label=_l("HTML template"), required=True,
+        Field("body", "longtext", label=_l("HTML template"), required=True, extra={"markup": True},
               help=_l("HTML with {{ account.name }}, {{ visit.purpose }}, {{ contact.name }}, {{ visitor }} ...")),
         Field("active", "boolean", label=_l("Active"), default=True, list=True),
     ],
@@ -160,7 +160,7 @@ visit_logs = Entity(
         Field("purpose", "text", label=_l("Visit purpose"), required=True, search=True, list=True, max_length=300),
         Field("status", "picklist", label=_l("Status"), picklist="activity_status", default="planned", list=True),
         Field("template_id", "reference", label=_l("Document template"), target="visit_templates"),
-        Field("document", "longtext", label=_l("Document"),
+        Field("document", "longtext", label=_l("Document"), extra={"markup": True},
               help=_l("Written from the chosen template; edit it freely before printing.")),
     ],
 )

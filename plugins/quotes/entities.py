@@ -19,6 +19,7 @@ DOCUMENT_TOTALS = [
     Field("total", "money", label=_l("Total amount"), readonly=True, list=True),
     Field("currency", "text", label=_l("Currency"), readonly=True, max_length=3),
     Field("rounding", "text", label=_l("VAT rounding"), readonly=True, max_length=20,
+          extra={"labels": {"per_line": _l("Per line"), "per_document": _l("Per document")}},
           help=_l("The rounding rule the totals were computed with (per line or per document).")),
 ]
 
