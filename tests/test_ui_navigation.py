@@ -52,3 +52,14 @@ def test_a_sales_rep_gets_no_administration(crm_app_factory):
     make_user(app, "rep@example.com", role="sales")
     menu = groups(logged_in(app, "rep@example.com").get("/").text)
     assert "customers" in menu and menu["more"] == ["visit_templates"]  # templates: read-only for reps
+
+
+def test_the_readme_names_every_demo_user_and_role():
+    from pathlib import Path
+
+    from plugins.customers.demo import DEMO_USERS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for role, people in DEMO_USERS.items():
+        for name, email in people:
+            assert f"`{email}` | {name} |" in readme and f"({role})" in readme
