@@ -80,3 +80,14 @@ def test_the_api_display_stays_plain_text(crm_app_factory):
                                  headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["_display"]["account_id"] == "해동통신"
 
+
+
+def test_a_row_titled_by_a_reference_still_links_to_itself(crm_app_factory):
+    """A deal's line item is titled by its product: the product links to the product, the row to the item."""
+    app, _mine, _theirs, _contact, deal, _hidden = deal_setup(crm_app_factory)
+    product = create(app, "products", {"name": "교환기", "code": "PBX-1", "list_price": "100000"})
+    item = create(app, "opportunity_items", {"opportunity_id": deal["id"], "product_id": product["id"],
+                                             "unit_price": "100000", "quantity": "2"})
+    html = logged_in(app, "admin@example.com").get(f"/records/opportunities/{deal['id']}").text
+    assert links_to(html, "products", product["id"]) and links_to(html, "opportunity_items", item["id"])
+    assert not re.search(r"<a [^>]*>[^<]*<a ", html)  # no link inside a link

@@ -63,6 +63,11 @@ def reference_link(label) -> Markup | str:
     return label
 
 
+def first_own_column(columns) -> str | None:
+    """The first column of a record table that is not a reference: it carries the row's own link."""
+    return next((c.name for c in columns if c.type != "reference"), None)
+
+
 def unseen_reference() -> Markup:
     """What a reference to a record the user may not see shows: that there is one, never its name."""
     return Markup('<span class="muted">{}</span>').format(_("a record that you cannot see"))
@@ -163,3 +168,4 @@ def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
                                  field_value=field_value, input_value=input_value, reference_link=reference_link,
                                  language_tag=language_tag)
+    app.jinja_env.globals.update(first_own_column=first_own_column)

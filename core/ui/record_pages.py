@@ -49,7 +49,6 @@ def related_tabs(entity, record_id: int, user) -> list[dict]:
         tabs.append({"key": f"rel-{rel.entity}-{rel.field}", "label": str(rel.label or child.label),
                      "entity": child, "count": count, "rows": rows, "columns": columns,
                      "display": display_values(child, rows, user),
-                     "all_references": all(c.type == "reference" for c in columns),
                      "more_url": url_for("ui.list_view", entity_name=child.name, **{rel.field: record_id}),
                      "new_url": url_for("ui.new_record", entity_name=child.name, **{rel.field: record_id})})
     return tabs
