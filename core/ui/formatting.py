@@ -7,6 +7,7 @@ deployment's time zone (Asia/Seoul by default).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from flask import current_app, url_for
@@ -61,6 +62,15 @@ def reference_link(label) -> Markup | str:
         url = url_for("ui.detail", entity_name=label.entity, record_id=label.record_id)
         return Markup('<a href="{}" class="ref-link">{}</a>').format(url, label)
     return label
+
+
+MERGE_FIELD = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
+
+
+def help_text(text) -> Markup:
+    """A field's help, its merge fields (``{{ account.name }}``) shown as code to type as they are."""
+    escaped = str(escape(str(text)))
+    return Markup(MERGE_FIELD.sub(lambda m: f'<code translate="no">{m.group(0)}</code>', escaped))
 
 
 def first_own_column(columns) -> str | None:
@@ -133,8 +143,6 @@ def field_value(f, value, display: dict | None = None):
 
 def picklist_colour(picklist: str | None, value) -> str | None:
     """The administrator's colour of a picklist value (``#rrggbb``), if any."""
-    import re
-
     from core.entities import picklists
 
     if not picklist:
@@ -167,5 +175,5 @@ def input_value(f, value) -> str:
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
                                  field_value=field_value, input_value=input_value, reference_link=reference_link,
-                                 language_tag=language_tag)
+                                 language_tag=language_tag, help_text=help_text)
     app.jinja_env.globals.update(first_own_column=first_own_column)
