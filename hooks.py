@@ -101,6 +101,11 @@ def crm_translation_dirs():
 
 
 @hookspec
+def crm_job_type_labels():
+    """Return ``{job_type: lazy label}`` for the plugin's job types, shown on the jobs page ("SMS sending")."""
+
+
+@hookspec
 def crm_job_handlers():
     """Return a ``{job_type: handler}`` mapping; a handler is ``callable(payload: dict, ctx)`` or a
     :class:`core.jobs.IOJob`.
@@ -228,12 +233,14 @@ def crm_record_panels(entity):
 
 @hookspec
 def crm_menu_items(user):
-    """Return ``dict(label=..., endpoint=..., icon=..., order=..., args={...})`` menu entries for ``user``.
+    """Return ``dict(label=..., endpoint=..., icon=..., order=..., group=..., args={...})`` menu entries for ``user``.
 
     ``endpoint`` is a Flask endpoint of the plugin's blueprint (``args`` are its
     URL arguments).  The menu already lists every entity the user may view;
     return only extra pages, and nothing for users who may not open them.
-    Entities come first (order 10, 20, ...), administration last.
+    ``group`` is one of :data:`core.ui.shell.MENU_GROUPS` (``sales``,
+    ``customers``, ...; ``more`` for administrators' settings pages); entries
+    are sorted by ``order`` within their group.
     """
 
 

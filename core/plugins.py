@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pluggy
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ class Manifest:
     label: str
     depends: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
-    description: str = ""
+    description: Any = ""
     default_enabled: bool = False
 
     def __post_init__(self):

@@ -16,7 +16,7 @@ def test_plugin_menu_page_widget_and_panel(crm_app_factory):
     child = create(app, "gadgets", {"name": "아들 가젯", "parent_id": gadget["id"]})
     browser = logged_in(app, "admin@example.com")
     home = browser.get("/").text
-    assert re.search(r'<a href="/uitest/shelf" data-menu="uitest_pages.shelf"[^>]*>가젯 선반</a>', home)
+    assert re.search(r'<a href="/uitest/shelf" data-menu="uitest_pages.shelf"[^>]*><span[^>]*></span>가젯 선반</a>', home)
     assert '<p id="gadget-total">2</p>' in home
     titles = re.findall(r'<section class="card widget[^"]*">\s*<h2>([^<]+)</h2>', home)
     assert titles == ["가젯 합계", "최근 변경된 레코드", "주별 신규 레코드"]  # ordered by the widgets' order

@@ -16,6 +16,8 @@ from core.errors import Forbidden
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import rights
+from core.security.fields import hidden_fields
+from core.entities.display import shown_values
 from core.security.rights import effective_sharing
 
 
@@ -38,16 +40,25 @@ def field_json(f) -> dict:
         out["max_length"] = f.max_length
     if f.block:
         out["block"] = f.block
+    if f.help is not None:
+        out["help"] = str(f.help)
+    if f.show_when is not None:
+        out["show_when"] = {"field": f.show_when[0], "values": shown_values(f)}
+    if f.extra.get("month"):
+        out["month"] = True
     return out
 
 
-def entity_json(entity, detail: bool) -> dict:
+def entity_json(entity, detail: bool, user=None) -> dict:
+    """The entity's metadata; with ``detail``, its fields - without those hidden from ``user``."""
     out = {"name": entity.name, "label": str(entity.label),
            "label_singular": str(entity.label_singular or entity.label), "plugin": entity.plugin,
            "title_field": entity.title_field, "numbering": entity.numbering, "sharing": effective_sharing(entity),
            "list_columns": entity.default_columns, "icon": entity.icon}
     if detail:
-        out["fields"] = [field_json(f) for f in standard_fields(entity) + runtime().registry.fields(entity)]
+        hidden = hidden_fields(entity, user)
+        out["fields"] = [field_json(f) for f in standard_fields(entity) + runtime().registry.fields(entity)
+                         if f.name not in hidden]
         out["related"] = [{"entity": r.entity, "field": r.field, "label": str(r.label or r.entity)}
                           for r in runtime().registry.related.get(entity.name, [])]
     return out
@@ -57,7 +68,8 @@ def entity_json(entity, detail: bool) -> dict:
 @operation("Entities of the enabled plugins (?fields=1: with their fields)", response=schemas.listing(schemas.EntityMeta))
 def meta_entities():
     detail = request.args.get("fields") in ("1", "true")
-    return jsonify({"data": [entity_json(e, detail) for e in runtime().registry.entities.values()]})
+    user = current_user_or_none()
+    return jsonify({"data": [entity_json(e, detail, user) for e in runtime().registry.entities.values()]})
 
 
 @api.get("/meta/entities/<entity_name>")
@@ -65,8 +77,9 @@ def meta_entities():
 def meta_entity(entity_name):
     """The entity's fields plus what the current user may do with it (``rights``)."""
     entity = runtime().registry.get(entity_name)
-    out = entity_json(entity, True)
-    out["rights"] = rights(current_user_or_none(), entity)
+    user = current_user_or_none()
+    out = entity_json(entity, True, user)
+    out["rights"] = rights(user, entity)
     return jsonify(out)
 
 
@@ -88,7 +101,7 @@ def update_custom_field(entity_name, field_name):
     entity = runtime().registry.get(entity_name)
     custom_fields.update_field(entity, field_name, body())
     session().commit()
-    return jsonify(entity_json(entity, True))
+    return jsonify(entity_json(entity, True, current_user_or_none()))
 
 
 @api.get("/meta/picklists/<name>/values")

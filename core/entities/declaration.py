@@ -28,7 +28,12 @@ class Entity:
     pairs.  ``sharing`` is the default sharing model (administrators can
     change it): ``private``, ``public_read`` or ``public_rw``.  ``blocks``
     labels the groups that ``Field.block`` forms on record pages and forms,
-    e.g. ``{"hot": _l("Hot customer")}``.
+    e.g. ``{"hot": _l("Hot customer")}``.  ``menu_group`` is the menu group the
+    entity's list sits in (``customers``, ``sales``, ``products``, ... see
+    :data:`core.ui.shell.MENU_GROUPS`; ``more`` is the administrators' area),
+    ``menu_order`` its place there.  ``parent`` names the entity a child record
+    belongs to (a deal's line items): such an entity has no menu entry and is
+    reached from its parent's related list.
     """
 
     name: str
@@ -45,6 +50,9 @@ class Entity:
     indexes: list[tuple[str, ...]] = dc_field(default_factory=list)
     description: Any = None
     blocks: dict = dc_field(default_factory=dict)
+    menu_group: str = "other"
+    menu_order: int = 100
+    parent: str | None = None
     plugin: str = ""
 
     def __post_init__(self):

@@ -14,9 +14,36 @@ from core.runtime import runtime
 from core.security.users import names_of
 
 
+class ReferenceLabel(str):
+    """A referenced record's title that knows the record, so pages can link it (JSON gets the plain text).
+
+    ``linkable`` is true when the record is visible to the user the label was made for and not in the
+    recycle bin, i.e. its record page opens for them: a label is never a link that answers 404.
+    """
+
+    entity: str
+    record_id: int
+    linkable: bool
+
+    def __new__(cls, title: str, entity: str, record_id: int, linkable: bool):
+        label = super().__new__(cls, title)
+        label.entity, label.record_id, label.linkable = entity, record_id, linkable
+        return label
+
+
 def reference_title(title, deleted_at) -> str:
     """A referenced record's title; one in the recycle bin says so rather than vanishing."""
     return _("%(title)s (in the recycle bin)", title=title) if deleted_at is not None else str(title)
+
+
+def shown_values(f) -> list:
+    """The values of the controlling field for which the conditional field ``f`` is shown (``Field.show_when``)."""
+    _controlling, values = f.show_when
+    if not isinstance(values, dict):
+        return [v for v in values]
+    match = {k: v for k, v in values.items() if k != "picklist"}
+    return [row.value for row in picklists.values(values["picklist"])
+            if all((row.extra or {}).get(k) == v for k, v in match.items())]
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,8 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
     """``{field: label}`` per record, with one query for the whole page's references (:func:`reference_titles`).
 
     ``records`` may be in Python or API form: the ids and codes read here are the same in both.
+    A reference's label is a :class:`ReferenceLabel` (the permission check that finds the title is
+    the one that allows the link); a reference the user may not see has the label None.
     """
     plan = display_plan(entity)
     result = [{} for _ in records]
@@ -70,7 +99,7 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
     return result
 
 
-def reference_titles(references: list[tuple[str, str]], records: list[dict], user) -> dict[str, dict[int, str]]:
+def reference_titles(references: list[tuple[str, str]], records: list[dict], user) -> dict[str, dict[int, ReferenceLabel]]:
     """``{target entity: {id: title}}`` for the values of ``references`` (``(field, target)`` pairs) in ``records``.
 
     One statement for the whole page whatever the number of reference fields: the ids are gathered per
@@ -99,5 +128,6 @@ def reference_titles(references: list[tuple[str, str]], records: list[dict], use
     titles: dict[str, dict[int, str]] = {target: {} for target in targets}
     stmt = lookups[0] if len(lookups) == 1 else sa.union_all(*lookups)
     for n, rid, title_value, deleted_at in session().connection().execute(stmt, params):
-        titles[targets[n]][rid] = reference_title(title_value, deleted_at)
+        titles[targets[n]][rid] = ReferenceLabel(reference_title(title_value, deleted_at), targets[n], rid,
+                                                 deleted_at is None)
     return titles

@@ -37,6 +37,16 @@ class Field:
     ``name`` is the API name and the column name.  ``search`` puts the field in
     full-text search, ``list`` in the default list columns.  ``validators`` are
     callables that raise :class:`FieldValueError` with a user-facing message.
+    ``extra["labels"]`` gives the words of a text field that stores codes
+    (``{"per_line": _l("Per line")}``), shown instead of the code;
+    ``extra["markup"]`` marks a long text that holds HTML source (a template);
+    ``extra["month"]`` a date field that means a month (entered as a month,
+    stored as its first day).  ``help`` is shown under the input and in
+    ``/api/v1/meta``.  ``show_when`` makes the field conditional: ``(field,
+    values)`` shows it only while ``field`` has one of ``values`` - a tuple of
+    values, or a dict naming the picklist and matching its values' ``extra``
+    (``("stage", {"picklist": "opportunity_stage", "kind": "lost"})``: the lost
+    stages, whatever the administrator calls them).
     """
 
     name: str
@@ -62,6 +72,7 @@ class Field:
     position: int = 0
     extra: dict = dc_field(default_factory=dict)
     aliases: tuple[str, ...] = ()  # other words users head a spreadsheet column with (import matching)
+    show_when: tuple[str, Any] | None = None
 
     @property
     def kind(self) -> "FieldType":

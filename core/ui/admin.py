@@ -19,7 +19,7 @@ from core.entities.numbering import format_for, validate_format
 from core import transfer
 from core.jobs.models import STATUSES, Job
 from core.plugins import PluginState, check_disable, check_enable, enabled_names
-from core.ui.picklist_names import field_type_label, picklist_names
+from core.ui.picklist_names import picklist_names
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import ACTIONS, LoginEvent, Role, User
@@ -27,6 +27,7 @@ from core.security.rights import clear_cache, effective_sharing, role_rights, se
 from core.security.roles import create_role, get_role
 from core.security.users import create_user, deactivate_user, get_user, update_user
 from core.ui.blueprint import ui
+from core.ui.history import change_rows
 
 PAGE = 50
 
@@ -65,7 +66,6 @@ def admin_fields(entity_name):
     rows = session().scalars(sa.select(CustomFieldRow).where(CustomFieldRow.entity == entity.name)
                              .order_by(CustomFieldRow.position, CustomFieldRow.id)).all()
     return render_template("admin/fields.html", entity=entity, rows=rows, types=list(FIELD_TYPES),
-                           type_label=field_type_label,
                            entities=runtime().registry.entities.values())
 
 
@@ -383,6 +383,13 @@ def admin_audit():
         stmt = stmt.where(AuditEntry.entity == entity)
     rows = session().execute(stmt.order_by(AuditEntry.id.desc()).limit(PAGE).offset((page - 1) * PAGE)).all()
     entries = [{"entry": e, "user": name, "changes": json.loads(e.changes) if e.changes else {}} for e, name in rows]
+    registry = runtime().registry
+    for e in entries:  # one batch of display labels per entity on the page
+        e["entity"] = registry.entities.get(e["entry"].entity)
+    for entity_name in {e["entry"].entity for e in entries if e["entity"] is not None}:
+        same = [e for e in entries if e["entry"].entity == entity_name]
+        for e, rows in zip(same, change_rows(registry.entities[entity_name], [e["changes"] for e in same])):
+            e["rows"] = rows
     return render_template("admin/audit.html", entries=entries, page=page, entity=entity,
                            entities=runtime().registry.entities.values(), logins=login_log())
 

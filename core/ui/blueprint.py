@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, url_for
 
 from core.security.auth import current_user_or_none
-from core.ui import errors, formatting
+from core.ui import errors, formatting, labels
 from core.ui.shell import shell_context
 
 ui = Blueprint("ui", "core.ui", template_folder="templates", static_folder="static",
@@ -14,6 +14,7 @@ ui = Blueprint("ui", "core.ui", template_folder="templates", static_folder="stat
 @ui.record_once
 def _setup(state):
     formatting.register(state.app)
+    labels.register(state.app)
     errors.register(state.app)
     state.app.context_processor(shell_context)
 

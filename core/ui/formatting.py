@@ -10,13 +10,15 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from flask import current_app
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask import current_app, url_for
+from babel.dates import format_skeleton
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from core.entities import picklists
 from core.i18n import deployment_tz
+from core.entities.display import ReferenceLabel
 
 
 def money(value, currency: str | None = None) -> str:
@@ -39,6 +41,15 @@ def date(value) -> str:
     return format_date(value, "medium")
 
 
+def month(value) -> str:
+    """A month, as the locale writes one (2026년 12월, 2026年12月, Dec 2026)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_skeleton("yMMM", value, locale=get_locale())
+
+
 def datetime(value) -> str:
     if value in (None, ""):
         return ""
@@ -47,11 +58,49 @@ def datetime(value) -> str:
     return format_datetime(value, "short")
 
 
+def reference_link(label) -> Markup | str:
+    """A reference's label as a link to its record page when the user can open it, else the label."""
+    if isinstance(label, ReferenceLabel) and label.linkable:
+        url = url_for("ui.detail", entity_name=label.entity, record_id=label.record_id)
+        return Markup('<a href="{}" class="ref-link">{}</a>').format(url, label)
+    return label
+
+
+MERGE_FIELD = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
+
+
+def help_text(text) -> Markup:
+    """A field's help, its merge fields (``{{ account.name }}``) shown as code to type as they are."""
+    escaped = str(escape(str(text)))
+    return Markup(MERGE_FIELD.sub(lambda m: f'<code translate="no">{m.group(0)}</code>', escaped))
+
+
+def first_own_column(columns) -> str | None:
+    """The first column of a record table that is not a reference: it carries the row's own link."""
+    return next((c.name for c in columns if c.type != "reference"), None)
+
+
+def unseen_reference() -> Markup:
+    """What a reference to a record the user may not see shows: that there is one, never its name."""
+    return Markup('<span class="muted">{}</span>').format(_("a record that you cannot see"))
+
+
+def language_tag(code) -> str:
+    """A BCP 47 language tag for ``lang=`` and ``Intl``: ``zh_Hans`` → ``zh-Hans``."""
+    return str(code).replace("_", "-")
+
+
 def field_value(f, value, display: dict | None = None):
-    """A record's value as shown in lists and detail pages (HTML-safe)."""
-    display = display or {}
+    """A record's value as shown in lists and detail pages (HTML-safe).
+
+    With ``display`` (from :func:`core.entities.display.display_values`), a reference shows its
+    record's title as a link, or that the record cannot be seen; ids never show.
+    """
     if value in (None, "", []):
         return ""
+    if display is not None and f.type == "reference" and f.name in display:
+        return reference_link(display[f.name]) if display[f.name] is not None else unseen_reference()
+    display = display or {}
     if f.name in display and display[f.name] is not None:
         shown = display[f.name]
         if isinstance(shown, list):
@@ -63,12 +112,16 @@ def field_value(f, value, display: dict | None = None):
             return Markup('<span class="badge">{}</span>').format(shown)
         return shown
     kind = f.type
+    if f.extra.get("labels"):  # a code field that declares its codes' words
+        return str(f.extra["labels"].get(value, value))
     if kind == "money":
         return money(value)
     if kind in ("integer", "decimal"):
         return number(value)
     if kind == "percent":
         return f"{number(value)}%"
+    if kind == "date" and f.extra.get("month"):
+        return month(value)
     if kind == "date":
         return date(value)
     if kind == "datetime":
@@ -81,6 +134,8 @@ def field_value(f, value, display: dict | None = None):
         return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
     if kind == "phone":
         return Markup('<a href="tel:{0}">{0}</a>').format(value)
+    if kind == "longtext" and f.extra.get("markup"):  # an HTML document's source, as its author wrote it
+        return Markup('<pre class="markup" translate="no">{}</pre>').format(value)
     if kind == "longtext":
         return Markup("<br>").join(escape(value).split("\n"))
     if isinstance(value, list):
@@ -104,6 +159,8 @@ def input_value(f, value) -> str:
         return ""
     if f.type == "datetime" and isinstance(value, dt.datetime):
         return value.astimezone(deployment_tz()).strftime("%Y-%m-%dT%H:%M")
+    if f.extra.get("month") and value:  # <input type=month> takes YYYY-MM
+        return (value.isoformat() if isinstance(value, dt.date) else str(value))[:7]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -116,4 +173,6 @@ def input_value(f, value) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
-                                 field_value=field_value, input_value=input_value)
+                                 field_value=field_value, input_value=input_value, reference_link=reference_link,
+                                 language_tag=language_tag, help_text=help_text)
+    app.jinja_env.globals.update(first_own_column=first_own_column)

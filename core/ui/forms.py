@@ -6,6 +6,7 @@ shown next to each input.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
-from core.entities.display import display_values
+from core.entities.display import display_values, shown_values
 from core.runtime import runtime
 from core.security.models import User
 
@@ -24,6 +25,7 @@ class FormField:
     widget: str
     options: list
     block: str
+    show_values: list | None = None  # a conditional field: the controlling field's values that show it
 
 
 WIDGETS = {"longtext": "textarea", "boolean": "checkbox", "picklist": "select", "multipicklist": "multiselect",
@@ -47,8 +49,24 @@ def form_value(f, form, key: str | None = None):
         return form.get(key) in ("1", "true", "on")
     if f.type == "multipicklist":
         return [v for v in form.getlist(key) if v]
-    raw = form.get(key, "")
-    return raw.strip() if raw.strip() else None
+    raw = form.get(key, "").strip()
+    if raw and f.extra.get("month") and MONTH.fullmatch(raw):  # <input type=month> sends YYYY-MM
+        return f"{raw}-01"
+    return raw or None
+
+
+MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def unresolved_references(fields, form) -> dict[str, str]:
+    """Reference inputs where text was typed but no record picked: an error each, never silently dropped."""
+    from flask_babel import gettext as _
+
+    shown = set(form.getlist("_fields"))
+    return {f.name: _("“%(text)s” is not one of the suggestions: pick a record from the list or create it with + New.",
+                      text=form.get(f"{f.name}__text", "").strip())
+            for f in fields if f.type == "reference" and f.name in shown and not form.get(f.name, "").strip()
+            and form.get(f"{f.name}__text", "").strip()}
 
 
 def submitted(fields, form) -> dict:
@@ -78,7 +96,9 @@ def form_fields(entity, hidden: set[str] = frozenset()) -> list[FormField]:
         elif f.type == "user":
             users = users if users is not None else user_choices()
             options = users
-        out.append(FormField(f, WIDGETS.get(f.type, "text"), options, f.block or ("custom" if f.custom else "main")))
+        widget = "month" if f.extra.get("month") else WIDGETS.get(f.type, "text")
+        out.append(FormField(f, widget, options, f.block or ("custom" if f.custom else "main"),
+                             shown_values(f) if f.show_when else None))
     return out
 
 

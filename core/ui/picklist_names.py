@@ -43,16 +43,3 @@ def picklist_names(names: list[str]) -> list[PicklistName]:
         out.append(PicklistName(name, title, _(owner) if owner else "", used_by))
     return sorted(out, key=lambda p: (p.plugin, p.title))
 
-
-#: custom-field types in the administrator's language
-FIELD_TYPE_LABELS = {
-    "text": _l("Text"), "longtext": _l("Long text"), "email": _l("Email"), "url": _l("Web address"),
-    "phone": _l("Phone"), "integer": _l("Whole number"), "decimal": _l("Decimal number"), "money": _l("Money"),
-    "percent": _l("Percent"), "boolean": _l("Yes / no"), "date": _l("Date"), "datetime": _l("Date and time"),
-    "picklist": _l("Picklist"), "multipicklist": _l("Multi-select picklist"), "reference": _l("Reference"),
-    "user": _l("User"),
-}
-
-
-def field_type_label(kind: str) -> str:
-    return str(FIELD_TYPE_LABELS.get(kind, kind))

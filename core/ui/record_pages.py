@@ -16,7 +16,8 @@ from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import can, require_right
 from core.ui.blueprint import ui
-from core.ui.forms import block_labels, form_fields, reference_titles, submitted, user_choices
+from core.ui.forms import (block_labels, form_fields, reference_titles, submitted, unresolved_references,
+                           user_choices)
 from core.ui.history import history_rows
 
 RELATED_ROWS = 20
@@ -94,10 +95,21 @@ def form_fields_of(entity, user) -> list:
 def render_form(entity, record, values, errors=None, conflict=None, duplicates=None, status=200):
     user = current_user_or_none()
     fields = form_fields(entity, hidden_fields(entity, user))
+    typed = {f.field.name: request.form.get(f"{f.field.name}__text") for f in fields
+             if f.widget == "reference" and request.method == "POST"}
     return render_template("ui/form.html", entity=entity, record=record, values=values, errors=errors or {},
                            block_labels=block_labels(entity), duplicates=duplicates,
                            form_fields=fields, conflict=conflict, users=user_choices() if entity.owned else [],
-                           titles=reference_titles(entity, values, user)), status
+                           titles=reference_titles(entity, values, user), typed=typed), status
+
+
+def refuse_unresolved(entity, user, record, values):
+    """The form again with an error at each reference whose typed text names no picked record, else None."""
+    errors = unresolved_references(form_fields_of(entity, user), request.form)
+    if not errors:
+        return None
+    flash(_("Some fields are not valid."), "error")
+    return render_form(entity, record, values, errors, status=422)
 
 
 @ui.route("/records/<entity_name>/new", methods=["GET", "POST"])
@@ -114,6 +126,9 @@ def new_record(entity_name):
         values.setdefault("owner_id", user.id)
         return render_form(entity, None, values)
     data = submitted(form_fields_of(entity, user), request.form)
+    refused = refuse_unresolved(entity, user, None, data)
+    if refused:
+        return refused
     if request.form.get("confirm_duplicate") == "1":
         data["confirm_duplicate"] = True
     try:
@@ -139,6 +154,9 @@ def edit_record(entity_name, record_id):
     if request.method == "GET":
         return render_form(entity, record, record)
     data = submitted(form_fields_of(entity, user), request.form)
+    refused = refuse_unresolved(entity, user, record, {**record, **data})
+    if refused:
+        return refused
     try:
         updated = records.update(entity, record_id, data, user,
                                  expected_version=records.parse_version(request.form.get("version") or record["version"]))
@@ -176,10 +194,12 @@ def conflict_rows(entity, current: dict, seen_version: int, mine: dict) -> list[
 
 @ui.post("/records/<entity_name>/<int:record_id>/delete")
 def delete_record(entity_name, record_id):
+    """Move one record to the recycle bin; the message that says so offers to undo it."""
     entity = runtime().registry.get(entity_name)
     records.delete(entity, record_id, current_user_or_none())
     session().commit()
     flash(_("Moved to the recycle bin."), "success")
+    flash(url_for("ui.restore_record", entity_name=entity.name, record_id=record_id), "undo")
     return redirect(url_for("ui.list_view", entity_name=entity.name))
 
 

@@ -30,6 +30,8 @@ def restore_record(entity_name, record_id):
     record = records.restore(entity, record_id, current_user_or_none())
     session().commit()
     flash(_("%(title)s was restored.", title=record.get(entity.title_field) or record_id), "success")
+    if request.form.get("back") == "record":  # the undo of a delete goes back to the record
+        return redirect(url_for("ui.detail", entity_name=entity.name, record_id=record_id))
     return redirect(url_for("ui.recycle_bin_page"))
 
 

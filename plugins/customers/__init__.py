@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from core import signals
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.customers import entities
 
 
-manifest = Manifest(name="customers", version="0.2.0", label="Customers", default_enabled=True,
-                    description="Accounts, contacts, activities, visit logs and the customer 360° view.")
+manifest = Manifest(name="customers", version="0.2.0", label=_l("Customers"), default_enabled=True,
+                    description=_l("Accounts, contacts, activities, visit logs and the customer 360° view."))
 
 
 @hookimpl
@@ -111,6 +113,14 @@ def crm_job_handlers():
     from plugins.customers import reminders
 
     return {reminders.JOB_TYPE: reminders.send_reminder}
+
+
+@hookimpl
+def crm_job_type_labels():
+    from flask_babel import lazy_gettext as _l
+    from plugins.customers import reminders
+
+    return {reminders.JOB_TYPE: _l("Activity reminder")}
 
 
 @hookimpl

@@ -1,16 +1,41 @@
-"""Pages under ``/customers``: the printable visit log; helpers for the record panels."""
+"""Pages under ``/customers``: the customer 360° page, the printable visit log; helpers for the record panels."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from core.entities import records
 from core.entities.display import display_values
+from core.entities.query import visible_fields
+from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 
 pages = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates",
                   static_folder="static")
+
+
+@pages.get("/accounts/<int:account_id>/360")
+def account_360_page(account_id):
+    """The customer 360° page: the account's key facts and every related section, each row a link."""
+    from plugins.customers.entities import accounts
+    from plugins.customers.overview import account_360
+
+    user = current_user_or_none()
+    require_right(user, accounts, "view")
+    view = account_360(account_id, user)
+    sections = []
+    for key, section in view["sections"].items():
+        entity = runtime().registry.get(section["entity"]) if section.get("entity") else None
+        columns, more_url = [], None
+        if entity is not None:
+            fields = visible_fields(entity, user)
+            parents = [r.field for r in runtime().registry.related.get("accounts", []) if r.entity == entity.name]
+            columns = [fields[n] for n in entity.default_columns if n in fields and n not in parents]
+            more_url = url_for("ui.list_view", entity_name=entity.name, **{parents[0]: account_id})
+        sections.append({**section, "key": key, "entity": entity, "columns": columns, "more_url": more_url})
+    return render_template("customers/account_360.html", view=view, account=view["account"], sections=sections,
+                           all_fields=visible_fields(accounts, user), entity=accounts)
 
 
 @pages.get("/visit-logs/<int:visit_id>/print")
@@ -29,7 +54,6 @@ def print_visit_log(visit_id):
 def account_summary(record: dict) -> dict:
     """What the account panel shows: days since the last contact and other plugins' summaries."""
     from plugins.customers.overview import days_since
-    from core.runtime import runtime
 
     user = current_user_or_none()
     extra = [s for group in runtime().hook.crm_account_summaries(account=record, user=user) for s in group or []]

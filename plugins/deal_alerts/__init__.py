@@ -8,13 +8,15 @@ done without the UI (``plugcrm plugins enable deal_alerts`` and
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
 
-manifest = Manifest(name="deal_alerts", version="0.1.0", label="Deal alerts", depends=["workflows"],
+manifest = Manifest(name="deal_alerts", version="0.1.0", label=_l("Deal alerts"), depends=["workflows"],
                     uses=["opportunities"],
-                    description="Email chosen recipients once when a deal is entered or raised above a threshold.")
+                    description=_l("Email chosen recipients once when a deal is entered or raised above a threshold."))
 
 
 @hookimpl
@@ -27,11 +29,10 @@ def crm_blueprints():
 
 @hookimpl
 def crm_menu_items(user):
-    from flask_babel import lazy_gettext as _l
-
     if user is None or not user.is_admin:
         return []
-    return [dict(label=_l("Deal alerts"), endpoint="deal_alerts_pages.settings", icon="bell", order=91)]
+    return [dict(label=_l("Deal alerts"), endpoint="deal_alerts_pages.settings", icon="bell", order=91,
+                 group="more")]
 
 
 @hookimpl

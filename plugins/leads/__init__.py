@@ -15,10 +15,10 @@ from plugins.leads.api import api
 from plugins.leads.views import PANEL, pages
 
 
-manifest = Manifest(name="leads", version="0.1.0", label="Leads", default_enabled=True,
+manifest = Manifest(name="leads", version="0.1.0", label=_l("Leads"), default_enabled=True,
                     depends=("customers",), uses=("opportunities",),
-                    description="Leads with duplicate warnings, assignment rules, conversion to account, contact "
-                                "and opportunity, a board by status and a source/conversion report.")
+                    description=_l("Leads with duplicate warnings, assignment rules, conversion to account, contact "
+                                "and opportunity, a board by status and a source/conversion report."))
 
 
 @hookimpl
@@ -54,10 +54,10 @@ def crm_record_panels(entity):
 
 @hookimpl
 def crm_menu_items(user):
-    items = [dict(label=_l("Lead board"), endpoint="leads.board", icon="columns", order=15),
-             dict(label=_l("Lead report"), endpoint="leads.report", icon="chart", order=16)]
+    items = [dict(label=_l("Lead board"), endpoint="leads.board", icon="columns", order=15, group="sales"),
+             dict(label=_l("Lead report"), endpoint="leads.report", icon="chart", order=16, group="sales")]
     if user is not None and user.is_admin:
-        items.append(dict(label=_l("Lead rules"), endpoint="leads.settings", icon="settings", order=91))
+        items.append(dict(label=_l("Lead rules"), endpoint="leads.settings", icon="settings", order=91, group="more"))
     return items
 
 

@@ -55,6 +55,8 @@ leads = Entity(
     title_field="name",
     numbering="LEAD-{YYYY}{MM}-{####}",
     icon="inbox",
+    menu_group="sales",
+    menu_order=10,
     list_columns=["name", "company", "phone", "source", "status", "owner_id", "created_at"],
     fields=[
         Field("name", "text", label=_l("Name"), required=True, search=True, list=True, max_length=100,

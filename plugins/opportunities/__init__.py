@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from core import signals
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.opportunities import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 
-manifest = Manifest(name="opportunities", version="0.1.0", label="Opportunities", default_enabled=True,
+manifest = Manifest(name="opportunities", version="0.1.0", label=_l("Opportunities"), default_enabled=True,
                     depends=["customers", "products"], uses=["workflows"],
-                    description="Opportunities with line items, billing methods and revenue schedules, stages with "
-                                "required actions, stage history, kanban pipeline, funnel and forecast reports.")
+                    description=_l("Opportunities with line items, billing methods and revenue schedules, stages with "
+                                "required actions, stage history, kanban pipeline, funnel and forecast reports."))
 CHILD_NAMES = {e.name for e in entities.CHILDREN}
 
 
@@ -106,10 +108,13 @@ def crm_record_panels(entity):
 @hookimpl
 def crm_menu_items(user):
     from flask_babel import lazy_gettext as _l
-    items = [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21),
-             dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22)]
+    items = [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21,
+                  group="sales"),
+             dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22,
+                  group="sales")]
     if user is not None and user.is_admin:  # the stage editor (stage_admin.py)
-        items.append(dict(label=_l("Stages"), endpoint="opportunities_stages.editor", icon="list", order=92))
+        items.append(dict(label=_l("Stages"), endpoint="opportunities_stages.editor", icon="list", order=92,
+                          group="more"))
     return items
 
 

@@ -12,6 +12,8 @@ opportunities = Entity(
     title_field="title",
     numbering="OPP-{YYYY}{MM}-{####}",
     icon="handshake",
+    menu_group="sales",
+    menu_order=20,
     list_columns=["title", "account_id", "stage", "amount", "owner_id", "revenue_month"],
     fields=[
         Field("title", "text", label=_l("Opportunity name"), required=True, search=True, list=True,
@@ -35,9 +37,9 @@ opportunities = Entity(
         Field("expected_close_date", "date", label=_l("Expected close date"), list=True),
         Field("billing_method", "picklist", label=_l("Billing method"), picklist="opportunity_billing",
               default="lump_sum"),
-        Field("revenue_month", "date", label=_l("Expected revenue month"), list=True,
+        Field("revenue_month", "date", label=_l("Expected revenue month"), list=True, extra={"month": True},
               help=_l("Lump sum: the month the revenue is expected (any day of it).")),
-        Field("revenue_end", "date", label=_l("Revenue end month"),
+        Field("revenue_end", "date", label=_l("Revenue end month"), extra={"month": True},
               help=_l("Monthly: the last month; the period starts at the expected revenue month.")),
         # The schedule of a lump-sum or monthly deal in a few numbers (see reports.forecast): its last month,
         # the amount of each month from revenue_month and of the last month, unweighted and weighted.
@@ -46,8 +48,10 @@ opportunities = Entity(
         Field("last_month_amount", "money", label=_l("Last month amount"), readonly=True),
         Field("month_forecast", "money", label=_l("Monthly forecast amount"), readonly=True),
         Field("last_month_forecast", "money", label=_l("Last month forecast amount"), readonly=True),
-        Field("lost_reason", "picklist", label=_l("Lost reason"), picklist="opportunity_lost_reason"),
-        Field("lost_to", "text", label=_l("Lost to competitor"), max_length=200),
+        Field("lost_reason", "picklist", label=_l("Lost reason"), picklist="opportunity_lost_reason",
+              show_when=("stage", {"picklist": "opportunity_stage", "kind": "lost"})),
+        Field("lost_to", "text", label=_l("Lost to competitor"), max_length=200,
+              show_when=("stage", {"picklist": "opportunity_stage", "kind": "lost"})),
         Field("description", "longtext", label=_l("Description"), block="description"),
         Field("requirements", "longtext", label=_l("Customer requirements"), block="description"),
     ],
@@ -65,7 +69,7 @@ opportunities = Entity(
 def child(name, label, singular, title_field, fields, icon):
     """A record that belongs to one opportunity (visible to whoever sees the opportunity)."""
     return Entity(name=name, label=label, label_singular=singular, title_field=title_field, owned=False,
-                  icon=icon, default_sort="id",
+                  icon=icon, default_sort="id", parent="opportunities",
                   fields=[Field("opportunity_id", "reference", label=_l("Opportunity"), target="opportunities",
                                 required=True, list=True, index=True)] + fields)
 

@@ -17,6 +17,8 @@ categories = Entity(
     title_field="name",
     owned=False,
     icon="folder-tree",
+    menu_group="products",
+    menu_order=20,
     default_sort="name",
     fields=[
         Field("name", "text", label=_l("Category"), required=True, search=True, list=True, max_length=100),
@@ -32,6 +34,8 @@ products = Entity(
     title_field="name",
     owned=False,
     icon="box",
+    menu_group="products",
+    menu_order=10,
     default_sort="name",
     fields=[
         Field("name", "text", label=_l("Product name"), required=True, search=True, list=True, max_length=200,
@@ -56,6 +60,8 @@ price_lists = Entity(
     title_field="name",
     owned=False,
     icon="tags",
+    menu_group="products",
+    menu_order=30,
     fields=[
         Field("name", "text", label=_l("Price list"), required=True, unique=True, list=True, max_length=100),
         Field("description", "text", label=_l("Description"), list=True, max_length=300),
@@ -70,6 +76,7 @@ product_prices = Entity(
     title_field="price",
     owned=False,
     icon="tag",
+    parent="products",
     fields=[
         Field("product_id", "reference", label=_l("Product"), target="products", required=True, list=True),
         Field("price_list_id", "reference", label=_l("Price list"), target="price_lists", required=True,
@@ -85,6 +92,7 @@ product_options = Entity(
     title_field="name",
     owned=False,
     icon="sliders",
+    parent="products",
     fields=[
         Field("product_id", "reference", label=_l("Product"), target="products", required=True, list=True),
         Field("name", "text", label=_l("Option"), required=True, list=True, max_length=200),

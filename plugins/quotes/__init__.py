@@ -8,10 +8,10 @@ from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.quotes import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 
-manifest = Manifest(name="quotes", version="0.1.0", label="Quotes and sales orders", default_enabled=True,
+manifest = Manifest(name="quotes", version="0.1.0", label=_l("Quotes and sales orders"), default_enabled=True,
                     depends=["customers", "products", "opportunities"], uses=["workflows"],
-                    description="Quotes in the Korean layout (print, PDF, Excel, email) with approval; "
-                                "sales orders with credit control and shipped quantities.")
+                    description=_l("Quotes in the Korean layout (print, PDF, Excel, email) with approval; "
+                                "sales orders with credit control and shipped quantities."))
 LINE_NAMES = set(entities.LINES)
 
 
@@ -47,6 +47,12 @@ def crm_job_handlers():
 def crm_export_formats():
     from plugins.quotes import batch_print
     return {batch_print.FORMAT: batch_print.write_zip}
+
+
+@hookimpl
+def crm_job_type_labels():
+    from plugins.quotes import expiry, sending
+    return {expiry.JOB_TYPE: _l("Quote expiry"), sending.JOB_TYPE: _l("Sending a quote")}
 
 
 @hookimpl
@@ -105,10 +111,13 @@ def crm_menu_items(user):
 
     if not can(user, runtime().registry.get("quotes"), "view"):
         return []
-    items = [dict(label=_l("Quote status"), endpoint="quotes_pages.status_list", icon="file-text", order=23),
-             dict(label=_l("Quote reports"), endpoint="quotes_pages.reports_page", icon="chart", order=24)]
+    items = [dict(label=_l("Quote status"), endpoint="quotes_pages.status_list", icon="file-text", order=33,
+                  group="sales"),
+             dict(label=_l("Quote reports"), endpoint="quotes_pages.reports_page", icon="chart", order=34,
+                  group="sales")]
     if getattr(user, "is_admin", False):
-        items.append(dict(label=_l("Quote settings"), endpoint="quotes_pages.settings_page", icon="cog", order=95))
+        items.append(dict(label=_l("Quote settings"), endpoint="quotes_pages.settings_page", icon="cog", order=95,
+                           group="more"))
     return items
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import session
-from core.entities import records
+from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
 from core.money import currency, places
 from core.runtime import runtime
@@ -107,7 +107,8 @@ def fill_from_product(values: dict, old: dict | None) -> None:
     values["item_code"] = values.get("item_code") or product.get("code")
     values["name"] = values.get("name") or product["name"]
     values["specification"] = values.get("specification") or product.get("model")
-    values["unit"] = values.get("unit") or product.get("unit")
+    # the unit's word as the quote prints it ("개", "식"), not the catalogue's code ("ea")
+    values["unit"] = values.get("unit") or picklists.label_for("product_unit", product.get("unit"))
     if values.get("unit_price") is None:
         values["unit_price"] = product["list_price"]
 

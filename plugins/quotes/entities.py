@@ -19,6 +19,7 @@ DOCUMENT_TOTALS = [
     Field("total", "money", label=_l("Total amount"), readonly=True, list=True),
     Field("currency", "text", label=_l("Currency"), readonly=True, max_length=3),
     Field("rounding", "text", label=_l("VAT rounding"), readonly=True, max_length=20,
+          extra={"labels": {"per_line": _l("Per line"), "per_document": _l("Per document")}},
           help=_l("The rounding rule the totals were computed with (per line or per document).")),
 ]
 
@@ -29,6 +30,8 @@ quotes = Entity(
     title_field="title",
     numbering="Q-{YYYY}{MM}-{####}",
     icon="file-text",
+    menu_group="sales",
+    menu_order=30,
     default_sort="-quote_date",
     list_columns=["status", "quote_date", "valid_until", "number", "title", "account_id", "delivery_site",
                   "owner_id", "supply_total", "total", "approval_status"],
@@ -87,7 +90,7 @@ def line_fields(parent: str, target: str) -> list[Field]:
 
 def line_entity(name, label, singular, parent, target, extra=()) -> Entity:
     return Entity(name=name, label=label, label_singular=singular, title_field="name", owned=False,
-                  icon="list", default_sort="position", fields=line_fields(parent, target) + list(extra),
+                  icon="list", default_sort="position", parent=target, fields=line_fields(parent, target) + list(extra),
                   indexes=[(parent, "position")])
 
 
@@ -100,6 +103,8 @@ sales_orders = Entity(
     title_field="title",
     numbering="SO-{YYYY}{MM}-{####}",
     icon="cart",
+    menu_group="sales",
+    menu_order=40,
     default_sort="-order_date",
     list_columns=["number", "order_date", "title", "account_id", "status", "payment_status", "total", "owner_id"],
     fields=[

@@ -19,6 +19,7 @@ from core.errors import CRMError, ValidationError
 from core.money import places
 from core.security.auth import current_user_or_none
 from core.security.models import Role
+from core.security.roles import role_label
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
@@ -103,7 +104,7 @@ def reports_page():
 @pages.get("/settings")
 def settings_page():
     require_admin(current_user_or_none())
-    roles = session().scalars(sa.select(Role.name).order_by(Role.id)).all()
+    roles = [(r.name, role_label(r)) for r in session().scalars(sa.select(Role).order_by(Role.id))]
     return render_template("quotes/settings.html", conf=settings.quote_settings(), company=settings.company(),
                            modes=ROUNDING_MODES, roles=roles, fields=settings.COMPANY_FIELDS)
 

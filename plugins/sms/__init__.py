@@ -15,9 +15,9 @@ from plugins.customers.entities import contacts
 from plugins.sms import adapters, api, delivery, models, reminders, sending, views  # noqa: F401  (models: the tables)
 from plugins.sms.workflow_task import SendSms
 
-manifest = Manifest(name="sms", version="0.1.0", label="SMS", depends=["customers"], uses=["workflows"],
-                    description="Text messages with Korean byte rules, the advertising law, registered senders "
-                                "and an undeletable send log.")
+manifest = Manifest(name="sms", version="0.1.0", label=_l("SMS"), depends=["customers"], uses=["workflows"],
+                    description=_l("Text messages with Korean byte rules, the advertising law, registered senders "
+                                "and an undeletable send log."))
 
 
 @hookimpl
@@ -28,6 +28,11 @@ def crm_sms_providers():
 @hookimpl
 def crm_job_handlers():
     return {sending.JOB_TYPE: sending.send_job, delivery.JOB_TYPE: delivery.check_job}
+
+
+@hookimpl
+def crm_job_type_labels():
+    return {sending.JOB_TYPE: _l("Sending SMS"), delivery.JOB_TYPE: _l("SMS delivery check")}
 
 
 @hookimpl
@@ -46,8 +51,8 @@ def crm_record_panels(entity):
 def crm_menu_items(user):
     if not can(user, contacts, "view"):
         return []
-    return [dict(label=_l("Send SMS"), endpoint="sms.compose", icon="message", order=40),
-            dict(label=_l("SMS log"), endpoint="sms.log_page", icon="list", order=41)]
+    return [dict(label=_l("Send SMS"), endpoint="sms.compose", icon="message", order=40, group="communication"),
+            dict(label=_l("SMS log"), endpoint="sms.log_page", icon="list", order=41, group="communication")]
 
 
 @hookimpl

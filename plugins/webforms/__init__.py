@@ -17,10 +17,10 @@ from plugins.webforms.public import public
 from plugins.webforms.views import pages
 
 
-manifest = Manifest(name="webforms", version="0.1.0", label="Web forms", default_enabled=True,
+manifest = Manifest(name="webforms", version="0.1.0", label=_l("Web forms"), default_enabled=True,
                     depends=("customers", "leads"),
-                    description="A web-form designer, embed code, hosted pages and a public submission endpoint "
-                                "that creates leads and stops spam.")
+                    description=_l("A web-form designer, embed code, hosted pages and a public submission endpoint "
+                                "that creates leads and stops spam."))
 
 
 @hookimpl
@@ -32,7 +32,7 @@ def crm_blueprints():
 def crm_menu_items(user):
     if user is None or not user.is_admin:
         return []
-    return [dict(label=_l("Web forms"), endpoint="webforms.index", icon="inbox", order=92)]
+    return [dict(label=_l("Web forms"), endpoint="webforms.index", icon="inbox", order=92, group="more")]
 
 
 @hookimpl

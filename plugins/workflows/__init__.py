@@ -7,13 +7,15 @@ API for plugins that build on it (deal_alerts).
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from core.plugins import Manifest
 from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
 from hooks import hookimpl
 
-manifest = Manifest(name="workflows", version="0.1.0", label="Workflows", default_enabled=True,
-                    description="Triggers, conditions and tasks (update fields, email, create record, webhook) "
-                                "with a run log per record.")
+manifest = Manifest(name="workflows", version="0.1.0", label=_l("Workflows"), default_enabled=True,
+                    description=_l("Triggers, conditions and tasks (update fields, email, create record, webhook) "
+                                "with a run log per record."))
 
 
 @hookimpl(trylast=True)
@@ -39,6 +41,15 @@ def crm_job_handlers():
 
 
 @hookimpl
+def crm_job_type_labels():
+    from plugins.workflows import engine
+    from plugins.workflows.jobs import SWEEP_JOB, WEBHOOK_JOB
+
+    return {engine.DELAYED_JOB: _l("Delayed workflow task"), SWEEP_JOB: _l("Workflow schedule"),
+            WEBHOOK_JOB: _l("Workflow web call")}
+
+
+@hookimpl
 def crm_blueprints():
     from plugins.workflows import designer  # noqa: F401  (its routes are on the pages blueprint)
     from plugins.workflows.api import bp
@@ -49,19 +60,15 @@ def crm_blueprints():
 
 @hookimpl
 def crm_menu_items(user):
-    from flask_babel import lazy_gettext as _l
-
     if user is None or not user.is_admin:
         return []
-    return [dict(label=_l("Workflows"), endpoint="workflows_pages.index", icon="bolt", order=90)]
+    return [dict(label=_l("Workflows"), endpoint="workflows_pages.index", icon="bolt", order=90, group="more")]
 
 
 @hookimpl
 def crm_record_panels(entity):
     """The run-log panel, on records of entities that have workflows."""
     import sqlalchemy as sa
-    from flask_babel import lazy_gettext as _l
-
     from core.db import session
 
     if session().scalar(sa.select(models.Workflow.id).where(models.Workflow.entity == entity.name).limit(1)) is None:

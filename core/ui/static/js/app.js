@@ -61,6 +61,25 @@
     }));
   });
 
+  /* a record page's delete button asks first (the dialog holds the form that deletes) */
+  $$("[data-confirm-dialog]").forEach(btn => btn.addEventListener("click", () => {
+    document.getElementById(btn.dataset.confirmDialog).showModal();
+  }));
+
+  /* conditional fields (Field.show_when): shown only while the controlling field has one of the values */
+  $$("[data-show-when]").forEach(box => {
+    const form = box.closest("form");
+    const values = JSON.parse(box.dataset.showValues).map(String);
+    const control = form && form.querySelector(`[name="${box.dataset.showWhen}"]:not([type=hidden])`);
+    if (!control) return;
+    const update = () => {
+      const current = control.type === "checkbox" ? String(control.checked) : control.value;
+      box.hidden = !values.includes(current);
+    };
+    control.addEventListener("change", update);
+    update();
+  });
+
   /* list selection, mass delete and mass edit with a confirmation naming the count */
   const listForm = $("#list-form");
   if (listForm) {
