@@ -7,39 +7,29 @@ from flask import Blueprint, render_template, request, url_for
 from core.db import session
 from core.entities import picklists
 from core.i18n import pick_label
-from core.entities.query import visible_select
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
-from plugins.opportunities import reports, services, stages
+from plugins.opportunities import board as board_filters, reports, services
 
 pages = Blueprint("opportunities_pages", __name__, url_prefix="/opportunities",
                   template_folder="templates", static_folder="static")
-BOARD_CARDS_PER_STAGE = 50
 
 
 @pages.get("/board")
 def board():
-    """Columns per stage of the chosen type; each card is one deal, dragged to move its stage."""
+    """Columns per stage of the chosen type; each card is one deal, dragged (or moved by keyboard) to a stage."""
     opps = services.entity()
     user = current_user_or_none()
     require_right(user, opps, "view")
-    chosen_type = request.args.get("type") or "new"
-    t = opps.table
-    totals = {row[0]: row for row in session().execute(
-        visible_select(opps, user, t.c.stage, sa.func.count(), sa.func.sum(t.c.amount))
-        .where(t.c.type == chosen_type).group_by(t.c.stage))}
-    columns = []
-    for stage in stages.stages_for(chosen_type):
-        cards = session().execute(visible_select(opps, user).where(t.c.stage == stage.value, t.c.type == chosen_type)
-                                  .order_by(t.c.expected_close_date, t.c.id).limit(BOARD_CARDS_PER_STAGE)).all()
-        found = totals.get(stage.value)
-        columns.append({"stage": stage, "count": found[1] if found else 0, "amount": found[2] if found else 0,
-                        "cards": [dict(r._mapping) for r in cards]})
-    return render_template("opportunities/board.html", columns=columns, chosen_type=chosen_type,
+    chosen = board_filters.chosen(request.args)
+    columns = board_filters.columns(user, chosen)
+    return render_template("opportunities/board.html", columns=columns, chosen=chosen, chosen_type=chosen["type"],
                            types=choices("opportunity_type"), lost_reasons=choices("opportunity_lost_reason"),
+                           actions=choices("opportunity_action"), owners=board_filters.owner_choices(),
                            can_edit=can(user, opps, "edit"), dwell_days=services.dwell_days,
-                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities", **kw),
-                           excel_url=excel_url(type=chosen_type))
+                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities",
+                                                         **board_filters.list_args(chosen), **kw),
+                           excel_url=excel_url(**board_filters.list_args(chosen)))
 
 
 def excel_url(**filters) -> str | None:
