@@ -149,6 +149,20 @@
     total.textContent = money.format(value);
   }
 
+  // The move menu (touch screens, or anyone who prefers it to the arrow keys): pick the stage in a dialog.
+  board.addEventListener("click", function (event) {
+    const button = event.target.closest(".card-move");
+    if (!button) return;
+    const card = button.closest(".deal-card");
+    const dialog = document.getElementById("move-dialog");
+    const current = card.closest(".board-column").dataset.stage;
+    dialog.querySelectorAll(".move-stage").forEach(function (b) { b.disabled = b.value === current; });
+    ask(dialog, function () { return dialog.returnValue; }).then(function () {
+      if (dialog.returnValue && dialog.returnValue !== "cancel") move(card.dataset.id, dialog.returnValue);
+      else button.focus();
+    });
+  });
+
   board.addEventListener("keydown", function (event) {
     const card = event.target.closest && event.target.closest(".deal-card");
     if (!card || event.target !== card || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;

@@ -60,6 +60,17 @@ def test_phone_width_walk(crm_app_factory, chromium):
                                ("calendar", "/customers/calendar"), ("accounts-new", "/records/accounts/new")):
                 page.goto(server.url + path)
                 assert_fits(page, name)
+
+            # on a touch screen the move menu moves a card (here through the required-action dialog)
+            page.goto(server.url + "/opportunities/board")
+            page.click(f"#deal-{deal} .card-move")
+            page.click("#move-dialog button.move-stage[value=qualification]")
+            page.wait_for_selector("#actions-dialog[open]")
+            page.click("#actions-ok")
+            page.wait_for_function(f"() => document.querySelector('#deal-{deal}').closest('.board-column')"
+                                   f".dataset.stage === 'qualification'")
+            page.wait_for_function(f"() => !document.querySelector('#deal-{deal}').classList.contains('moving')")
+            assert stored(app, deal)["stage"] == "qualification"
             assert browsing.foreign_requests() == []
         finally:
             browsing.close()
