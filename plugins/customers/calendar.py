@@ -24,7 +24,6 @@ FULLCALENDAR_LOCALES = {"ko": "ko", "zh_Hans": "zh-cn"}
 def calendar():
     user = current_user_or_none()
     require_right(user, activities, "view")
-    chosen = request.args.get("mine") or ""
     return render_template("customers/calendar.html", can_edit=can(user, activities, "edit"),
                            time_zone=str(deployment_tz()), quick=quick_filters(activities, user, request.args),
-                           fc_locales=FULLCALENDAR_LOCALES, chosen=chosen)
+                           fc_locales=FULLCALENDAR_LOCALES)
