@@ -12,6 +12,8 @@ probabilities, forecast amounts, 1 % in the recycle bin) with their revenue sche
 
 * :func:`plugins.opportunities.reports.funnel` and ``forecast`` as the administrator (no owner filter)
   and as a manager who sees a quarter of the owners (the permission filter is part of the query);
+* :func:`plugins.opportunities.board.columns` (the pipeline board: totals per stage, the first 50 cards of
+  each, owner and customer names) against its GROUP BY and seven ``LIMIT 50`` selects by hand;
 * the equivalent hand-written GROUP BY on the DBAPI connection, with the same conditions.
 """
 from __future__ import annotations
@@ -246,7 +248,20 @@ def raw_queries(engine, lost: list[str], owner_ids: list[int] | None):
         cursor.execute(schedule_join, tuple(lost) + (first, last))
         return cursor.fetchall()
 
-    return run_funnel, run_forecast, run_schedule_join, raw
+    board_totals = ("SELECT o.stage, count(*), sum(o.amount), sum(o.forecast_amount) FROM opportunities_opportunities o "
+                    f"WHERE o.deleted_at IS NULL{owners} AND o.type = 'new' GROUP BY o.stage")
+    board_cards = (f"SELECT * FROM opportunities_opportunities o WHERE o.deleted_at IS NULL{owners} AND o.type = 'new' "
+                   f"AND o.stage = {mark} ORDER BY o.expected_close_date, o.id LIMIT 50")
+
+    def run_board():
+        cursor.execute(board_totals)
+        rows = cursor.fetchall()
+        for stage, *_rest in STAGES:
+            cursor.execute(board_cards, (stage,))
+            rows += cursor.fetchall()
+        return rows
+
+    return run_funnel, run_forecast, run_schedule_join, run_board, raw
 
 
 def measure(app, runs: int) -> dict[str, dict[str, float]]:
@@ -256,10 +271,11 @@ def measure(app, runs: int) -> dict[str, dict[str, float]]:
     from core.db import session
     from core.security.models import User
     from core.security.permissions import visible_owner_ids
-    from plugins.opportunities import reports
+    from plugins.opportunities import board, reports
 
     engine = app.extensions["plugcrm"].engine
     args = MultiDict({"from": FROM, "to": TO})
+    board_args = {"type": "new", "owner_id": "", "month": ""}  # the pipeline board's columns and first cards
     results = {}
     for email, who in (("bench-admin@example.com", "administrator"), ("bench-manager@example.com", "manager")):
         with app.test_request_context("/"):
@@ -273,7 +289,7 @@ def measure(app, runs: int) -> dict[str, dict[str, float]]:
                     return report(g.crm_user, args)
             return call
 
-        run_funnel, run_forecast, run_schedule_join, raw = raw_queries(engine, ["lost"], owners)
+        run_funnel, run_forecast, run_schedule_join, run_board, raw = raw_queries(engine, ["lost"], owners)
         try:
             check(service(reports.funnel)(), run_funnel(), service(reports.forecast)(), run_schedule_join())
             results[who] = {
@@ -281,6 +297,8 @@ def measure(app, runs: int) -> dict[str, dict[str, float]]:
                 "funnel_raw": median_ms(run_funnel, runs),
                 "forecast": median_ms(service(reports.forecast), runs),
                 "forecast_raw": median_ms(run_forecast, runs),
+                "board": median_ms(service(lambda u, _a: board.columns(u, board_args)), runs),
+                "board_raw": median_ms(run_board, runs),
             }
         finally:
             raw.close()
@@ -308,7 +326,7 @@ def run_one(label: str, url: str, args, workdir: Path) -> list[list[object]]:
     engine.dispose()
     table = []
     for who, r in results.items():
-        for report in ("funnel", "forecast"):
+        for report in ("funnel", "forecast", "board"):
             ratio = r[report] / r[f"{report}_raw"]
             table.append([label, f"{args.rows:,}", who, report, f"{r[report]:.1f}", f"{r[f'{report}_raw']:.1f}",
                           f"{ratio:.2f}×"])

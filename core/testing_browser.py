@@ -72,8 +72,9 @@ class Browsing:
         self.requests: list[str] = []
         self.contexts = []
 
-    def new_page(self):
-        context = self.chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    def new_page(self, locale: str = "en-US", width: int = 1280, height: int = 900, timezone_id: str | None = None):
+        context = self.chromium.new_context(locale=locale, viewport={"width": width, "height": height},
+                                            timezone_id=timezone_id)
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()

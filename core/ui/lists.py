@@ -26,6 +26,7 @@ from core.ui.blueprint import ui
 from core.ui.filters import filter_specs
 from core.ui.forms import form_value
 from core.ui.models import ListPreference, SavedFilter
+from core.ui.quick_filters import quick_filters
 
 PAGE_SIZES = (10, 20, 30, 50)
 UI_ONLY = {"saved"}
@@ -99,6 +100,7 @@ def list_context(entity, user, args) -> dict:
         "editable_fields": [f for f in fields if not f.readonly and f.name in everything],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
         "can_edit": can(user, entity, "edit"), "can_import": can(user, entity, "import"),
+        "quick": quick_filters(entity, user, args),
     }
 
 

@@ -13,6 +13,7 @@ from flask_babel import format_date, lazy_gettext as _l
 
 from core.audit import AuditEntry
 from core.db import session, utcnow
+from core.entities.display import display_values
 from core.entities.query import capped_count, visible_select
 from core.runtime import runtime
 from core.ui.shell import visible_entities
@@ -41,10 +42,16 @@ def recent_changes(user) -> dict:
         table = entity.table
         ids = [i for n, i in latest if n == name]
         stmt = visible_select(entity, user, table.c.id, table.c[entity.title_field]).where(table.c.id.in_(ids))
-        titles.update({(name, i): t for i, t in session().execute(stmt)})
+        titles.update({(name, i): t for i, t in readable_titles(entity, session().execute(stmt).all(), user)})
     items = [{"entity": entities[n], "id": i, "title": titles[(n, i)], "at": at}
              for (n, i), at in latest.items() if (n, i) in titles]
     return {"items": items[:RECENT]}
+
+
+def readable_titles(entity, rows: list, user) -> list[tuple[int, str]]:
+    """``(id, title)`` rows whose title is a reference or picklist (a line item's product) get its label."""
+    shown = display_values(entity, [{"id": i, entity.title_field: t} for i, t in rows], user)
+    return [(i, labels.get(entity.title_field) or t) for (i, t), labels in zip(rows, shown)]
 
 
 def new_records_chart(user) -> dict:

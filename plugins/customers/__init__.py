@@ -33,10 +33,22 @@ def crm_related_lists(entity):
 
 @hookimpl
 def crm_blueprints():
+    from plugins.customers import calendar  # noqa: F401  (adds the calendar page to the blueprint)
     from plugins.customers.api import api
     from plugins.customers.views import pages
 
     return [api, pages]
+
+
+@hookimpl
+def crm_menu_items(user):
+    from flask_babel import lazy_gettext as _l
+    from core.security.permissions import can
+    from plugins.customers.entities import activities
+
+    if not can(user, activities, "view"):
+        return []
+    return [dict(label=_l("Activity calendar"), endpoint="customers.calendar", icon="calendar", order=31)]
 
 
 @hookimpl

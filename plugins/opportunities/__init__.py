@@ -119,6 +119,12 @@ def crm_menu_items(user):
 
 
 @hookimpl
+def crm_dashboard_widgets(user):
+    from plugins.opportunities.widgets import WIDGETS
+    return WIDGETS
+
+
+@hookimpl
 def crm_demo_data(demo):
     from plugins.opportunities.demo import fill
     fill(demo)

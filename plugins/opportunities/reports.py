@@ -51,6 +51,9 @@ def percent(part, whole) -> float | None:
 def funnel(user, args=None) -> dict:
     """Per stage: count, share of all deals, amount, weighted amount, conversion to the next stage.
 
+    ``reached`` (open and won stages) is the number of deals at or beyond the
+    stage: the width of the funnel at that stage.
+
     Conversion counts a deal as having reached every open or won stage up to
     its current one (lost deals have left the funnel), so conversion from
     stage *i* is deals at or beyond *i+1* divided by deals at or beyond *i*.
@@ -76,6 +79,7 @@ def funnel(user, args=None) -> dict:
         position = pipeline.index(r["stage"]) if r["stage"] in pipeline else None
         has_next = position is not None and position + 1 < len(pipeline)
         r["conversion"] = percent(reached[pipeline[position + 1]], reached[r["stage"]]) if has_next else None
+        r["reached"] = reached.get(r["stage"])
     return {"data": rows, "total": {"count": total,
                                      "amount": money(sum(Decimal(r["amount"]) for r in rows)),
                                      "weighted": money(sum(Decimal(r["weighted"]) for r in rows))}}

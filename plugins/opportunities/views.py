@@ -1,45 +1,40 @@
 """Pages: the kanban pipeline board and the sales reports (charts drill down to the filtered list)."""
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request, send_file, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import picklists
 from core.i18n import pick_label
-from core.entities.query import visible_select
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
-from plugins.opportunities import reports, services, stages
+from core.errors import NotFound
+from core.importexport import export
+from plugins.opportunities import board as board_filters, report_excel, report_filters, reports, services
 
 pages = Blueprint("opportunities_pages", __name__, url_prefix="/opportunities",
                   template_folder="templates", static_folder="static")
-BOARD_CARDS_PER_STAGE = 50
 
 
 @pages.get("/board")
 def board():
-    """Columns per stage of the chosen type; each card is one deal, dragged to move its stage."""
+    """Columns per stage of the chosen type; each card is one deal, dragged (or moved by keyboard) to a stage."""
     opps = services.entity()
     user = current_user_or_none()
     require_right(user, opps, "view")
-    chosen_type = request.args.get("type") or "new"
-    t = opps.table
-    totals = {row[0]: row for row in session().execute(
-        visible_select(opps, user, t.c.stage, sa.func.count(), sa.func.sum(t.c.amount))
-        .where(t.c.type == chosen_type).group_by(t.c.stage))}
-    columns = []
-    for stage in stages.stages_for(chosen_type):
-        cards = session().execute(visible_select(opps, user).where(t.c.stage == stage.value, t.c.type == chosen_type)
-                                  .order_by(t.c.expected_close_date, t.c.id).limit(BOARD_CARDS_PER_STAGE)).all()
-        found = totals.get(stage.value)
-        columns.append({"stage": stage, "count": found[1] if found else 0, "amount": found[2] if found else 0,
-                        "cards": [dict(r._mapping) for r in cards]})
-    return render_template("opportunities/board.html", columns=columns, chosen_type=chosen_type,
+    chosen = board_filters.chosen(request.args)
+    columns = board_filters.columns(user, chosen)
+    return render_template("opportunities/board.html", columns=columns, chosen=chosen, chosen_type=chosen["type"],
                            types=choices("opportunity_type"), lost_reasons=choices("opportunity_lost_reason"),
+                           actions=choices("opportunity_action"), owners=board_filters.owner_choices(),
                            can_edit=can(user, opps, "edit"), dwell_days=services.dwell_days,
-                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities", **kw),
-                           excel_url=excel_url(type=chosen_type))
+                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities",
+                                                         **board_filters.list_args(chosen), **kw),
+                           excel_url=excel_url(**board_filters.list_args(chosen)))
 
 
 def excel_url(**filters) -> str | None:
@@ -52,17 +47,42 @@ def excel_url(**filters) -> str | None:
         return None
 
 
+REPORT_TITLES = {"funnel": _l("Sales funnel"), "forecast": _l("Sales forecast"), "by-owner": _l("By owner"),
+                 "by-source": _l("By source"), "stuck": _l("Stuck deals"), "won-lost": _l("Won / lost")}
+
+
 @pages.get("/reports")
 def reports_page():
-    opps = services.entity()
+    """Every report under one set of filters; each figure links to the list with those filters and its group."""
     user = current_user_or_none()
-    require_right(user, opps, "view")
-    args = request.args
+    require_right(user, services.entity(), "view")
+    chosen = report_filters.chosen(request.args)
+    args = report_filters.list_args(chosen)
     return render_template("opportunities/reports.html", funnel=reports.funnel(user, args),
-                           forecast=reports.forecast(user, args), by_owner=reports.breakdown(user, {"by": "owner_id"}),
-                           by_source=reports.breakdown(user, {"by": "source"}), stuck=reports.stuck(user, args),
-                           won_lost=reports.won_lost(user, args),
-                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities", **kw))
+                           forecast=reports.forecast(user, args),
+                           by_owner=reports.breakdown(user, {**args, "by": "owner_id"}),
+                           by_source=reports.breakdown(user, {**args, "by": "source"}),
+                           stuck=reports.stuck(user, args), won_lost=reports.won_lost(user, args),
+                           chosen=chosen, titles=REPORT_TITLES, owners=board_filters.owner_choices(),
+                           teams=report_filters.team_choices(), types=choices("opportunity_type"),
+                           sources=choices("opportunity_source"),
+                           excel=lambda name: url_for("opportunities_pages.report_xlsx", name=name,
+                                                      **{k: v for k, v in chosen.items() if v}),
+                           list_url=lambda **kw: url_for("ui.list_view", entity_name="opportunities",
+                                                         **{**args, **kw}))
+
+
+@pages.get("/reports/<name>.xlsx")
+def report_xlsx(name):
+    """One report as an Excel file, under the same filters as the page."""
+    if name not in report_excel.SHEETS:
+        raise NotFound(_("Unknown report %(name)s.", name=name))
+    user = current_user_or_none()
+    require_right(user, services.entity(), "view")
+    args = report_filters.list_args(report_filters.chosen(request.args))
+    title = str(REPORT_TITLES[name])
+    data = report_excel.workbook(name, title, user, args)
+    return send_file(io.BytesIO(data), mimetype=export.MIME["xlsx"], as_attachment=True, download_name=f"{title}.xlsx")
 
 
 def choices(picklist: str) -> list[dict]:

@@ -42,27 +42,54 @@ def column(page, stage: str):
 
 def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_factory, chromium):
     app = crm_app_factory(plugins=PLUGINS, language="en")
-    make_user(app, "admin@example.com", admin=True, name="Admin Kim")
-    deal = create_deal(app, "Groupware rollout")
+    admin_id = make_user(app, "admin@example.com", admin=True, name="Admin Kim")[0]
+    deal = create_deal(app, "Groupware rollout", owner_id=admin_id)
     other = create_deal(app, "Server refresh", stage="qualification",
                         completed_actions=["first_meeting", "needs_confirmed"])
     with LiveServer(app) as server:
         browsing = Browsing(chromium, server)
         try:
             page = browsing.new_page()
-            page.set_viewport_size({"width": 1920, "height": 900})  # all seven columns on screen
+            page.set_viewport_size({"width": 1366, "height": 900})  # a laptop: won and lost collapse to fit
             log_in(page, server.url, "admin@example.com")
             page.goto(server.url + "/opportunities/board?type=new")
             card = f"#deal-{deal}"
             assert column(page, "prospecting").locator(card).count() == 1
 
-            # no first meeting yet: the server refuses, the card goes back, the message names the action
+            # the card shows its customer, owner, amount and expected month; won and lost are on screen
+            text = page.inner_text(card)
+            assert "Admin Kim" in text and "2026-12" in text and "1,000,000" in text
+            lost_box = page.locator("section.board-column[data-stage=lost]").bounding_box()
+            assert lost_box["x"] + lost_box["width"] <= 1366
+
+            # no first meeting yet: the server refuses and a dialog lists the missing action
             page.drag_and_drop(card, "section.board-column[data-stage=qualification] .cards")
-            page.wait_for_selector("#board-message:not([hidden])")
+            page.wait_for_selector("#actions-dialog[open]")
+            assert "First meeting" in page.inner_text("#actions-list")
             assert "First meeting" in page.inner_text("#board-message")
-            assert column(page, "prospecting").locator(card).count() == 1
+            screenshot(page, "opportunities-board-required-actions")
+            # cancelling leaves the deal where it was
+            page.click("#actions-dialog button[value=cancel]")
+            page.wait_for_function(f"() => document.querySelector('{card}').closest('.board-column').dataset.stage"
+                                   f" === 'prospecting' && !document.querySelector('{card}').classList.contains('moving')")
             assert stored(app, deal)["stage"] == "prospecting"
-            screenshot(page, "opportunities-board-refused")
+
+            # again, by keyboard this time: tick the action in the dialog and the move goes through
+            page.focus(card)
+            page.keyboard.press("ArrowRight")
+            page.wait_for_selector("#actions-dialog[open]")
+            page.fill("#actions-note", "met the CIO")
+            page.click("#actions-ok")
+            page.wait_for_function(f"() => document.querySelector('{card}').closest('.board-column').dataset.stage"
+                                   f" === 'qualification' && !document.querySelector('{card}').classList.contains('moving')")
+            moved = stored(app, deal)
+            assert moved["stage"] == "qualification" and moved["completed_actions"] == ["first_meeting"]
+            assert "Groupware rollout" in page.inner_text("#board-status")
+            page.focus(card)
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_function(f"() => document.querySelector('{card}').closest('.board-column').dataset.stage"
+                                   f" === 'prospecting' && !document.querySelector('{card}').classList.contains('moving')")
+            assert stored(app, deal)["stage"] == "prospecting"
 
             # a deal whose actions are done moves, on screen and in the database
             page.drag_and_drop(f"#deal-{other}", "section.board-column[data-stage=needs_analysis] .cards")
@@ -79,7 +106,7 @@ def test_dragging_a_deal_changes_its_stage_unless_actions_are_missing(crm_app_fa
             assert "1,000,000" not in page.inner_text("section.board-column[data-stage=qualification] .amount")
 
             # dropping on "lost" asks for the reason first
-            page.drag_and_drop(card, "section.board-column[data-stage=lost] .cards")
+            page.drag_and_drop(card, "section.board-column[data-stage=lost] header")  # collapsed: drop on its head
             page.wait_for_selector("#lost-dialog[open]")
             page.select_option("#lost-reason", "price")
             page.fill("#lost-to", "Hanbit")
