@@ -71,6 +71,14 @@ def crm_visibility_condition(entity, user):
 
 
 @hookimpl
+def crm_visibility_grants(entity, user):
+    """Suppliers are visible to those who buy from them or receive their goods (purchasing, keepers)."""
+    if entity.name != "accounts" or not rights.works_with_suppliers(user):
+        return None
+    return entity.table.c.is_supplier.is_(True)
+
+
+@hookimpl
 def crm_before_save(entity, values, old, user):
     if entity.name == "purchase_orders":
         purchasing.before_save(values, old, user)

@@ -18,6 +18,7 @@ from core.api.records import body
 from core.db import session
 from core.documents import download
 from core.errors import BadRequest, ValidationError
+from core.i18n import local_today
 from core.security.auth import current_user_or_none
 from plugins.inventory import (keepers, opening, outbound, product_stock, purchasing, reports, rights, schemas,
                                stock)
@@ -67,7 +68,7 @@ def date_arg(name: str, default: dt.date) -> dt.date:
 
 
 def period() -> tuple[dt.date, dt.date]:
-    today = dt.date.today()
+    today = local_today()
     start, end = date_arg("date_from", today - dt.timedelta(days=6)), date_arg("date_to", today)
     if end < start or (end - start).days >= reports.MAX_DAYS:
         raise BadRequest(_("Invalid list parameters."),
@@ -138,7 +139,7 @@ def daily():
            response=core_schemas.listing(core_schemas.JSON_OBJECT))
 def monthly():
     errors: dict = {}
-    year = int_arg(request.args, "year", errors, default=dt.date.today().year, minimum=2000, maximum=2100)
+    year = int_arg(request.args, "year", errors, default=local_today().year, minimum=2000, maximum=2100)
     warehouse_id = int_arg(request.args, "warehouse_id", errors)
     raise_if(errors)
     return jsonify({"data": plain(reports.monthly(current_user_or_none(), year, warehouse_id=warehouse_id))})

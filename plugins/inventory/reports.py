@@ -25,6 +25,12 @@ IN_KINDS = ("receipt", "opening", "return_in")
 OUT_KINDS = ("issue", "return_out")
 TRANSFER_KINDS = ("transfer_in", "transfer_out")
 MAX_DAYS = 366
+PLACES = Decimal("0.0001")
+
+
+def q4(value) -> Decimal:
+    """A quantity with the ledger's four places, whichever database summed it."""
+    return Decimal(value or 0).quantize(PLACES)
 
 
 def entity(name: str):
@@ -70,7 +76,7 @@ def stock_list(user, *, warehouse_id: int | None = None, include_zero: bool = Fa
     show_cost = cost_visible(user)
     rows = []
     for r in session().execute(stmt):
-        qty = Decimal(r.quantity)
+        qty = q4(r.quantity)
         value = (qty * r.cost).quantize(Decimal("0.01")) if show_cost and r.cost is not None else None
         rows.append({"product_id": r.id, "name": r.name, "model": r.model, "code": r.code, "category": r.category,
                      "quantity": qty, "cost": r.cost if show_cost else None, "value": value})
@@ -137,7 +143,7 @@ def daily(user, date_from: dt.date, date_to: dt.date, *, warehouse_id: int | Non
         scope.append(m.c.warehouse_id == warehouse_id)
     if product_id is not None:
         scope.append(m.c.product_id == product_id)
-    opening = Decimal(session().scalar(sa.select(sa.func.coalesce(sa.func.sum(m.c.quantity), 0))
+    opening = q4(session().scalar(sa.select(sa.func.coalesce(sa.func.sum(m.c.quantity), 0))
                                        .where(m.c.moved_on < date_from, *scope)))
 
     def part(kinds):
@@ -150,8 +156,8 @@ def daily(user, date_from: dt.date, date_to: dt.date, *, warehouse_id: int | Non
     out, balance, day = [], opening, date_from
     while day <= date_to:
         r = by_day.get(day)
-        inward, outward, transfer, adjustment = ((Decimal(r.inward), -Decimal(r.outward), Decimal(r.transfer),
-                                                  Decimal(r.adjustment)) if r else (Decimal(0),) * 4)
+        inward, outward, transfer, adjustment = ((q4(r.inward), -q4(r.outward), q4(r.transfer), q4(r.adjustment))
+                                                 if r else (q4(0),) * 4)
         closing = balance + inward - outward + transfer + adjustment
         out.append({"day": day, "opening": balance, "in": inward, "out": outward, "transfer": transfer,
                     "adjustment": adjustment, "closing": closing})
@@ -169,7 +175,7 @@ def monthly(user, year: int, *, warehouse_id: int | None = None) -> list[dict]:
         scope.append(m.c.warehouse_id == warehouse_id)
     rows = session().execute(sa.select(m.c.moved_on, m.c.kind, sa.func.sum(m.c.quantity))
                              .where(*scope).group_by(m.c.moved_on, m.c.kind)).all()
-    months = [{"month": n, "in": Decimal(0), "out": Decimal(0), "transfer_in": Decimal(0)} for n in range(1, 13)]
+    months = [{"month": n, "in": q4(0), "out": q4(0), "transfer_in": q4(0)} for n in range(1, 13)]
     for day, kind, qty in rows:
         slot = months[day.month - 1]
         if kind in IN_KINDS:
@@ -191,7 +197,7 @@ def value_per_warehouse(user) -> list[dict]:
                   sa.func.sum(b.c.quantity * sa.func.coalesce(p.c.cost, 0)))
         .join(b, b.c.warehouse_id == w.c.id).join(p, p.c.id == b.c.product_id).where(b.c.quantity != 0)
         .group_by(w.c.id, w.c.name, w.c.code).order_by(w.c.code)).all()
-    return [{"warehouse_id": r[0], "warehouse": r[1], "code": r[2], "items": r[3], "quantity": Decimal(r[4]),
+    return [{"warehouse_id": r[0], "warehouse": r[1], "code": r[2], "items": r[3], "quantity": q4(r[4]),
              "value": Decimal(r[5]).quantize(Decimal("0.01")) if show_cost else None} for r in rows]
 
 
@@ -207,7 +213,7 @@ def customers_of(user, product_id: int, limit: int = 50) -> list[dict]:
         .where(o.c.id.in_(sa.select(visible.c.id)), lines.c.product_id == product_id, lines.c.deleted_at.is_(None),
                lines.c.shipped_quantity > 0)
         .group_by(a.c.id, a.c.name).order_by(sa.func.max(o.c.order_date).desc()).limit(limit)).all()
-    return [{"account_id": r[0], "name": r[1], "shipped": Decimal(r[2]), "last_order": r[3]} for r in rows]
+    return [{"account_id": r[0], "name": r[1], "shipped": q4(r[2]), "last_order": r[3]} for r in rows]
 
 
 def suppliers_of(user, product_id: int, limit: int = 50) -> list[dict]:

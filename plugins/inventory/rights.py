@@ -90,3 +90,10 @@ def require_cancel(user) -> None:
 def require_inventory_admin(user) -> None:
     if not is_inventory_admin(user):
         raise Forbidden(_("Only inventory administrators may do this."))
+
+
+def works_with_suppliers(user) -> bool:
+    """Buyers (may create purchase orders) and keepers read supplier accounts."""
+    if user is None or not getattr(user, "active", False) or user.is_admin:
+        return False
+    return can(user, runtime().registry.get("purchase_orders"), "create") or bool(keeper_of(user))
