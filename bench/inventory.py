@@ -116,7 +116,8 @@ def time_raw(app, user_id, house, ids, count) -> float:
     mark = "%s" if postgres else "?"
     insert = (f"INSERT INTO inventory_movements (product_id, warehouse_id, kind, quantity, moved_on, user_id, "
               f"created_at) VALUES ({mark}, {mark}, 'issue', -1, CURRENT_DATE, {mark}, CURRENT_TIMESTAMP)")
-    update = f"UPDATE inventory_balances SET quantity = quantity - 1 WHERE product_id = {mark} AND warehouse_id = {mark}"
+    update = (f"UPDATE inventory_balances SET quantity = quantity - 1 "
+              f"WHERE product_id = {mark} AND warehouse_id = {mark}")
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()

@@ -65,15 +65,15 @@ def lock(keys) -> dict[tuple[int, int], Decimal]:
     keys = set(keys)
     if not keys:
         return {}
-    sess = session()
+    conn = session().connection()  # Core statements: the ORM's per-statement machinery would only add time
     table = Balance.__table__
-    insert = postgresql.insert if sess.get_bind().dialect.name == "postgresql" else sqlite.insert
-    sess.execute(insert(table).on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"]),
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(insert(table).on_conflict_do_nothing(index_elements=["product_id", "warehouse_id"]),
                  [{"product_id": p, "warehouse_id": w, "quantity": ZERO} for p, w in sorted(keys)])
     products, houses = sorted({p for p, _w in keys}), sorted({w for _p, w in keys})
     # product IN (...) AND warehouse IN (...) may lock a few pairs more than asked (a transfer of two
     # products locks both products in both warehouses), never fewer, and always in the same order.
-    rows = sess.execute(sa.select(table.c.product_id, table.c.warehouse_id, table.c.quantity)
+    rows = conn.execute(sa.select(table.c.product_id, table.c.warehouse_id, table.c.quantity)
                         .where(one_of(table.c.product_id, products), one_of(table.c.warehouse_id, houses))
                         .order_by(table.c.product_id, table.c.warehouse_id).with_for_update()).all()
     return {(r.product_id, r.warehouse_id): Decimal(r.quantity) for r in rows if (r.product_id, r.warehouse_id) in keys}
@@ -107,15 +107,15 @@ def apply(entries: list[Entry], *, document_id: int | None, user_id: int | None,
                   needed=quantity_text(current[key] - after[key])),
                 product_id=key[0], warehouse_id=key[1], available=str(current[key]))
     now, moved_on = clock.now(), day or local_today()
-    sess = session()
-    sess.execute(sa.insert(Movement.__table__), [
+    conn = session().connection()
+    conn.execute(sa.insert(Movement.__table__), [
         {"document_id": document_id, "product_id": e.product_id, "warehouse_id": e.warehouse_id, "kind": e.kind,
          "quantity": e.quantity, "unit_cost": e.unit_cost, "reverses_id": e.reverses_id, "moved_on": moved_on,
          "user_id": user_id, "created_at": now} for e in entries])
     table = Balance.__table__
     changed = {k: v for k, v in after.items() if v != current[k]}
     for (product_id, warehouse_id), quantity in sorted(changed.items()):
-        sess.execute(table.update().where(table.c.product_id == product_id, table.c.warehouse_id == warehouse_id)
+        conn.execute(table.update().where(table.c.product_id == product_id, table.c.warehouse_id == warehouse_id)
                      .values(quantity=quantity, updated_at=now))
     return after
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook

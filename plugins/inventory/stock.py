@@ -263,7 +263,8 @@ def cancel(document_id: int, user) -> StockDocument:
         return doc
     if doc.status == "posted":
         rights.require_cancel(user)
-        allow = {w for w in (doc.warehouse_id, doc.to_warehouse_id) if w and entity_row("warehouses", w)["allow_negative"]}
+        allow = {w for w in (doc.warehouse_id, doc.to_warehouse_id)
+                 if w and entity_row("warehouses", w).get("allow_negative")}
         if doc.source in CANCELLED:
             CANCELLED[doc.source](doc, lines_of(doc.id), user)
         ledger.apply(ledger.reversal(doc.id), document_id=doc.id, user_id=user.id, allow_negative=allow,
