@@ -13,6 +13,7 @@ import zipfile
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from core.db import session
 from core.entities.query import visible_select
@@ -61,12 +62,12 @@ def lookups(user) -> tuple[dict, dict, dict]:
 
 
 def read_rows(content: bytes) -> list[tuple]:
-    try:
+    try:  # a damaged file fails while opening or while its sheet is read (XML errors are SyntaxErrors)
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        rows = list(book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 1)) if book.worksheets else []
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, SyntaxError):
         raise ValidationError(_("This is not an Excel workbook (.xlsx)."), {"file": _("Upload an .xlsx file.")}) \
             from None
-    rows = list(book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 1)) if book.worksheets else []
     if len(rows) < 2:
         raise ValidationError(_("The workbook has no rows below the header."))
     return rows

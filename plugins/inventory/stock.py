@@ -100,7 +100,8 @@ def product(product_id, user, field: str) -> dict:
         raise invalid({field: _("No such record, or you cannot see it.")}) from None
 
 
-def parse_lines(kind: str, raw_lines, user) -> list[dict]:
+def parse_lines(kind: str, raw_lines, user, *, linked: bool = False) -> list[dict]:
+    """Checked lines; ``source_line_id`` only for documents the plugin links to an order (``linked``)."""
     if not isinstance(raw_lines, list) or not raw_lines:
         raise invalid({"lines": _("Add at least one line.")})
     if len(raw_lines) > MAX_LINES:
@@ -113,7 +114,7 @@ def parse_lines(kind: str, raw_lines, user) -> list[dict]:
         lines.append({"product_id": found["id"],
                       "quantity": quantity(raw.get("quantity"), f"lines.{n}.quantity", allow_zero=kind == "stocktake"),
                       "unit_cost": cost(raw.get("unit_cost"), f"lines.{n}.unit_cost"),
-                      "source_line_id": raw.get("source_line_id")})
+                      "source_line_id": raw.get("source_line_id") if linked else None})
     if kind == "stocktake" and len({line["product_id"] for line in lines}) != len(lines):
         raise invalid({"lines": _("Count each product once.")})
     return lines
@@ -138,7 +139,7 @@ def draft(kind: str, data: dict, user, *, source: str | None = None, source_id: 
         rights.require_post(user, home)
         if target is not None:
             rights.require_post(user, target)
-    lines = parse_lines(kind, data.get("lines"), user)
+    lines = parse_lines(kind, data.get("lines"), user, linked=source is not None)
     note = data.get("note")
     if note is not None and (not isinstance(note, str) or len(note) > 500):
         raise invalid({"note": _("At most %(n)s characters.", n=500)})
