@@ -1,11 +1,12 @@
 """Extra quote API: from an opportunity, price history, approval steps, outputs, email, orders, reports, settings."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from core.api.records import body
 from core.db import session
+from core.documents import download
 from core.entities import records
 from core.security.fields import hidden_fields, strip_hidden
 from core.errors import BadRequest, NotFound, ValidationError
@@ -95,12 +96,6 @@ def withdraw(quote_id):
 def pending():
     """The quotes awaiting the caller's decision."""
     return jsonify({"data": [as_json("quotes", q) for q in approval.pending_approvals(current_user_or_none())]})
-
-
-def download(content: bytes, mime: str, filename: str) -> Response:
-    return Response(content, mimetype=mime,
-                    headers={"Content-Disposition": f"attachment; filename=\"{filename}\"",
-                             "Cache-Control": "private, no-store"})
 
 
 @api.get("/<int:quote_id>/pdf")

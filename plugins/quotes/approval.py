@@ -24,14 +24,14 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
-from core.entities import records
+from core.entities import handover, records
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
 from core.mail import enqueue_email
 from core.security.models import Role, User
 from core.security.permissions import can, require_right
 from core.security.roles import role_parents
-from plugins.quotes import handover, settings
+from plugins.quotes import settings
 from plugins.quotes.documents import entity
 from plugins.quotes.services import OPEN
 

@@ -12,11 +12,10 @@ import datetime as dt
 import sqlalchemy as sa
 
 from core.db import session
-from core.entities import records
+from core.entities import handover, records
 from core.i18n import deployment_tz, local_today
 from core.jobs import enqueue
 from core.security.system import system_actor
-from plugins.quotes import handover
 from plugins.quotes.documents import entity
 from plugins.quotes.services import OPEN
 

@@ -26,13 +26,13 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
-from core.entities import picklists, records
+from core.entities import handover, picklists, records
 from core.errors import CRMError, Forbidden, NotFound, ValidationError
 from core.i18n import local_today
 from core.money import round_money
 from core.runtime import runtime
 from core.security.permissions import require_right
-from plugins.quotes import documents, handover
+from plugins.quotes import documents
 from plugins.quotes.documents import entity, invalid
 from plugins.quotes.picklists import OVERRIDE_ROLES
 

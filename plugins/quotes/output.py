@@ -8,16 +8,14 @@ three outputs, so they always agree.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from decimal import Decimal
 
 from flask import render_template
 from flask_babel import get_locale, gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from weasyprint import CSS, HTML
+from openpyxl.styles import Font
 
+from core.documents import format_amounts, pdf, safe_cell, workbook_bytes
 from core.entities import records
 from core.entities.display import display_values
 from core.money import currency
@@ -40,13 +38,9 @@ def print_context(quote: dict, user, display: dict | None = None) -> dict:
             "total_words": words.korean_amount(quote["total"]) if currency() == "KRW" else None}
 
 
-PRINT_CSS = Path(__file__).parent / "static" / "print.css"
-
-
-def print_stylesheet() -> CSS:
-    """The print view's stylesheet, handed to WeasyPrint from the file (it fetches no URLs; the HTML
-    carries no inline style, which the pages' CSP would refuse)."""
-    return CSS(filename=str(PRINT_CSS))
+# The quote layout's own sheet, after the core's print.css (the HTML carries no inline style, which the
+# pages' CSP would refuse).
+QUOTE_CSS = Path(__file__).parent / "static" / "print.css"
 
 
 def render_html(quote: dict, user, *, for_pdf: bool = False) -> str:
@@ -64,8 +58,8 @@ def pdf_html(quote: dict, display: dict) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint with the print stylesheet: reads nothing from the database."""
-    return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
+    """WeasyPrint with the print stylesheets: reads nothing from the database."""
+    return pdf(html, QUOTE_CSS)
 
 
 def render_batch_pdf(quotes_: list[dict], user) -> bytes:
@@ -73,14 +67,7 @@ def render_batch_pdf(quotes_: list[dict], user) -> bytes:
     docs = [print_context(q, user) for q in quotes_]
     shared = {k: docs[0][k] for k in ("company", "currency", "lang")} if docs else {}
     html = render_template("quotes/print_batch.html", for_pdf=True, docs=docs, **shared)
-    return HTML(string=html).write_pdf(stylesheets=[print_stylesheet()])
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not value.startswith("- "):
-        return "'" + value
-    return value
+    return pdf(html, QUOTE_CSS)
 
 
 def render_xlsx(quote: dict, user) -> bytes:
@@ -122,12 +109,6 @@ def render_xlsx(quote: dict, user) -> bytes:
         else:
             ws.append(["", "", safe_cell(ln["name"])])
     ws.append(["", "", _("Total"), "", "", None, None, quote["supply_total"], quote["vat_total"], quote["total"]])
-    for row in ws.iter_rows(min_row=1):
-        for cell in row:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0" if currency() == "KRW" else "#,##0.00"
-                cell.alignment = Alignment(horizontal="right")
+    format_amounts(ws)
     ws.column_dimensions["C"].width = 36
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core.db import session
-from core.entities import picklists, records
+from core.entities import handover, picklists, records
 from core.errors import ValidationError
 from core.entities.query import visible_select
 from core.i18n import local_today
 from core.security.permissions import require_right
-from plugins.quotes import documents, handover, settings
+from plugins.quotes import documents, settings
 from plugins.quotes.documents import entity, invalid
 
 TRANSITIONS = {
