@@ -90,7 +90,8 @@ def dial():
     user = signed_in()
     call = dialing.dial(schemas.load(schemas.DialInput(), body())["phone"], user)
     if call.error:
-        return jsonify({"call_id": call.id, "status": call.status, "message": call.error}), 502
+        return jsonify({"call_id": call.id, "status": call.status,
+                        "message": centrex.describe_stored(call.error)}), 502
     return jsonify({"call_id": call.id, "status": call.status,
                     "message": _("Pick up your phone: Centrex is calling you first.")}), 201
 
@@ -133,7 +134,7 @@ def line_json(line: Line) -> dict:
     return {"id": line.id, "number": line.number, "label": line.label, "base_url": line.base_url,
             "active": line.active, "password_set": bool(line.password_hash),
             "callback_registered": line.callback_key_hash is not None, "callback_url": line.callback_url,
-            "last_error": line.last_error, "demo": demo.is_fake(line), "checked_at": line.checked_at.isoformat() if line.checked_at else None,
+            "last_error": centrex.describe_stored(line.last_error), "demo": demo.is_fake(line), "checked_at": line.checked_at.isoformat() if line.checked_at else None,
             "extensions": [{"inner_num": r.inner_num, "user_id": r.user_id, "user_name": r.name} for r in rows]}
 
 

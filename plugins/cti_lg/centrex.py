@@ -28,12 +28,44 @@ MAX_ANSWER = 4 * 1024 * 1024
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-class CentrexError(Exception):
-    """Centrex refused or could not be reached; ``str()`` is fit to show to an administrator."""
+UNREACHABLE, HTTP_STATUS, NOT_JSON = "unreachable", "http", "not_json"
 
-    def __init__(self, message: str, code: str = ""):
-        super().__init__(message)
-        self.code = code
+
+class CentrexError(Exception):
+    """Centrex refused or could not be reached; ``str()`` is a sentence for an administrator, in their language.
+
+    ``code`` is ``SVC_RT`` (or :data:`UNREACHABLE`, :data:`HTTP_STATUS`, :data:`NOT_JSON`) and ``detail``
+    what goes with it; :attr:`stored` keeps both, so a line's last error is shown in the reader's language.
+    """
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code, detail)
+        self.code, self.detail = code, detail[:200]
+
+    def __str__(self) -> str:
+        return describe(self.code, self.detail)
+
+    @property
+    def stored(self) -> str:
+        return f"{self.code}|{self.detail}"
+
+
+def describe(code: str, detail: str = "") -> str:
+    if code == UNREACHABLE:
+        return _("Centrex could not be reached (%(reason)s).", reason=detail)
+    if code == HTTP_STATUS:
+        return _("Centrex answered HTTP %(status)s.", status=detail)
+    if code == NOT_JSON:
+        return _("Centrex answered something that is not JSON.")
+    return explain(code)
+
+
+def describe_stored(stored: str) -> str:
+    """The sentence for a line's stored last error (empty: none)."""
+    if not stored:
+        return ""
+    code, _sep, detail = stored.partition("|")
+    return describe(code, detail)
 
 
 def password_hash(password: str) -> str:
@@ -71,14 +103,14 @@ def call(creds: Credentials, operation: str, **fields) -> object:
         with NO_PROXY.open(req, timeout=TIMEOUT) as answer:
             data = json.loads(answer.read(MAX_ANSWER).decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise CentrexError(_("Centrex answered HTTP %(status)s.", status=exc.code)) from exc
+        raise CentrexError(HTTP_STATUS, str(exc.code)) from exc
     except (OSError, http.client.HTTPException) as exc:
-        raise CentrexError(_("Centrex could not be reached (%(reason)s).", reason=str(exc)[:200])) from exc
+        raise CentrexError(UNREACHABLE, str(getattr(exc, "reason", exc))) from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise CentrexError(_("Centrex answered something that is not JSON.")) from exc
+        raise CentrexError(NOT_JSON) from exc
     code = str(data.get("SVC_RT", "")) if isinstance(data, dict) else ""
     if code == OK:
         return data.get("DATAS")
     if code in EMPTY:
         return []
-    raise CentrexError(explain(code), code)
+    raise CentrexError(code)

@@ -52,6 +52,7 @@ def reconcile_now():
     from core.db import session
     from core.jobs import JobContext
     from plugins.cti_lg import reconcile
+    from plugins.cti_lg.centrex import describe_stored
 
     with make_app().app_context():
         ctx = JobContext(0, 1, lambda *_a: None)
@@ -62,4 +63,4 @@ def reconcile_now():
         session().commit()
         for result in results:
             click.echo(f"line {result['line_id']}: {len(result['inbound'])} inbound, {len(result['history'])} in "
-                       f"the call history{'; ' + result['error'] if result['error'] else ''}")
+                       f"the call history{'; ' + describe_stored(result['error']) if result['error'] else ''}")

@@ -48,7 +48,7 @@ def dial(phone: str, user) -> Call:
     try:
         centrex.call(creds, "clickdial", destnumber=dest)
     except centrex.CentrexError as exc:
-        call.status, call.error = DIAL_FAILED, str(exc)[:300]
+        call.status, call.error = DIAL_FAILED, exc.stored[:300]
         sess.add(call)
         sess.commit()
     return call

@@ -81,7 +81,7 @@ def talk(line_id: int, operation: str, **fields):
     try:
         datas = centrex.call(creds, operation, **fields)
     except centrex.CentrexError as exc:
-        note(line_id, str(exc))
+        note(line_id, exc.stored)
         raise
     note(line_id, "")
     return datas

@@ -69,7 +69,7 @@ def send(request: list[dict], _ctx) -> list[dict]:
             results.append({"line_id": item["line_id"], "inbound": fetch(item["creds"], "getinboundcall"),
                             "history": fetch(item["creds"], "callhistory", calltype="OUT"), "error": ""})
         except centrex.CentrexError as exc:
-            results.append({"line_id": item["line_id"], "inbound": [], "history": [], "error": str(exc)})
+            results.append({"line_id": item["line_id"], "inbound": [], "history": [], "error": exc.stored})
     return results
 
 

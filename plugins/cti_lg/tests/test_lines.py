@@ -8,6 +8,8 @@ from plugins.cti_lg.fake_centrex import NUMBER, PASSWORD
 from plugins.cti_lg.models import Line
 from plugins.cti_lg.tests.conftest import add_line
 
+EN, KO = {"Accept-Language": "en"}, {"Accept-Language": "ko"}
+
 
 def test_the_password_is_stored_sealed_and_never_shown(team, fake):
     admin = team["admin"]
@@ -26,19 +28,21 @@ def test_centrex_errors_reach_the_admin_in_words(team, fake):
     admin = team["admin"]
     line_id = add_line(admin, fake)
     fake.fail_with = "2002"
-    response = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test")
+    response = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test", headers=EN)
     assert response.status_code == 502 and response.json["code"] == "2002"
     assert "may not use the API" in response.json["message"]
-    assert "may not use the API" in admin.get("/api/v1/cti_lg/lines").json[0]["last_error"]
-    korean = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test", headers={"Accept-Language": "ko"})
-    assert "API" in korean.json["message"] and "2002" in korean.json["message"]
+    # the line keeps the error and shows it in each reader's language
+    assert "may not use the API" in admin.get("/api/v1/cti_lg/lines", headers=EN).json[0]["last_error"]
+    assert "API를 쓸 수 없습니다" in admin.get("/api/v1/cti_lg/lines", headers=KO).json[0]["last_error"]
+    chinese = admin.get("/api/v1/cti_lg/lines", headers={"Accept-Language": "zh-Hans"}).json[0]["last_error"]
+    assert "无权使用 API" in chinese and "2002" in chinese
     fake.fail_with = None
     assert admin.put(f"/api/v1/cti_lg/lines/{line_id}", json={"number": NUMBER, "password": "wrong",
                                                               "base_url": fake.url}).status_code == 200
-    refused = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test").json
+    refused = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test", headers=EN).json
     assert refused["code"] == "1003" and "password" in refused["message"]
     fake.stop()
-    down = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test").json
+    down = admin.post(f"/api/v1/cti_lg/lines/{line_id}/test", headers=EN).json
     assert down["ok"] is False and "could not be reached" in down["message"]
 
 

@@ -11,6 +11,8 @@ from plugins.cti_lg import reconcile
 from plugins.cti_lg.models import Call
 from plugins.cti_lg.tests.conftest import count
 
+EN = {"Accept-Language": "en"}
+
 
 def run_reconcile(app) -> None:
     with app.app_context():
@@ -66,7 +68,7 @@ def test_two_pollers_at_once_store_each_call_once(team, fake, line):
 def test_centrex_errors_during_reconciliation_are_noted_on_the_line(team, fake, line):
     fake.fail_with = "1005"
     run_reconcile(team["app"])
-    assert "may not use the API" in team["admin"].get("/api/v1/cti_lg/lines").json[0]["last_error"]
+    assert "may not use the API" in team["admin"].get("/api/v1/cti_lg/lines", headers=EN).json[0]["last_error"]
 
 
 def test_click_to_call_asks_once_and_is_confirmed_from_the_call_history(team, fake, line):
@@ -81,7 +83,7 @@ def test_click_to_call_asks_once_and_is_confirmed_from_the_call_history(team, fa
 
 def test_a_refused_click_to_call_is_not_retried_and_says_why(team, fake, line):
     fake.fail_with = "1008"
-    response = team["rep"].post("/api/v1/cti_lg/dial", json={"phone": "010-1234-5678"})
+    response = team["rep"].post("/api/v1/cti_lg/dial", json={"phone": "010-1234-5678"}, headers=EN)
     assert response.status_code == 502 and "password" in response.json["message"]
     run_pending(team["app"])
     assert fake.requests.count("clickdial") == 1
@@ -90,6 +92,6 @@ def test_a_refused_click_to_call_is_not_retried_and_says_why(team, fake, line):
 
 def test_click_to_call_refuses_bad_numbers_and_users_without_an_extension(team, fake, line):
     assert team["rep"].post("/api/v1/cti_lg/dial", json={"phone": "전화번호"}).status_code == 422
-    response = team["manager"].post("/api/v1/cti_lg/dial", json={"phone": "02-808-8016"})
+    response = team["manager"].post("/api/v1/cti_lg/dial", json={"phone": "02-808-8016"}, headers=EN)
     assert response.status_code == 422 and "extension" in response.json["error"]["message"]
     assert fake.dials == []
