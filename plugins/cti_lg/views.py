@@ -1,6 +1,8 @@
 """Pages: the receipt board (고객관리 하단), statistics (고객접수현황), CTI settings (API사용자등록), the stream."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -69,8 +71,8 @@ def board():
                                            .where(a.c.id.in_(account_ids))).all()) if account_ids else {}
     names = user_names({r["receiver_id"] for r in rows} | {r["handler_id"] for r in rows})
     export = export_url(service_receipts)
-    export_base = (f"{export}?{request.query_string.decode('ascii', 'ignore')}&fields={','.join(BOARD_COLUMNS)}"
-                   if export and can(user, service_receipts, "export") else None)
+    query = urlencode({**filters, **({"q": q} if q else {}), "fields": ",".join(BOARD_COLUMNS)})
+    export_base = f"{export}?{query}" if export and can(user, service_receipts, "export") else None
     return render_template("cti_lg/board.html", rows=rows, total=total, filters=filters, q=q,
                            rows_wanted=rows_wanted, row_choices=ROW_CHOICES, account_names=account_names,
                            names=names, categories=labels("receipt_category"), statuses=labels("receipt_status"),
