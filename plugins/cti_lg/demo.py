@@ -44,7 +44,7 @@ def fill(demo) -> None:
             "received_at": (clock.now() - dt.timedelta(days=i * 3, hours=i)).isoformat(),
             "account_id": account.id if account else None, "phone": account.phone if account else None,
             "category": category, "path": "phone", "major": major, "minor": minor, "content": content,
-            "answer": answer or None, "status": status, "receiver_id": agent.id, "owner_id": agent.id}, agent)
+            "answer": answer or None, "status": status, "receiver_id": agent.id, "owner_id": agent.id})
 
 
 def ipv4(host: str) -> str:

@@ -73,9 +73,8 @@ class FakeCentrex:
         operation = http.path.rstrip("/").rsplit("/", 1)[-1]
         length = int(http.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in urllib.parse.parse_qs(http.rfile.read(length).decode("utf-8")).items()}
-        if http.path == "/fake/ring":  # the demo's "Ring me" (not part of Centrex's API)
-            threading.Thread(target=self.ring, args=(form.get("sender", "0212345678"), form.get("inner_num", "101")),
-                             daemon=True).start()
+        if http.path == "/fake/ring":  # the demo's "Ring me" (not part of Centrex's API); answers once rung
+            self.ring(form.get("sender", "0212345678"), form.get("inner_num", "101"))
             http.send_response(204)
             http.end_headers()
             return
