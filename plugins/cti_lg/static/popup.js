@@ -141,8 +141,36 @@
   }
 
   document.head.append(el("link", {rel: "stylesheet", href: "/cti_lg/static/popup.css"}));
+  /* click-to-call: a phone link rings the agent's own phone first (Centrex clickdial); never retried */
+  function toast(text, kind) {
+    const note = el("div", {class: "cti-toast cti-toast-" + kind, role: "status", text});
+    document.body.append(note);
+    setTimeout(() => note.remove(), 8000);
+  }
+
+  function clickToCall() {
+    document.addEventListener("click", async ev => {
+      const link = ev.target.closest && ev.target.closest('a[href^="tel:"]');
+      if (!link || ev.ctrlKey || ev.metaKey) return;
+      ev.preventDefault();
+      if (link.dataset.dialing) return;
+      link.dataset.dialing = "1";
+      try {
+        const res = await fetch(`${API}/dial`, {method: "POST", credentials: "same-origin",
+          headers: {"X-CSRFToken": csrf, "Accept": "application/json", "Content-Type": "application/json"},
+          body: JSON.stringify({phone: decodeURIComponent(link.getAttribute("href").slice(4))})});
+        const data = await res.json().catch(() => ({}));
+        toast(data.message || (data.error && data.error.message) || T.error, res.ok ? "ok" : "error");
+      } catch (err) {
+        toast(T.error, "error");
+      } finally {
+        delete link.dataset.dialing;
+      }
+    });
+  }
+
   fetch("/cti_lg/popup-texts", {credentials: "same-origin", headers: {"Accept": "application/json"}})
     .then(res => res.status === 200 ? res.json() : null)
-    .then(texts => { if (texts) { T = texts; listen(); } })
+    .then(texts => { if (texts) { T = texts; listen(); clickToCall(); } })
     .catch(() => {});
 })();

@@ -53,6 +53,12 @@ def test_the_ring_pops_up_for_the_right_agent_who_saves_a_receipt(crm_app_factor
                 mine.click(".cti-popup .cti-receipt button[type=submit]")
                 mine.wait_for_selector(".cti-popup .cti-msg a")
                 screenshot(mine, "cti-popup-receipt")
+
+                # click-to-call from the account's phone field: Centrex is asked once to ring the agent first
+                mine.goto(server.url + f"/records/accounts/{account['id']}")
+                mine.click('a[href^="tel:"]')
+                assert "Pick up your phone" in mine.wait_for_selector(".cti-toast").inner_text()
+                assert fake.dials == ["028088016"]
                 assert browsing.foreign_requests() == []
             finally:
                 browsing.close()
