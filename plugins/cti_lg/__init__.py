@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from core.entities import RelatedList
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
@@ -71,6 +72,14 @@ def crm_cli_commands():
 def crm_before_save(entity, values, old, user):
     if entity.name == "service_receipts":
         receipts.before_save(values, old, user)
+
+
+@hookimpl
+def crm_related_lists(entity):
+    if entity.name in ("accounts", "contacts"):
+        key = "account_id" if entity.name == "accounts" else "contact_id"
+        return [RelatedList("service_receipts", key, label=_l("Service receipts"), order=45)]
+    return []
 
 
 @hookimpl

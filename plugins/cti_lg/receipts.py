@@ -23,6 +23,8 @@ def before_save(values: dict, old: dict | None, user) -> None:
     """The receiver is who typed it; marking it done notes when and (unless named) by whom."""
     if old is None and not values.get("receiver_id") and user is not None:
         values["receiver_id"] = user.id
+    if old is None and not values.get("received_at"):
+        values["received_at"] = clock.now()
     if values.get("status") == DONE and (old is None or old.get("status") != DONE):
         values["handled_at"] = clock.now()
         if not values.get("handler_id") and not (old or {}).get("handler_id") and user is not None:
