@@ -17,7 +17,7 @@ from core.errors import ValidationError
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import require_admin, require_right
-from plugins.cti_lg import calls, centrex, demo, dialing, lines, receipts, schemas, stats
+from plugins.cti_lg import calls, centrex, demo, dialing, lines, receipts, reconcile, schemas, stats
 from plugins.cti_lg.entities import service_receipts
 from plugins.cti_lg.models import Extension, Line
 
@@ -152,6 +152,7 @@ def create_line():
     """Register a Centrex line: the 070 number and the web site's password (stored as its sealed SHA-512)."""
     admin()
     line = lines.save(schemas.load(schemas.LineInput(), body()))
+    reconcile.ensure_scheduled()
     session().commit()
     return jsonify(line_json(line)), 201
 
@@ -162,6 +163,8 @@ def update_line(line_id):
     """Change a line (an empty password keeps the saved one)."""
     admin()
     line = lines.save(schemas.load(schemas.LineInput(), body()), line_id)
+    if line.active:
+        reconcile.ensure_scheduled()
     session().commit()
     return jsonify(line_json(line))
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from core import clock
 from core.db import session
 from core.jobs import IOJob, enqueue
+from core.jobs.models import FAILED, QUEUED, RUNNING, Job
 from core.phones import normalise_phone
 from plugins.cti_lg import calls, centrex, lines
 from plugins.cti_lg.models import (DIAL_CONFIRMED, DIAL_REQUESTED, INBOUND, OUTBOUND, SOURCE_RECONCILE, Call,
@@ -33,8 +34,17 @@ log = logging.getLogger("plugcrm.cti_lg")
 
 
 def schedule(after: dt.timedelta = INTERVAL) -> None:
+    """The next run (one per minute slot, so a retried run does not fork the chain)."""
     run_at = clock.now() + after
     enqueue(JOB_TYPE, {}, run_at=run_at, dedupe_key=f"{JOB_TYPE}:{run_at:%Y%m%d%H%M}")
+
+
+def ensure_scheduled() -> None:
+    """Start the chain of runs when none is waiting (a line was added or switched on)."""
+    waiting = session().scalar(sa.select(Job.id).where(Job.type == JOB_TYPE, Job.status.in_((QUEUED, RUNNING,
+                                                                                              FAILED))).limit(1))
+    if waiting is None:
+        schedule(dt.timedelta(0))
 
 
 def kst_time(raw) -> dt.datetime | None:

@@ -49,6 +49,20 @@ def test_a_missed_callback_is_recovered_without_duplicates(team, fake, line):
     assert count(app, Call) == 3
 
 
+def test_adding_a_line_starts_the_poller_once(team, fake, line):
+    from core.jobs.models import Job
+
+    with team["app"].app_context():
+        jobs = session().execute(sa.select(Job.status, Job.run_at).where(Job.type == reconcile.JOB_TYPE)).all()
+        session().rollback()
+    assert len(jobs) == 1 and jobs[0].status == "queued"
+    assert run_pending(team["app"]) == 1  # it runs now, then schedules the next run in five minutes
+    with team["app"].app_context():
+        statuses = sorted(session().scalars(sa.select(Job.status).where(Job.type == reconcile.JOB_TYPE)))
+        session().rollback()
+    assert statuses == ["done", "queued"]
+
+
 def test_two_pollers_at_once_store_each_call_once(team, fake, line):
     app = team["app"]
     for i in range(5):
