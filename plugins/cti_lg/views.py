@@ -62,6 +62,13 @@ def board():
     q = args.get("q", "").strip()[:100]
     if q:
         stmt = stmt.where(search_condition(service_receipts, q))
+    counted = visible_select(service_receipts, user, t.c.status)
+    if "category" in filters:
+        counted = counted.where(t.c.category == filters["category"])
+    if q:
+        counted = counted.where(search_condition(service_receipts, q))
+    sub = counted.subquery()
+    status_counts = dict(session().execute(sa.select(sub.c.status, sa.func.count()).group_by(sub.c.status)).all())
     total = session().scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = session().execute(stmt.order_by(t.c.received_at.desc(), t.c.id.desc()).limit(rows_wanted)).mappings().all()
     accounts = runtime().registry.entities["accounts"]
@@ -75,7 +82,7 @@ def board():
     export_base = f"{export}?{query}" if export and can(user, service_receipts, "export") else None
     return render_template("cti_lg/board.html", rows=rows, total=total, filters=filters, q=q,
                            rows_wanted=rows_wanted, row_choices=ROW_CHOICES, account_names=account_names,
-                           names=names, categories=labels("receipt_category"), statuses=labels("receipt_status"),
+                           names=names, status_counts=status_counts, categories=labels("receipt_category"), statuses=labels("receipt_status"),
                            majors=labels("receipt_major"), minors=labels("receipt_minor"), export_base=export_base,
                            can_edit=can(user, service_receipts, "edit"),
                            can_create=can(user, service_receipts, "create"),

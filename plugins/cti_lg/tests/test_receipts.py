@@ -64,6 +64,7 @@ def test_the_board_lists_filters_and_marks_receipts(team):
     client = session_client(team["app"], "rep@example.com")
     page = client.get("/cti_lg/receipts").get_data(as_text=True)
     assert "교육 방문 문의" in page and "잉크 교체 요청" in page and "남의 접수" not in page
+    assert re.search(r'data-status="open">[^<]*\b2<', page)  # counts per status, the colleague's not included
     filtered = client.get("/cti_lg/receipts?category=sales").get_data(as_text=True)
     assert "교육 방문 문의" in filtered and "잉크 교체 요청" not in filtered
     token = csrf(client, "/cti_lg/receipts")
