@@ -29,6 +29,8 @@
 
   function render(lines) {
     box.textContent = "";
+    const empty = document.getElementById("cti-empty");
+    if (empty) empty.hidden = lines.length > 0;
     lines.forEach(line => {
       const node = document.getElementById("cti-line-template").content.firstElementChild.cloneNode(true);
       node.dataset.line = line.id;
