@@ -42,12 +42,13 @@ def test_the_admin_sets_up_a_line_and_reads_centrex_errors(crm_app_factory, chro
                 page.select_option(".cti-extension select[name=user_id]", label="김상담")
                 page.click(".cti-extension button[type=submit]")
                 page.wait_for_selector(".cti-extensions td:has-text('김상담')")
+                assert page.inner_text("#cti-message") == "Saved."
 
                 page.fill(".cti-callback input[name=host]", "127.0.0.1")
                 page.fill(".cti-callback input[name=port]", server.url.rsplit(":", 1)[1])
                 page.click(".cti-callback button[type=submit]")
-                page.wait_for_selector("#cti-message.flash-success")
-                assert "/cti_lg/ring/" in page.inner_text("#cti-message")
+                page.wait_for_function("document.querySelector('#cti-message').textContent.includes('/cti_lg/ring/')")
+                assert "flash-success" in page.get_attribute("#cti-message", "class")
                 screenshot(page, "cti-settings")
             finally:
                 browsing.close()
