@@ -35,7 +35,7 @@ def test_the_ring_pops_up_for_the_right_agent_who_saves_a_receipt(crm_app_factor
                 mine.goto(server.url + "/cti_lg/receipts")
                 theirs.goto(server.url + "/cti_lg/receipts")
                 for page in (mine, theirs):
-                    page.wait_for_function("document.documentElement.dataset.ctiStream === 'open'")
+                    page.locator("html[data-cti-stream=open]").wait_for(state="attached")
 
                 assert fake.ring("028088016", "101") == 200
                 popup = mine.wait_for_selector(".cti-popup")

@@ -35,7 +35,7 @@ def test_the_admin_sets_up_a_line_and_reads_centrex_errors(crm_app_factory, chro
                 page.click('.cti-line [data-action="test"]')
                 page.wait_for_selector("#cti-message.flash-error")
                 assert "may not use the API" in page.inner_text("#cti-message")
-                page.wait_for_function("document.querySelector('.cti-line-status').textContent.includes('API')")
+                page.locator(".cti-line-status", has_text="may not use the API").wait_for()
                 fake.fail_with = None
 
                 page.fill(".cti-extension input[name=inner_num]", "101")
@@ -47,7 +47,7 @@ def test_the_admin_sets_up_a_line_and_reads_centrex_errors(crm_app_factory, chro
                 page.fill(".cti-callback input[name=host]", "127.0.0.1")
                 page.fill(".cti-callback input[name=port]", server.url.rsplit(":", 1)[1])
                 page.click(".cti-callback button[type=submit]")
-                page.wait_for_function("document.querySelector('#cti-message').textContent.includes('/cti_lg/ring/')")
+                page.locator("#cti-message", has_text="/cti_lg/ring/").wait_for()
                 assert "flash-success" in page.get_attribute("#cti-message", "class")
                 screenshot(page, "cti-settings")
             finally:
