@@ -245,6 +245,16 @@ def crm_menu_items(user):
 
 
 @hookspec
+def crm_page_scripts(user):
+    """Return URLs of scripts every page loads for ``user`` (a signed-in user; never called without one).
+
+    For features that live beside every page rather than on one (the CTI
+    plugin's incoming-call popup).  Return a URL from the plugin's own
+    blueprint's static folder, and nothing for users the feature is not for.
+    """
+
+
+@hookspec
 def crm_dashboard_widgets(user):
     """Return workbench widgets ``dict(title=..., template=..., order=..., context=callable, wide=False)``.
 

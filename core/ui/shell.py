@@ -85,4 +85,9 @@ def shell_context() -> dict:
     user = current_user_or_none()
     if user is None:
         return {"crm_user": None, "languages": LANGUAGE_NAMES}
-    return {"crm_user": user, "menu_groups": menu(user), "languages": LANGUAGE_NAMES}
+    return {"crm_user": user, "menu_groups": menu(user), "languages": LANGUAGE_NAMES, "page_scripts": page_scripts(user)}
+
+
+def page_scripts(user) -> list[str]:
+    """Scripts plugins load on every page for ``user`` (``crm_page_scripts``)."""
+    return [url for group in runtime().hook.crm_page_scripts(user=user) for url in group or []]

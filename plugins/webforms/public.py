@@ -19,6 +19,7 @@ from flask import (Blueprint, current_app, jsonify, make_response, redirect, ren
                    send_from_directory, url_for)
 from flask_babel import force_locale, gettext as _
 
+from core import rate_limits
 from core.db import session
 from core.entities import picklists, records
 from core.errors import ValidationError
@@ -29,7 +30,7 @@ from core.security import public_endpoint
 from core.security.login import client_ip
 from core.security.models import User
 from plugins.leads.services import assignee_for
-from plugins.webforms import ratelimit, services
+from plugins.webforms import services
 from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission
 
 public = Blueprint("webforms_public", __name__, url_prefix="/webforms", template_folder="templates")
@@ -108,7 +109,7 @@ def check_request(form: WebForm) -> None:
     origin = request.headers.get("Origin")
     if origin and not origin_allowed(form, origin):
         raise Refused("bad_origin", 403, _("This form cannot be sent from this site."))
-    if not ratelimit.allow(form.public_key, client_ip(), form.rate_per_ip, form.rate_per_form):
+    if not rate_limits.allow(("ip", client_ip(), form.rate_per_ip), ("form", form.public_key, form.rate_per_form)):
         raise Refused("rate_limited", 429, _("Too many submissions. Please try again in a minute."))
     age = services.token_age(form, request.form.get(TOKEN, ""))
     if age is None:

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from core import clock
+from core import clock, rate_limits
 from core.testing import ApiClient, make_user
-from plugins.webforms import ratelimit
 
 PLUGINS = ["customers", "products", "opportunities", "leads", "webforms"]
 INQUIRY_FIELDS = [
@@ -28,9 +27,9 @@ INQUIRY_FIELDS = [
 
 @pytest.fixture(autouse=True)
 def fresh_limits():
-    ratelimit.reset()
+    rate_limits.reset()
     yield
-    ratelimit.reset()
+    rate_limits.reset()
 
 
 @pytest.fixture
