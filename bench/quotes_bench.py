@@ -148,6 +148,61 @@ def batch_timings(app, admin_id: int, ids: list[int], pdf_count: int) -> dict:
     return {"html_s": html_s, "batch_s": batch_s, "bare_s": bare_s, "pdf_bytes": len(pdf)}
 
 
+def peak_rss_reset() -> None:
+    """Start a new peak-RSS window (``VmHWM``) for this process (Linux: ``/proc/self/clear_refs``)."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def rss_mb(key: str = "VmHWM") -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def zip_timings(app, token: str, admin_id: int, ids: list[int], baseline_count: int) -> dict:
+    """The batch print of ``ids`` as the product runs it - ``POST /api/v1/exports/quotes?format=pdf.zip&async=1``,
+    then the export job (:func:`core.jobs.worker.run_pending`): one PDF per quote into a ZIP - with its peak RSS;
+    and bare WeasyPrint writing the PDFs of ``baseline_count`` of them (every n-th) from the same HTML."""
+    from weasyprint import HTML
+
+    from core.db import session
+    from core.entities import records
+    from core.jobs.worker import run_pending
+    from core.runtime import runtime
+    from core.security.models import User
+    from plugins.quotes import output
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    started = client.post("/api/v1/exports/quotes?format=pdf.zip&async=1&scope=selected", headers=headers,
+                          data={"ids": ",".join(map(str, ids))})
+    assert started.status_code == 202, started.get_json()
+    rss_before = rss_mb("VmRSS")
+    peak_rss_reset()
+    start = time.perf_counter()
+    assert run_pending(app) == 1
+    zip_s = time.perf_counter() - start
+    peak = rss_mb()
+    done = client.get(f"/api/v1/exports/{started.get_json()['id']}", headers=headers).get_json()
+    assert done["status"] == "done" and done["rows"] == len(ids), done
+    size = len(client.get(done["download"], headers=headers).data)
+    step = max(1, len(ids) // baseline_count)
+    sample = ids[::step][:baseline_count]
+    with app.test_request_context("/"):
+        user = session().get(User, admin_id)
+        ent = runtime().registry.get("quotes")
+        pages = [output.render_html(records.fetch(ent, i), user, for_pdf=True) for i in sample]
+    start = time.perf_counter()
+    for html in pages:
+        HTML(string=html).write_pdf(stylesheets=[output.print_stylesheet()])
+    bare_s = time.perf_counter() - start
+    return {"zip_s": zip_s, "count": len(ids), "peak_mb": peak, "rss_before_mb": rss_before, "zip_bytes": size,
+            "bare_s": bare_s, "bare_count": len(sample)}
+
+
 def load_list_rows(app, rows: int, account_id: int, admin_id: int) -> None:
     """``rows`` quotes bulk-inserted straight into the table (numbers, statuses, dates, totals)."""
     table = app.extensions["plugcrm"].registry.get("quotes").table
@@ -225,12 +280,14 @@ def list_timings(app, token: str, runs: int) -> dict:
     rows, _total, names = accounts_raw()
     assert [r[names.index("number")] for r in rows] == [a["number"] for a in first.get_json()["data"]], \
         "raw SQL and the accounts endpoint disagree"
+    calls = {"endpoint": lambda: client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers),
+             "bare_endpoint": lambda: bare_client.get("/quotes"), "raw": raw_run,
+             "accounts_endpoint": lambda: client.get(f"/api/v1/accounts?{ACCOUNTS_QUERY}", headers=headers),
+             "accounts_bare_endpoint": lambda: bare_client.get("/accounts"), "accounts_raw": accounts_raw}
     try:
-        return interleaved_medians_ms({
-            "endpoint": lambda: client.get(f"/api/v1/quotes?{LIST_QUERY}", headers=headers),
-            "bare_endpoint": lambda: bare_client.get("/quotes"), "raw": raw_run,
-            "accounts_endpoint": lambda: client.get(f"/api/v1/accounts?{ACCOUNTS_QUERY}", headers=headers),
-            "accounts_bare_endpoint": lambda: bare_client.get("/accounts"), "accounts_raw": accounts_raw}, runs)
+        wall = interleaved_medians_ms(calls, runs)
+        cpu = interleaved_medians_ms(calls, runs, clock=time.process_time)
+        return {**wall, **{f"cpu_{name}": value for name, value in cpu.items()}}
     finally:
         raw.close()
         accounts_connection.close()
@@ -242,9 +299,10 @@ def list_rows(args, listing: dict) -> list[list[str]]:
         return [label, f"{endpoint:.2f} ms", f"bare Flask route over the same SQL: {bare:.2f} ms (raw SQL {raw:.2f} ms)",
                 f"{endpoint / bare:.1f}× ({endpoint / raw:.1f}× raw)"]
 
-    return [row(f"quote list at {args.rows:,} (`GET /api/v1/quotes?{LIST_QUERY}`)", ""),
-            row(f"accounts list at {args.rows:,}, same run (`GET /api/v1/accounts?status=vip&sort=name&page=3&per_page=20`)",
-                "accounts_")]
+    quotes = f"quote list at {args.rows:,} (`GET /api/v1/quotes?{LIST_QUERY}`)"
+    accounts = f"accounts list at {args.rows:,}, same run (`GET /api/v1/accounts?status=vip&sort=name&page=3&per_page=20`)"
+    return [row(quotes + ", wall", ""), row(accounts + ", wall", "accounts_"),
+            row(quotes + ", CPU time", "cpu_"), row(accounts + ", CPU time", "cpu_accounts_")]
 
 
 def main(argv=None):
@@ -255,6 +313,10 @@ def main(argv=None):
                         help="how many of them go into the one batch PDF (default all; WeasyPrint needs ~1 s a quote)")
     parser.add_argument("--runs", type=int, default=15, help="PDF runs (the list takes 20x as many)")
     parser.add_argument("--list-only", action="store_true", help="only the quote and accounts lists")
+    parser.add_argument("--zip-only", action="store_true", help="only the batch print (a ZIP of one PDF per quote)")
+    parser.add_argument("--count", type=int, default=1000, help="quotes in the batch print ZIP (default 1,000)")
+    parser.add_argument("--baseline-count", type=int, default=100,
+                        help="quotes bare WeasyPrint renders for the batch print's baseline (default 100)")
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args(argv)
     rows = []
@@ -262,6 +324,20 @@ def main(argv=None):
         app = make_app(Path(tmp))
         token, admin_id, quote_id, account_id = setup(app)
         batch_size = 0
+        if args.zip_only:
+            ids = add_quotes(app, account_id, admin_id, args.count)
+            z = zip_timings(app, token, admin_id, ids, args.baseline_count)
+            per, bare_per = z["zip_s"] * 1000 / z["count"], z["bare_s"] * 1000 / z["bare_count"]
+            rows.append([f"batch print of {z['count']:,} quotes (5 lines each): `POST /api/v1/exports/quotes?"
+                         "format=pdf.zip&async=1`, the export job writing one PDF per quote into a ZIP",
+                         f"{z['zip_s']:.1f} s ({per:.0f} ms a quote); peak RSS {z['peak_mb']:.0f} MB "
+                         f"({z['rss_before_mb']:.0f} MB before); ZIP {z['zip_bytes'] / 1e6:.1f} MB",
+                         f"bare WeasyPrint on the same HTML, {z['bare_count']} of them: {bare_per:.0f} ms a quote",
+                         f"{per / bare_per:.2f}×"])
+            print(markdown_table(["what", "time", "baseline (same run)", "ratio"], rows))
+            print(f"load average {os.getloadavg()[0]:.1f}")
+            app.extensions["plugcrm"].engine.dispose()
+            return
         if not args.list_only:
             pdf = pdf_timings(app, token, admin_id, quote_id, args.runs)
             print(f"PDF of a 30-line quote: {pdf['endpoint']:.0f} ms (WeasyPrint alone {pdf['weasyprint']:.0f} ms)",

@@ -157,8 +157,11 @@ def insert_many(sess, table, rows: list[dict]) -> None:
         return
     if sess.get_bind().dialect.name == "postgresql":
         copy_rows(sess, table, rows)
-    else:
-        sess.execute(sa.insert(table), rows)
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    defaults = {name: default_of(table.c[name]) for name in columns}
+    sess.execute(sa.insert(table), [{name: row[name] if name in row else defaults[name]() for name in columns}
+                                    for row in rows])  # one statement needs the same keys in every row
 
 
 def copy_rows(sess, table, rows: list[dict]) -> None:

@@ -17,7 +17,6 @@ import itertools
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
