@@ -71,20 +71,26 @@ def snapshot(name: str) -> dict:
 
 @stage_pages.post("/stages/")
 def save():
+    return saved(PICKLIST, "opportunity_stages", apply_stage_form, _("Some stages are not valid."),
+                 _("The stages were saved; they apply to the next stage moves."))
+
+
+def saved(picklist: str, audit_key: str, apply, invalid: str, done: str):
+    """Apply the form to ``picklist`` (``apply(form, type)`` returns errors); audited, or re-shown with 422."""
     user = require_admin()
     opportunity_type = chosen_type()
-    before = snapshot(PICKLIST)
+    before = snapshot(picklist)
     try:
-        errors = apply_stage_form(request.form, opportunity_type)
+        errors = apply(request.form, opportunity_type)
         if errors:
-            raise ValidationError(_("Some stages are not valid."), errors)
+            raise ValidationError(invalid, errors)
     except CRMError as exc:
         session().rollback()
         flash(exc.message, "error")
         return page(opportunity_type, getattr(exc, "fields", None) or {}, status=422)
-    audit.log_settings_change("opportunity_stages", before, snapshot(PICKLIST), user)
+    audit.log_settings_change(audit_key, before, snapshot(picklist), user)
     session().commit()
-    flash(_("The stages were saved; they apply to the next stage moves."), "success")
+    flash(done, "success")
     return redirect(url_for("opportunities_stages.editor", type=opportunity_type))
 
 
@@ -153,35 +159,25 @@ def add_stage(value: str, label: str, position: int, errors: dict) -> None:
 
 @stage_pages.post("/stages/actions")
 def save_actions():
-    """The action catalogue: labels of every action and a new action."""
-    user = require_admin()
-    opportunity_type = chosen_type()
-    before = snapshot(ACTIONS)
-    form = request.form
+    return saved(ACTIONS, "opportunity_actions", apply_action_form, _("Some actions are not valid."),
+                 _("The action catalogue was saved."))
+
+
+def apply_action_form(form, _opportunity_type: str) -> dict:
+    """The action catalogue: labels, order and active flag of every action, and a new action."""
     errors: dict[str, str] = {}
-    try:
-        for position, value in enumerate(form.getlist("action")):
-            labels = {lang: form.get(f"action_{lang}_{value}", "").strip() for lang in LANGUAGES}
-            if not labels["ko"]:
-                errors[f"action_ko_{value}"] = _("A Korean label is required.")
-                continue
-            picklists.update_value(ACTIONS, value, {"labels": {k: v for k, v in labels.items() if v},
-                                                    "order": position,
-                                                    "active": form.get(f"action_active_{value}") == "1"})
-        new_value = form.get("new_action", "").strip()
-        if new_value:
-            if not VALUE_RE.match(new_value):
-                errors["new_action"] = _("A code of lower-case letters, digits and _ (e.g. contract_review).")
-            else:
-                label = form.get("new_action_label", "").strip() or new_value
-                picklists.add_value(ACTIONS, {"value": new_value, "labels": {lang: label for lang in LANGUAGES}})
-        if errors:
-            raise ValidationError(_("Some actions are not valid."), errors)
-    except CRMError as exc:
-        session().rollback()
-        flash(exc.message, "error")
-        return page(opportunity_type, getattr(exc, "fields", None) or {}, status=422)
-    audit.log_settings_change("opportunity_actions", before, snapshot(ACTIONS), user)
-    session().commit()
-    flash(_("The action catalogue was saved."), "success")
-    return redirect(url_for("opportunities_stages.editor", type=opportunity_type))
+    for position, value in enumerate(form.getlist("action")):
+        labels = {lang: form.get(f"action_{lang}_{value}", "").strip() for lang in LANGUAGES}
+        if not labels["ko"]:
+            errors[f"action_ko_{value}"] = _("A Korean label is required.")
+            continue
+        picklists.update_value(ACTIONS, value, {"labels": {k: v for k, v in labels.items() if v}, "order": position,
+                                                "active": form.get(f"action_active_{value}") == "1"})
+    new_value = form.get("new_action", "").strip()
+    if new_value:
+        if not VALUE_RE.match(new_value):
+            errors["new_action"] = _("A code of lower-case letters, digits and _ (e.g. contract_review).")
+        else:
+            label = form.get("new_action_label", "").strip() or new_value
+            picklists.add_value(ACTIONS, {"value": new_value, "labels": {lang: label for lang in LANGUAGES}})
+    return errors

@@ -141,10 +141,9 @@ class Condition:
 
     def test(self, actual, today: dt.date) -> bool:
         op, value = self.op, self.value
-        if op in VALUELESS_TESTS:
-            return VALUELESS_TESTS[op](actual)
-        if empty(actual):
-            return op in ("is_not", "ne", "not_contains")
+        decided = decided_without_value(op, actual)
+        if decided is not None:
+            return decided
         if self.path.field.type in ("date", "datetime"):
             return test_date(op, as_local_date(actual), value, today)
         return test_value(op, actual, value, self.path.field.type)
@@ -162,6 +161,15 @@ def change_held(op: str, value, before, after, created: bool) -> bool:
 VALUELESS_TESTS = {"is_empty": lambda v: empty(v), "is_not_empty": lambda v: not empty(v),
                    "is_set": lambda v: not empty(v), "is_true": lambda v: v is True,
                    "is_false": lambda v: v is not True}
+
+
+def decided_without_value(op: str, actual) -> bool | None:
+    """The result of an operator that compares with no value, or of any operator on an empty value."""
+    if op in VALUELESS_TESTS:
+        return VALUELESS_TESTS[op](actual)
+    if empty(actual):
+        return op in ("is_not", "ne", "not_contains")
+    return None
 
 
 def runtime_value(f, raw):
@@ -309,10 +317,9 @@ class ExpressionCondition:
 
     def test(self, actual, today: dt.date) -> bool:
         op, value = self.op, self.value
-        if op in VALUELESS_TESTS:
-            return VALUELESS_TESTS[op](actual)
-        if empty(actual):
-            return op in ("is_not", "ne", "not_contains")
+        decided = decided_without_value(op, actual)
+        if decided is not None:
+            return decided
         try:
             if self.field_type in ("date", "datetime") or isinstance(actual, dt.date):
                 if not isinstance(actual, dt.date):
