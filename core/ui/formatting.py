@@ -80,6 +80,19 @@ def first_own_column(columns) -> str | None:
     return next((c.name for c in columns if c.type != "reference"), None)
 
 
+def own_link_columns(columns, title_field: str) -> frozenset[str]:
+    """The columns whose cell links to the row's own record (ui/_cells.html's rule, decided once per table).
+
+    The first column and the title column, unless they are references (those link to what they name);
+    else the first column that is not a reference; with none at all, the first column's label.
+    """
+    first_own = first_own_column(columns)
+    if first_own is None:
+        return frozenset(columns[:1] and [columns[0].name])
+    return frozenset(c.name for i, c in enumerate(columns)
+                     if c.type != "reference" and (i == 0 or c.name == title_field or c.name == first_own))
+
+
 def unseen_reference() -> Markup:
     """What a reference to a record the user may not see shows: that there is one, never its name."""
     return Markup('<span class="muted">{}</span>').format(_("a record that you cannot see"))
@@ -175,4 +188,4 @@ def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
                                  field_value=field_value, input_value=input_value, reference_link=reference_link,
                                  language_tag=language_tag, help_text=help_text)
-    app.jinja_env.globals.update(first_own_column=first_own_column)
+    app.jinja_env.globals.update(first_own_column=first_own_column, own_link_columns=own_link_columns)
