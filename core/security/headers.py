@@ -5,7 +5,8 @@ only: every asset is vendored and no template has inline script, event-handler a
 ``javascript:`` links (JSON data blocks, ``<script type="application/json">``, are not scripts).
 ``<style>`` elements are not allowed either, except an empty one (the hash of the empty string):
 the vendored calendar library adds its rules to an empty ``<style>`` through the CSS object model,
-which is not an inline style a page could carry.  ``style="..."`` attributes are allowed, on purpose
+which is not an inline style a page could carry; its icon font is a ``data:`` URL (``font-src``
+allows those: like ``data:`` images they load nothing from elsewhere).  ``style="..."`` attributes are allowed, on purpose
 (``style-src-attr 'unsafe-inline'``): visit-log documents keep the inline styles that
 administrators' templates use for layout (cleaned to text and table properties by the
 customers plugin), and inline styles cannot run code or, with ``img-src``/``font-src``
@@ -19,7 +20,7 @@ from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "style-src-elem 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
-    "style-src-attr 'unsafe-inline'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
+    "style-src-attr 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'",
     "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ])
 HEADERS = {

@@ -120,8 +120,11 @@ def crm_menu_items(user):
 
 @hookimpl
 def crm_dashboard_widgets(user):
+    """The pipeline figures, for users who may see opportunities."""
+    from core.security.permissions import can
+    from plugins.opportunities.services import entity
     from plugins.opportunities.widgets import WIDGETS
-    return WIDGETS
+    return WIDGETS if can(user, entity(), "view") else []
 
 
 @hookimpl

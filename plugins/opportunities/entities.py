@@ -57,13 +57,14 @@ opportunities = Entity(
     ],
     # Covering indexes (deleted_at included so SQLite knows they cover): the funnel with or without the
     # owner filter, the forecast's pass over lump-sum/monthly deals and its pick of installment deals;
-    # then stuck deals by stage and age; the pipeline board's first cards of each stage of a type.
+    # then stuck deals by stage and age; the pipeline board of a type (its totals per stage, and each stage's
+    # first cards in index order).
     indexes=[("stage", "deleted_at", "owner_id", "amount", "forecast_amount"),
              ("revenue_month", "revenue_last_month", "deleted_at", "stage", "owner_id", "billing_method",
               "month_amount", "last_month_amount", "month_forecast", "last_month_forecast"),
              ("billing_method", "deleted_at", "stage", "owner_id"),
              ("owner_id", "expected_close_date"), ("stage", "stage_changed_at"),
-             ("type", "stage", "expected_close_date", "id")],
+             ("type", "stage", "expected_close_date", "id", "deleted_at", "owner_id", "amount", "forecast_amount")],
 )
 
 

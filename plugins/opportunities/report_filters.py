@@ -37,6 +37,8 @@ def chosen(args) -> dict:
             errors[name] = _("Not a valid record id.")
     if not errors and values["period_from"] and values["period_to"] and values["period_to"] < values["period_from"]:
         errors["period_to"] = _("The end of the period is before its start.")
+    if not errors and values["team"] and not team_members(int(values["team"])):
+        errors["team"] = _("Nobody is in this team or the teams below it yet.")
     if errors:
         raise BadRequest(_("Invalid list parameters."), errors)
     return values
@@ -53,7 +55,7 @@ def list_args(chosen: dict) -> dict:
         if chosen[name]:
             out[name] = chosen[name]
     if chosen["team"]:
-        out["owner_id__in"] = ",".join(str(i) for i in team_members(int(chosen["team"]))) or "0"
+        out["owner_id__in"] = ",".join(str(i) for i in team_members(int(chosen["team"])))
     return out
 
 

@@ -70,21 +70,12 @@
       .replace("{when}", event.start.toLocaleString(lang));
   }
 
-  // The bundle's icon font is a data: URL, which the CSP (font-src 'self') refuses: drop its @font-face
-  // (the toolbar uses text buttons instead) so the browser does not try to load it.
-  const injected = document.querySelector("style[data-fullcalendar]");
-  const sheet = injected && injected.sheet;
-  for (let i = sheet ? sheet.cssRules.length - 1 : -1; i >= 0; i--) {
-    if (sheet.cssRules[i] instanceof CSSFontFaceRule) sheet.deleteRule(i);
-  }
-
   const calendar = new FullCalendar.Calendar(el, {
     locale: locale,
     initialView: window.matchMedia("(max-width: 600px)").matches ? "timeGridDay" : "dayGridMonth",
     headerToolbar: {left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,timeGridDay"},
     height: "auto",
     nowIndicator: true,
-    buttonIcons: false,
     editable: el.dataset.canEdit === "true",
     eventStartEditable: el.dataset.canEdit === "true",
     eventDurationEditable: el.dataset.canEdit === "true",

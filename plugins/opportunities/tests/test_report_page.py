@@ -54,10 +54,11 @@ def test_team_filter_takes_the_role_and_the_roles_below(app, boss, team):  # noq
 
 
 @pytest.mark.parametrize("query, field", [("period_from=2026-13-01", "period_from"), ("owner_id=x", "owner_id"),
+                                          ("team=99999", "team"),
                                           ("period_from=2026-12-01&period_to=2026-11-01", "period_to")])
 def test_bad_filters_are_a_clear_400(boss, query, field):
     response = boss.get(f"/opportunities/reports?{query}")
-    assert response.status_code == 400 and "목록 조건" in response.text
+    assert response.status_code == 400 and "목록 조건" in response.text and field in response.text
 
 
 def test_each_report_downloads_as_excel_with_its_filters_and_formula_safe_text(app, boss, team):  # noqa: F811
