@@ -11,7 +11,7 @@ import pytest
 
 from core.testing import ApiClient, make_user
 from test_importexport_support import csv_bytes, preview, upload
-from test_route_leaks import body_text, session_client
+from core.testing_route_leaks import body_text, session_client
 
 COST = "14237000"  # digits that appear nowhere else in the responses
 NEW_COST = "13981000"
