@@ -28,7 +28,7 @@ from flask import url_for
 
 from core import clock
 from core.db import session
-from core.entities import Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList
+from core.entities import Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, picklist_values
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.picklists import label_for as picklist_label
@@ -47,8 +47,8 @@ from core.ui.formatting import number as format_number
 from hooks import hookimpl
 
 SECTIONS = {
-    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "RelatedList",
-                     "entity"],
+    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_values",
+                     "RelatedList", "entity"],
     "Records": ["create_record", "get_record", "update_record", "delete_record", "visible_records",
                 "visible_select", "session"],
     "Permissions": ["current_user", "can", "require_right", "require_admin", "public_endpoint"],

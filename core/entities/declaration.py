@@ -100,6 +100,13 @@ class PicklistValue:
     active: bool = True
 
 
+def picklist_values(*rows: tuple[str, str, str, str], colours: dict | None = None) -> list[PicklistValue]:
+    """``(value, ko, zh-Hans, en)`` rows as a picklist's default values, ``colours`` by value."""
+    colours = colours or {}
+    return [PicklistValue(value, {"ko": ko, "zh_Hans": zh, "en": en}, colour=colours.get(value))
+            for value, ko, zh, en in rows]
+
+
 @dataclass
 class Picklist:
     """Default values for a picklist; after the first install the database owns them."""

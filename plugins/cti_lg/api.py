@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from core.api.contract import operation
 from core.api.paging import int_param
 from core.db import session
+from core.entities.records import load_body
 from core.errors import ValidationError
 from core.security.auth import current_user_or_none
 from core.security.models import User
@@ -76,7 +77,7 @@ def receipt_from_call(call_id):
 def link(call_id):
     """Tie the caller's number to an account or contact: later calls from it find that customer."""
     user = signed_in()
-    number = receipts.link_number(call_id, schemas.load(schemas.LinkInput(), body()), user)
+    number = receipts.link_number(call_id, load_body(schemas.LinkInput(), body()), user)
     session().commit()
     return jsonify({"phone": number.phone_norm, "account_id": number.account_id, "contact_id": number.contact_id})
 
@@ -88,7 +89,7 @@ def link(call_id):
 def dial():
     """Ring the agent's phone and connect it to ``phone`` (never retried by itself)."""
     user = signed_in()
-    call = dialing.dial(schemas.load(schemas.DialInput(), body())["phone"], user)
+    call = dialing.dial(load_body(schemas.DialInput(), body())["phone"], user)
     if call.error:
         return jsonify({"call_id": call.id, "status": call.status,
                         "message": centrex.describe_stored(call.error)}), 502
@@ -151,7 +152,7 @@ def list_lines():
 def create_line():
     """Register a Centrex line: the 070 number and the web site's password (stored as its sealed SHA-512)."""
     admin()
-    line = lines.save(schemas.load(schemas.LineInput(), body()))
+    line = lines.save(load_body(schemas.LineInput(), body()))
     reconcile.ensure_scheduled()
     session().commit()
     return jsonify(line_json(line)), 201
@@ -162,7 +163,7 @@ def create_line():
 def update_line(line_id):
     """Change a line (an empty password keeps the saved one)."""
     admin()
-    line = lines.save(schemas.load(schemas.LineInput(), body()), line_id)
+    line = lines.save(load_body(schemas.LineInput(), body()), line_id)
     if line.active:
         reconcile.ensure_scheduled()
     session().commit()
@@ -186,7 +187,7 @@ def test_line(line_id):
 def register_callback(line_id):
     """Ask Centrex to call this server on every ring (the URL with its secret is shown only now)."""
     admin()
-    data = schemas.load(schemas.CallbackInput(), body())
+    data = load_body(schemas.CallbackInput(), body())
     try:
         url = lines.register_callback(line_id, data["host"], data["port"])
     except centrex.CentrexError as exc:
@@ -211,7 +212,7 @@ def unregister_callback(line_id):
 def set_extension(line_id, inner_num):
     """Map an extension to the user whose browser gets its popups (``user_id: null`` removes it)."""
     admin()
-    user_id = schemas.load(schemas.ExtensionInput(), body())["user_id"]
+    user_id = load_body(schemas.ExtensionInput(), body())["user_id"]
     if user_id is not None and session().get(User, user_id) is None:
         raise ValidationError(_("Choose an existing user."), fields={"user_id": _("Choose an existing user.")})
     lines.set_extension(line_id, inner_num, user_id)

@@ -10,44 +10,38 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core import clock
-from core.entities import Entity, Field, Picklist, PicklistValue
+from core.entities import Entity, Field, Picklist, picklist_values
 
 OPEN, ON_HOLD, DONE = "open", "on_hold", "done"
 
 
-def values(*rows, colours: dict | None = None) -> list[PicklistValue]:
-    colours = colours or {}
-    return [PicklistValue(value, {"ko": ko, "zh_Hans": zh, "en": en}, colour=colours.get(value))
-            for value, ko, zh, en in rows]
-
-
 picklists = [
-    Picklist("receipt_category", values(
+    Picklist("receipt_category", picklist_values(
         ("as", "고객AS", "售后服务", "AS (service)"),
         ("sales", "영업상담", "销售咨询", "Sales consultation"),
         ("after_sales", "사후컨설팅", "售后咨询", "After-sales consulting"),
         ("complaint", "고객불만접수", "客户投诉", "Complaint"),
         ("other", "기타", "其他", "Other"),
     )),
-    Picklist("receipt_path", values(
+    Picklist("receipt_path", picklist_values(
         ("phone", "전화", "电话", "Phone"),
         ("web", "웹", "网页", "Web"),
         ("visit", "방문", "上门", "Visit"),
     )),
-    Picklist("receipt_major", values(
+    Picklist("receipt_major", picklist_values(
         ("product", "제품", "产品", "Product"),
         ("service", "서비스", "服务", "Service"),
         ("billing", "청구·결제", "账单·付款", "Billing"),
         ("delivery", "배송", "配送", "Delivery"),
     )),
-    Picklist("receipt_minor", values(
+    Picklist("receipt_minor", picklist_values(
         ("inquiry", "문의", "咨询", "Inquiry"),
         ("fault", "고장", "故障", "Fault"),
         ("installation", "설치", "安装", "Installation"),
         ("education", "교육", "培训", "Training"),
         ("order", "주문", "订购", "Order"),
     )),
-    Picklist("receipt_status", values(
+    Picklist("receipt_status", picklist_values(
         (OPEN, "미처리", "未处理", "Open"),
         (ON_HOLD, "보류", "挂起", "On hold"),
         (DONE, "완료", "完成", "Done"),

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from core.entities.records import translate_errors
-from core.errors import ValidationError
 
 TEXT = {"invalid": _l("Enter text."), "required": _l("This field is required."),
         "null": _l("This field is required.")}
@@ -95,13 +93,3 @@ class Dialled(ma.Schema):
     call_id = ma.fields.Integer()
     status = ma.fields.String()
     message = ma.fields.String()
-
-
-def load(schema: ma.Schema, data) -> dict:
-    """Validate a JSON body; a 422 naming each bad field, in the user's language."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send a JSON object with Content-Type: application/json."))
-    try:
-        return schema.load(data)
-    except ma.ValidationError as exc:
-        raise ValidationError(_("Some fields are not valid."), translate_errors(exc.messages)) from None

@@ -6,12 +6,13 @@ from flask import Blueprint, jsonify
 from core.api.records import body
 from core.db import session
 from core.entities import records
+from core.entities.records import load_body
 from core.security.fields import hidden_fields, strip_hidden
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.leads import conversion, reports, services
 from plugins.leads.entities import leads
-from plugins.leads.schemas import AssignmentBody, ConvertBody, MappingBody, load
+from plugins.leads.schemas import AssignmentBody, ConvertBody, MappingBody
 
 api = Blueprint("leads_api", __name__, url_prefix="/api/v1/leads")
 
@@ -20,7 +21,7 @@ api = Blueprint("leads_api", __name__, url_prefix="/api/v1/leads")
 def convert(lead_id):
     """Body :class:`~plugins.leads.schemas.ConvertBody`; 201 with the new records' ids."""
     user = current_user_or_none()
-    result = conversion.convert(lead_id, load(ConvertBody(), body()), user)
+    result = conversion.convert(lead_id, load_body(ConvertBody(), body()), user)
     session().commit()
     lead = strip_hidden(records.to_json(leads, result["lead"]), hidden_fields(leads, user))
     return jsonify({"lead": lead, "account_id": result["account_id"],
@@ -44,7 +45,7 @@ def get_assignment():
 def put_assignment():
     user = current_user_or_none()
     require_admin(user)
-    rules = services.save_assignment_rules(load(AssignmentBody(), body()), user)
+    rules = services.save_assignment_rules(load_body(AssignmentBody(), body()), user)
     session().commit()
     return jsonify(rules)
 
@@ -59,6 +60,6 @@ def get_mapping():
 def put_mapping():
     user = current_user_or_none()
     require_admin(user)
-    saved = conversion.save_mapping(load(MappingBody(), body()), user)
+    saved = conversion.save_mapping(load_body(MappingBody(), body()), user)
     session().commit()
     return jsonify(saved)

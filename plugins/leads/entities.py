@@ -3,23 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.entities import Entity, Field, Picklist, PicklistValue
+from core.entities import Entity, Field, Picklist, picklist_values
 from plugins.customers.validators import business_number
-
-
-def labels(ko: str, zh: str, en: str) -> dict:
-    return {"ko": ko, "zh_Hans": zh, "en": en}
-
-
-def values(*rows, colours: dict | None = None) -> list[PicklistValue]:
-    colours = colours or {}
-    return [PicklistValue(value, labels(ko, zh, en), colour=colours.get(value)) for value, ko, zh, en in rows]
 
 
 STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 
 picklists = [
-    Picklist("lead_status", values(
+    Picklist("lead_status", picklist_values(
         ("new", "신규", "新线索", "New"),
         ("contacted", "연락함", "已联系", "Contacted"),
         ("qualified", "검증됨", "已确认", "Qualified"),
@@ -28,7 +19,7 @@ picklists = [
         colours={"new": "#1e88e5", "contacted": "#fb8c00", "qualified": "#43a047", "disqualified": "#757575",
                  "converted": "#8e24aa"},
     )),
-    Picklist("lead_source", values(
+    Picklist("lead_source", picklist_values(
         ("website", "홈페이지", "官网", "Website"),
         ("web_form", "웹 양식", "在线表单", "Web form"),
         ("referral", "소개", "转介绍", "Referral"),
@@ -38,7 +29,7 @@ picklists = [
         ("partner", "협력사", "合作伙伴", "Partner"),
         ("other", "기타", "其他", "Other"),
     )),
-    Picklist("lead_disqualify_reason", values(
+    Picklist("lead_disqualify_reason", picklist_values(
         ("no_budget", "예산 없음", "无预算", "No budget"),
         ("no_need", "수요 없음", "无需求", "No need"),
         ("competitor", "경쟁사 선택", "选择了竞争对手", "Chose a competitor"),

@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import gettext as _
 from marshmallow import fields as mf
-
-from core.entities.records import translate_errors
-from core.errors import ValidationError
 
 
 class ConvertBody(ma.Schema):
@@ -46,13 +42,3 @@ class MappingBody(ma.Schema):
     accounts = mf.Dict(keys=mf.String(), values=mf.String())
     contacts = mf.Dict(keys=mf.String(), values=mf.String())
     opportunities = mf.Dict(keys=mf.String(), values=mf.String())
-
-
-def load(schema: ma.Schema, data) -> dict:
-    """Validate a body; 422 naming each bad key in the user's language."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("The request body must be a JSON object."))
-    try:
-        return schema.load(data)
-    except ma.ValidationError as exc:
-        raise ValidationError(_("Some fields are not valid."), translate_errors(exc.messages)) from None

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from core.entities import records  # before core.api: importing core.api.paging first trips a cycle in core
 from core.api.paging import int_arg, page_args, page_json, raise_if
 from core.db import session
+from core.entities.records import load_body
 from core.errors import BadRequest, NotFound
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
@@ -38,13 +39,13 @@ def body():
 @api.post("/preview")
 def preview():
     user = sender_user()
-    return jsonify(services.preview(schemas.load(schemas.PreviewSchema(), body()), user))
+    return jsonify(services.preview(load_body(schemas.PreviewSchema(), body()), user))
 
 
 @api.post("/messages")
 def compose():
     user = sender_user()
-    message = services.compose(schemas.load(schemas.ComposeSchema(), body()), user)
+    message = services.compose(load_body(schemas.ComposeSchema(), body()), user)
     session().commit()
     return jsonify(services.message_json(message, history.status_counts(session(), message.id))), 201
 
@@ -109,7 +110,7 @@ def list_senders():
 def add_sender():
     user = current_user_or_none()
     require_admin(user)
-    sender = services.register_sender(schemas.load(schemas.SenderSchema(), body()), user)
+    sender = services.register_sender(load_body(schemas.SenderSchema(), body()), user)
     session().commit()
     return jsonify(sender_json(sender)), 201
 
@@ -117,7 +118,7 @@ def add_sender():
 @api.patch("/senders/<int:sender_id>")
 def change_sender(sender_id):
     require_admin(current_user_or_none())
-    data = schemas.load(schemas.SenderSchema(), body(), partial=True)
+    data = load_body(schemas.SenderSchema(), body(), partial=True)
     sender = session().get(Sender, sender_id)
     if sender is None:
         raise NotFound(_("No such sender number."))
@@ -143,7 +144,7 @@ def show_profile():
 @api.put("/profile")
 def change_profile():
     user = sender_user()
-    services.save_profile(user, schemas.load(schemas.ProfileSchema(), body(), partial=True))
+    services.save_profile(user, load_body(schemas.ProfileSchema(), body(), partial=True))
     session().commit()
     return jsonify(profile_json(user))
 
@@ -162,7 +163,7 @@ def change_consent(contact_id):
     user = current_user_or_none()
     record = records.get(contacts, contact_id, user)
     require_right(user, contacts, "edit", record)
-    result = services.save_consent(contact_id, schemas.load(schemas.ConsentSchema(), body()), user)
+    result = services.save_consent(contact_id, load_body(schemas.ConsentSchema(), body()), user)
     session().commit()
     return jsonify(result)
 
@@ -185,7 +186,7 @@ def add_optouts():
     """Record refusals: 080 replies typed in, or a whole list imported (``source``: manual, import, 080)."""
     user = current_user_or_none()
     require_admin(user)
-    data = schemas.load(schemas.OptOutSchema(), body())
+    data = load_body(schemas.OptOutSchema(), body())
     result = services.add_optouts(data["numbers"], data["source"], data["note"], user)
     session().commit()
     return jsonify(result), 201
@@ -203,7 +204,7 @@ def show_settings():
 def change_settings():
     user = current_user_or_none()
     require_admin(user)
-    stored = config.save(schemas.load(schemas.SettingsSchema(), body(), partial=True), user)
+    stored = config.save(load_body(schemas.SettingsSchema(), body(), partial=True), user)
     session().commit()
     return jsonify({"settings": config.public(stored), "providers": config.catalogue()})
 

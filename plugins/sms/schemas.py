@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from core.entities.records import translate_errors
-from core.errors import ValidationError
 from plugins.sms.length import RULES
 from plugins.sms.rules import NIGHT_POLICIES
 
@@ -107,13 +105,3 @@ class SettingsSchema(Strict):
     public_url = ma.fields.String(validate=ma.validate.Regexp(r"^https?://[^\s/]+(/\S*)?$|^$",
                                                              error=_l("Enter a web address (https://...).")),
                                   error_messages=TEXT)
-
-
-def load(schema: ma.Schema, data, *, partial: bool = False) -> dict:
-    """Validate a JSON body; a 422 naming each bad field, in the user's language."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send a JSON object with Content-Type: application/json."))
-    try:
-        return schema.load(data, partial=partial)
-    except ma.ValidationError as exc:
-        raise ValidationError(_("Some fields are not valid."), translate_errors(exc.messages)) from None
