@@ -8,7 +8,7 @@ from core.api.records import body
 from core.db import session
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin
-from plugins.leads.schemas import load
+from core.entities.records import load_body
 from plugins.webforms import embed, services
 from plugins.webforms.models import WebForm
 from plugins.webforms.schemas import FormBody
@@ -40,7 +40,7 @@ def list_forms():
 
 @api.post("")
 def create_form():
-    form = services.save_form(None, load(FormBody(), body()), current_user_or_none())
+    form = services.save_form(None, load_body(FormBody(), body()), current_user_or_none())
     session().commit()
     return jsonify(form_json(form)), 201
 
@@ -52,7 +52,7 @@ def get_form(form_id):
 
 @api.put("/<int:form_id>")
 def put_form(form_id):
-    form = services.save_form(services.get_form(form_id), load(FormBody(), body()), current_user_or_none())
+    form = services.save_form(services.get_form(form_id), load_body(FormBody(), body()), current_user_or_none())
     session().commit()
     return jsonify(form_json(form))
 
