@@ -32,7 +32,6 @@ ACRONYM = re.compile(r"[A-Z][A-Z0-9]*")
 # (issue 14).
 # Pages still showing codes (issue 15, open): the administrator's editors and the shipped workflow's name.
 ELSEWHERE = {r"/admin/picklists/": None, r"/workflows/": None, r"/deal_alerts/": None, r"/opportunities/stages/": None,
-             r"/opportunities/reports/[a-z_]+\.xlsx": None,
              r"/records/opportunities/\d+$": {"amount", "create", "done", "forecast", "probability", "update"}}
 SKIP_ENDPOINTS = {"ui.lookup", "ui.login", "webforms_public.asset", "webforms_public.fresh_token",
                   "ui.import_mapping"}  # JSON, static files, or a step that needs an upload first
