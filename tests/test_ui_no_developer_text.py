@@ -31,7 +31,7 @@ ACRONYM = re.compile(r"[A-Z][A-Z0-9]*")
 # administration, the workflow designer and the per-record workflow run log belong to the admin branch
 # (issue 14).
 # Pages still showing codes (issue 15, open): the administrator's editors and the shipped workflow's name.
-ELSEWHERE = {r"/admin/picklists/": None, r"/workflows/": None, r"/opportunities/stages/": None,
+ELSEWHERE = {r"/workflows/": None,
              r"/records/opportunities/\d+$": {"amount", "create", "done", "forecast", "probability", "update"}}
 SKIP_ENDPOINTS = {"ui.lookup", "ui.login", "webforms_public.asset", "webforms_public.fresh_token",
                   "ui.import_mapping"}  # JSON, static files, or a step that needs an upload first
