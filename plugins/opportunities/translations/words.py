@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, str]] = {
                                                         "%(name)s 已停产,不能再报价。"),
     # opportunities
     "Pipeline board": ("영업 파이프라인 보드", "销售管道看板"),
+    "forecast amount": ("예측 금액 계산", "预测金额计算"),
+    "forecast amount = amount × probability / 100": ("예측 금액 = 금액 × 가능성 / 100", "预测金额 = 金额 × 可能性 / 100"),
     "Sales reports": ("영업 보고서", "销售报表"),
     "Unknown report %(name)s.": ("알 수 없는 보고서입니다: %(name)s", "未知报表:%(name)s"),
     "There is no such report; choose one on the reports page.": ("그런 보고서가 없습니다. 보고서 화면에서 골라 주세요.",
