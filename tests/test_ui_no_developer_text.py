@@ -27,13 +27,6 @@ PLUGINS = ["customers", "products", "opportunities", "quotes", "leads", "sms", "
 ALLOWED = {"plugcrm", "Excel", "vCard", "xlsx", "csv", "txt", "vcf", "Bearer", "Chromium", "English", "ea", "kg",
            "px", "JavaScript", "Aruba", "Catalyst", "Cloud", "Endpoint", "PowerEdge", "outbox", "e", "x", "ㄱ"}
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]*")
-# Pages whose text another branch translates (the coordinator drops these at merge): the picklist
-# administration, the workflow designer and the per-record workflow run log belong to the admin branch
-# (issue 14).
-# Pages still showing codes (issue 15, open): the administrator's editors and the shipped workflow's name.
-ELSEWHERE = {r"/admin/picklists": None, r"/workflows/": None, r"/deal_alerts/": None, r"/opportunities/stages/": None,
-             r"/opportunities/reports/[a-z_]+\.xlsx": None,
-             r"/records/opportunities/\d+$": {"amount", "create", "done", "forecast", "probability", "update"}}
 SKIP_ENDPOINTS = {"ui.lookup", "ui.login", "webforms_public.asset", "webforms_public.fresh_token",
                   "ui.import_mapping"}  # JSON, static files, or a step that needs an upload first
 DATA = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|\S*\d\S*")
@@ -47,13 +40,6 @@ def problems(text: str) -> list[str]:
     found += [m.group(0) for m in IDENTIFIER.finditer(text)]
     found += [w for w in WORD.findall(IDENTIFIER.sub(" ", text)) if w not in ALLOWED and not ACRONYM.fullmatch(w)]
     return sorted(set(found))
-
-
-def translated_elsewhere(url: str, words: list[str]) -> list[str]:
-    for pattern, known in ELSEWHERE.items():
-        if re.match(pattern, url):
-            words = [] if known is None else [w for w in words if w not in known]
-    return words
 
 
 @pytest.fixture
@@ -134,7 +120,7 @@ def test_no_english_and_no_identifiers_on_any_page(demo_app):
             assert response.status_code in (200, 302, 404), (url, response.status_code)
             if response.status_code == 302 or response.mimetype != "text/html":
                 continue
-            found = translated_elsewhere(url, problems(visible_text(response.text)))
+            found = problems(visible_text(response.text))
             if found:
                 failures[f"{language} {url}"] = found
     assert failures == {}, "\n".join(f"{url}: {words}" for url, words in failures.items())

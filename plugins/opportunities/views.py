@@ -76,7 +76,7 @@ def reports_page():
 def report_xlsx(name):
     """One report as an Excel file, under the same filters as the page."""
     if name not in report_excel.SHEETS:
-        raise NotFound(_("Unknown report %(name)s.", name=name))
+        raise NotFound(_("There is no such report; choose one on the reports page."))
     user = current_user_or_none()
     require_right(user, services.entity(), "view")
     args = report_filters.list_args(report_filters.chosen(request.args))

@@ -23,7 +23,8 @@ def crm_entities():
 @hookimpl
 def crm_picklists():
     cost_roles = Picklist(services.COST_ROLES_PICKLIST, [
-        PicklistValue(name, {"en": name}) for name in ("owner", "director", "manager", "purchasing")])
+        PicklistValue(name, {"en": name}) for name in ("owner", "director", "manager", "purchasing")],
+        label=_l("Roles that see cost prices"))
     return entities.picklists + [cost_roles]
 
 

@@ -6,6 +6,8 @@ the administrator edits it like any picklist, as products do for cost prices.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from core.entities import Picklist, PicklistValue
 
 
@@ -49,5 +51,5 @@ PICKLISTS = [
     Picklist(OVERRIDE_ROLES, [
         value("owner", "대표", "总经理", "Owner"),
         value("director", "이사", "总监", "Director"),
-    ]),
+    ], label=_l("Roles that may confirm orders over the credit limit")),
 ]

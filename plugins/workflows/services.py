@@ -246,8 +246,9 @@ def runs_json(runs: list[Run]) -> list[dict]:
 
     job_ids = {t["job_id"] for r in runs for t in r.tasks if t.get("job_id")}
     jobs = {j.id: j for j in session().scalars(sa.select(Job).where(Job.id.in_(job_ids)))} if job_ids else {}
-    names = dict(session().execute(sa.select(Workflow.id, Workflow.name)
-                                   .where(Workflow.id.in_({r.workflow_id for r in runs}))).all()) if runs else {}
+    owners = {row.id: row for row in session().execute(sa.select(Workflow.id, Workflow.name, Workflow.plugin)
+                                                       .where(Workflow.id.in_({r.workflow_id for r in runs})))} \
+        if runs else {}
     out = []
     for run in runs:
         tasks = []
@@ -261,7 +262,8 @@ def runs_json(runs: list[Run]) -> list[dict]:
                 task["job"] = {"status": job.status, "result": result,
                                "attempts": job.attempts, "last_error": job.last_error}
             tasks.append(task)
-        out.append({"id": run.id, "workflow_id": run.workflow_id, "workflow": names.get(run.workflow_id),
+        out.append({"id": run.id, "workflow_id": run.workflow_id, "workflow": getattr(owners.get(run.workflow_id), "name", None),
+                    "workflow_plugin": getattr(owners.get(run.workflow_id), "plugin", None),
                     "entity": run.entity, "record_id": run.record_id, "event": run.event,
                     "at": run.at.isoformat(), "matched": run.matched, "conditions": run.conditions,
                     "tasks": tasks, "note": run.note})

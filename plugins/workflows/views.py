@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from core.db import session
 from core.entities import picklists
 from core.entities.query import all_fields
+from core.i18n import plugin_gettext
 from core.errors import Forbidden
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
@@ -116,6 +117,20 @@ def workflow_runs(entity_name: str, record_id: int) -> list[dict]:
 def workflow_words():
     """The run-log panel on record pages shows fields, operators and outcomes in the user's language."""
     return {"workflow_words": words}
+
+
+@pages.app_template_filter("shipped_text")
+def shipped_text(text: str | None, plugin: str | None) -> str:
+    """A plugin-installed workflow's name or task title in the user's language (the plugin's catalogue
+    translates the text it shipped; a name the administrator changed has no translation and shows as typed)."""
+    return plugin_gettext(plugin, text) if plugin and text else (text or "")
+
+
+@pages.app_template_filter("plugin_label")
+def plugin_label(plugin: str) -> str:
+    """The installing plugin's translated label, not its code name."""
+    info = runtime().plugins.installed.get(plugin)
+    return str(info.manifest.label) if info else plugin
 
 
 @pages.app_template_filter("workflow_time")

@@ -11,6 +11,7 @@ from core.translation_tables import main
 WORDS: dict[str, tuple[str, str]] = {
     "Not a valid choice.": ("올바른 선택이 아닙니다.", "不是有效的选项。"),
     # products
+    "Roles that see cost prices": ("원가를 볼 수 있는 역할", "可查看成本价的角色"),
     'Send the picture as the multipart field "image".': ('사진을 multipart 필드 "image"로 보내 주세요.', '请以 multipart 字段 "image" 发送图片。'),
     "Required.": ("필수 항목입니다.", "必填。"),
     "This product has no image.": ("이 상품에는 이미지가 없습니다.", "该产品没有图片。"),
@@ -59,8 +60,12 @@ WORDS: dict[str, tuple[str, str]] = {
                                                         "%(name)s 已停产,不能再报价。"),
     # opportunities
     "Pipeline board": ("영업 파이프라인 보드", "销售管道看板"),
+    "forecast amount": ("예측 금액 계산", "预测金额计算"),
+    "forecast amount = amount × probability / 100": ("예측 금액 = 금액 × 가능성 / 100", "预测金额 = 金额 × 可能性 / 100"),
     "Sales reports": ("영업 보고서", "销售报表"),
     "Unknown report %(name)s.": ("알 수 없는 보고서입니다: %(name)s", "未知报表:%(name)s"),
+    "There is no such report; choose one on the reports page.": ("그런 보고서가 없습니다. 보고서 화면에서 골라 주세요.",
+                                                                 "没有这个报表，请在报表页面选择。"),
     "Opportunities": ("영업기회", "商机"),
     "Opportunity": ("영업기회", "商机"),
     "Opportunity name": ("영업기회명", "商机名称"),

@@ -19,6 +19,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "Quotes awaiting your approval": ("결재 대기 견적서", "待我审批的报价单"),
     "Give %(name)s as a record id.": ("%(name)s에 레코드 ID를 주세요.", "请以记录 ID 提供 %(name)s。"),
     "Unknown report %(name)s.": ("알 수 없는 보고서입니다: %(name)s", "未知报表：%(name)s"),
+    "Roles that may confirm orders over the credit limit": ("여신 한도 초과 주문을 확정할 수 있는 역할",
+                                                            "可确认超出信用额度订单的角色"),
     "This quote was already submitted.": ("이미 결재 상신한 견적서입니다.", "该报价单已提交审批。"),
     "Only a draft or a quote in progress can be submitted for approval.":
         ("작성중이거나 견적진행 중인 견적서만 결재 상신할 수 있습니다.", "只有草稿或进行中的报价单可以提交审批。"),
