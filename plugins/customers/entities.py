@@ -1,11 +1,12 @@
 """Accounts (고객사), contacts (담당자 / 명함), activities (영업 활동), visit logs (방문일지)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, RelatedList
+from core.plugin_api import translator
 from plugins.customers.picklists import picklists  # noqa: F401  (re-exported for the hook)
 from plugins.customers.validators import business_number
+
+_l = translator("customers").lazy_gettext  # the labels in the plugin's own words (메모, not the core's 설명)
 
 accounts = Entity(
     name="accounts",
