@@ -20,6 +20,7 @@ from core.log_setup import configure_logging
 from core.migrate import new_revision, upgrade
 from core.plugins import PluginState, check_disable, check_enable, discover, enabled_names, stored_state
 from core.runtime import runtime
+from core.scaffold import write_skeleton
 from core.security.models import ApiToken, Role, User
 from core.security.passwords import password_problem
 
@@ -311,8 +312,6 @@ add_plugin_commands()
               help="Folder in which the package folder NAME is written.")
 def new_plugin(name, parent):
     """Write a working plugin package NAME (entity, migration, translations, tests) to start from."""
-    from core.scaffold import write_skeleton
-
     try:
         root = write_skeleton(name, Path(parent))
     except PluginError as exc:

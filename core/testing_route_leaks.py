@@ -27,6 +27,10 @@ import zipfile
 
 from werkzeug.routing.converters import NumberConverter
 
+from core.db import session
+from core.runtime import runtime
+from core.security.fields import hidden_fields
+from core.security.models import User
 from core.testing import ApiClient, make_user
 
 MARK = "leakmark"
@@ -237,10 +241,8 @@ def page_calls(seeded: Seeded):
 
 
 def session_client(app, email: str, password: str = "password123"):
-    import re as re_
-
     client = app.test_client()
-    token = re_.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
@@ -274,11 +276,6 @@ def hidden_marker(f: dict):
 
 def owner_hidden_fields(seeded: Seeded) -> dict[str, frozenset[str]]:
     """``{entity: hidden field names}`` for the records' owner, from the one field-visibility function."""
-    from core.db import session
-    from core.runtime import runtime
-    from core.security.fields import hidden_fields
-    from core.security.models import User
-
     with seeded.app.app_context():
         owner = session().get(User, seeded.owner_id)
         return {e.name: hidden_fields(e, owner) for e in runtime().registry.entities.values()}

@@ -60,8 +60,6 @@ MONTH = re.compile(r"\d{4}-\d{2}")
 
 def unresolved_references(fields, form) -> dict[str, str]:
     """Reference inputs where text was typed but no record picked: an error each, never silently dropped."""
-    from flask_babel import gettext as _
-
     shown = set(form.getlist("_fields"))
     return {f.name: _("“%(text)s” is not one of the suggestions: pick a record from the list or create it with + New.",
                       text=form.get(f"{f.name}__text", "").strip())
