@@ -6,6 +6,10 @@ import urllib.parse
 
 import click
 
+from core.cli_support import fail, make_app
+from core.db import session
+from core.jobs import JobContext
+
 
 @click.group("cti-lg")
 def group():
@@ -23,7 +27,6 @@ def fake_centrex(port, app_url, email):
 
     Leave it running beside ``plugcrm serve``; "Ring me" on the CTI settings page makes it ring.
     """
-    from core.cli import fail, make_app
     from plugins.cti_lg import demo
     from plugins.cti_lg.fake_centrex import FakeCentrex
 
@@ -48,9 +51,6 @@ def fake_centrex(port, app_url, email):
 @group.command("reconcile")
 def reconcile_now():
     """Ask Centrex for the calls of every active line now and record the ones missing."""
-    from core.cli import make_app
-    from core.db import session
-    from core.jobs import JobContext
     from plugins.cti_lg import reconcile
     from plugins.cti_lg.centrex import describe_stored
 

@@ -5,6 +5,7 @@ from core import signals
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
+from core.security.permissions import can
 from hooks import hookimpl
 from plugins.customers import entities
 
@@ -42,8 +43,6 @@ def crm_blueprints():
 
 @hookimpl
 def crm_menu_items(user):
-    from flask_babel import lazy_gettext as _l
-    from core.security.permissions import can
     from plugins.customers.entities import activities
 
     if not can(user, activities, "view"):
@@ -129,7 +128,6 @@ def crm_job_handlers():
 
 @hookimpl
 def crm_job_type_labels():
-    from flask_babel import lazy_gettext as _l
     from plugins.customers import reminders
 
     return {reminders.JOB_TYPE: _l("Activity reminder")}

@@ -6,6 +6,11 @@ import json
 
 import click
 
+from core.cli_support import fail, make_app
+from core.db import session
+from core.errors import ValidationError
+from core.runtime import runtime
+
 OFF_MESSAGE = ("Deal alerts are off in this deployment (the deal_alerts plugin is disabled). "
                "Turn them on with: plugcrm plugins enable deal_alerts")
 
@@ -18,9 +23,6 @@ def deal_alerts():
 @contextlib.contextmanager
 def deal_alerts_app():
     """An app context of this deployment; says so in words (exit 1) when the plugin is disabled."""
-    from core.cli import fail, make_app
-    from core.runtime import runtime
-
     with make_app().app_context():
         if "deal_alerts" not in runtime().plugins.enabled_names:
             fail(OFF_MESSAGE)
@@ -48,9 +50,6 @@ def show():
 @click.option("--off", is_flag=True, help="Switch the alert off (settings are kept).")
 def configure(threshold, entity, field, addresses, roles, owner, subject, body, off):
     """Change the settings; options not given keep their value."""
-    from core.cli import fail
-    from core.db import session
-    from core.errors import ValidationError
     from plugins.deal_alerts import services
 
     data = {k: v for k, v in {"threshold": threshold, "entity": entity, "field": field, "subject": subject,

@@ -5,6 +5,7 @@ from core import signals
 from flask_babel import lazy_gettext as _l
 
 from core.plugins import Manifest
+from core.security.permissions import can
 from hooks import hookimpl
 from plugins.opportunities import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 
@@ -100,14 +101,12 @@ def crm_default_workflows():
 def crm_record_panels(entity):
     if entity.name != "opportunities":
         return []
-    from flask_babel import lazy_gettext as _l
     return [dict(title=_l("Revenue schedule"), template="opportunities/panel_schedule.html", order=10),
             dict(title=_l("Stage history"), template="opportunities/panel_history.html", order=20)]
 
 
 @hookimpl
 def crm_menu_items(user):
-    from flask_babel import lazy_gettext as _l
     items = [dict(label=_l("Pipeline board"), endpoint="opportunities_pages.board", icon="columns", order=21,
                   group="sales"),
              dict(label=_l("Sales reports"), endpoint="opportunities_pages.reports_page", icon="chart", order=22,
@@ -121,7 +120,6 @@ def crm_menu_items(user):
 @hookimpl
 def crm_dashboard_widgets(user):
     """The pipeline figures, for users who may see opportunities."""
-    from core.security.permissions import can
     from plugins.opportunities.services import entity
     from plugins.opportunities.widgets import WIDGETS
     return WIDGETS if can(user, entity(), "view") else []
