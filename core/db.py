@@ -5,6 +5,8 @@ uses :func:`session` - one session per context, closed at teardown.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import threading
@@ -28,6 +30,8 @@ NAMING = {
 
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Set by :func:`reading_only`: transactions begun meanwhile only read (SQLite: deferred).
+_READING_ONLY = contextvars.ContextVar("plugcrm_reading_only", default=False)
 #: Driver messages of errors a retry may cure (besides those SQLAlchemy already flags as disconnects).
 RETRYABLE_MESSAGES = ("database is locked", "terminating connection", "server closed the connection",
                       "connection is closed", "could not connect", "the database system is")
@@ -165,9 +169,28 @@ def sqlite_begin() -> str:
     short: no transaction is held across network I/O (see :mod:`core.jobs.runner`).  A GET that must
     write does so after the request (:func:`after_session_closed`), in a transaction of its own.
     """
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if _READING_ONLY.get() or (has_request_context() and request.method in READ_ONLY_METHODS):
         return "BEGIN DEFERRED"
     return "BEGIN IMMEDIATE"
+
+
+@contextlib.contextmanager
+def reading_only():
+    """Transactions begun inside only read: on SQLite they begin deferred, a WAL snapshot that neither
+    takes nor waits for the write lock, so a job that reads for minutes (an export) keeps no writer waiting.
+
+    The session's transaction is ended on the way out (it may not write: a deferred transaction that
+    writes can fail at once when another writer committed since its snapshot), so the caller's next
+    statement begins a normal transaction.
+    """
+    token = _READING_ONLY.set(True)
+    try:
+        yield
+    finally:
+        try:
+            session().rollback()
+        finally:
+            _READING_ONLY.reset(token)
 
 
 def retryable_error(exc: BaseException) -> bool:

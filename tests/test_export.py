@@ -4,9 +4,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sqlite3
 from decimal import Decimal
 
 import openpyxl
+import pytest
+
+from core.testing import is_postgres
 
 from test_importexport_support import accounts, upload, xlsx_bytes
 
@@ -111,3 +115,38 @@ def test_large_exports_run_as_a_job_and_are_downloaded(crm_app, crm_api):
     rows = sheet_rows(crm_api.get(done["download"]))
     assert [r[0].value for r in rows[1:]] == ["가나다", "라마바", "사아자"]
     assert rows[1][1].value == Decimal("1234000") or rows[1][1].value == 1234000
+
+
+@pytest.mark.skipif(is_postgres(), reason="SQLite's write lock")
+def test_an_export_job_writes_its_file_without_holding_the_write_lock(crm_app, crm_api, monkeypatch):
+    """A large export reads for minutes: meanwhile other writers (requests, the job's lease heartbeat) must not wait."""
+    from core.importexport import export as export_module
+    from core.jobs.worker import run_pending
+
+    seed(crm_api)
+    engine = crm_app.extensions["plugcrm"].engine
+    lock_free_while_writing = []
+    write_csv = export_module.write_csv
+
+    def probing_write_csv(entity, columns, chunks, fileobj, encoding="utf-8-sig"):
+        def probed():
+            for chunk in chunks:
+                probe = sqlite3.connect(engine.url.database, timeout=0)
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                    probe.rollback()
+                    lock_free_while_writing.append(True)
+                except sqlite3.OperationalError:
+                    lock_free_while_writing.append(False)
+                finally:
+                    probe.close()
+                yield chunk
+        return write_csv(entity, columns, probed(), fileobj, encoding)
+
+    monkeypatch.setattr(export_module, "write_csv", probing_write_csv)
+    started = crm_api.post("/api/v1/exports/accounts?format=csv&async=1&sort=name&fields=name")
+    assert started.status_code == 202, started.json
+    assert run_pending(crm_app) == 1
+    done = crm_api.get(f"/api/v1/exports/{started.json['id']}").json
+    assert done["status"] == "done" and done["rows"] == 3
+    assert lock_free_while_writing == [True]

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
-from core.db import session, utcnow
+from core.db import reading_only, session, utcnow
 from core.i18n import current_language
 from core.importexport import export
 from core.importexport.models import DONE, FAILED, QUEUED, RUNNING, ExportFile
@@ -33,25 +33,35 @@ def start(entity, user, args: MultiDict, fmt: str) -> ExportFile:
 
 
 def handle_job(payload: dict, ctx) -> None:
-    """The ``core.export`` job: write the file as the user who asked, in their language."""
+    """The ``core.export`` job: write the file as the user who asked, in their language.
+
+    The ``running`` mark commits first; the file is written in a read-only transaction (on SQLite no
+    write lock is held for the minutes a large export takes); the outcome is a short write of its own.
+    """
     row = session().get(ExportFile, payload["export_id"])
     if row is None or row.status not in (QUEUED, RUNNING):
         return
-    user = session().get(User, row.user_id)
-    entity = runtime().registry.get(row.entity)
     row.status = RUNNING
+    session().commit()
     path = export_dir() / f"export-{row.id}.{row.format}"
-    with force_locale(row.params.get("language") or "ko"):
+    try:
+        count = write_file(row, path)
+    except Exception as exc:
+        path.unlink(missing_ok=True)
+        row.status, row.message, row.finished_at = FAILED, str(exc)[:1000], utcnow()
+        session().commit()
+        raise
+    row.rows, row.file_path, row.status, row.finished_at = count, str(path), DONE, utcnow()
+
+
+def write_file(row: ExportFile, path: Path) -> int:
+    """The export of ``row`` written to ``path``, read as its user sees the records; returns the row count."""
+    with reading_only(), force_locale(row.params.get("language") or "ko"):
+        user = session().get(User, row.user_id)
+        entity = runtime().registry.get(row.entity)
         request = export.parse_request(entity, MultiDict(row.params["args"]), user, row.format)
-        try:
-            with open(path, "wb") as fh:
-                row.rows = export.write(entity, user, request, fh)
-        except Exception as exc:
-            path.unlink(missing_ok=True)
-            row.status, row.message, row.finished_at = FAILED, str(exc)[:1000], utcnow()
-            session().commit()
-            raise
-    row.file_path, row.status, row.finished_at = str(path), DONE, utcnow()
+        with open(path, "wb") as fh:
+            return export.write(entity, user, request, fh)
 
 
 register(JOB_TYPE, handle_job)
