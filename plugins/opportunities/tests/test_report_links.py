@@ -73,3 +73,12 @@ def test_the_api_and_excel_name_the_stuck_deals_customer_as_far_as_the_user_may_
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][2] == "고객사" and [r[2] for r in rows[1:]] == ["재근상사", UNSEEN]
     assert ApiClient(app.test_client(), token).get("/api/v1/opportunities/reports/stuck").get_json()["data"] == []
+
+
+def test_board_cards_link_the_customer_through_the_same_labels(app, stuck_deals, pipeline):
+    html = logged_in(app, "rep1@example.com").get("/opportunities/board").text
+    assert f'<a href="/records/accounts/{stuck_deals["own"]}" class="ref-link">재근상사</a>' in html
+    assert f"/records/accounts/{stuck_deals['private']}" not in html and "비밀상사" not in html
+    assert pipeline.api.delete(f"/api/v1/accounts/{stuck_deals['own']}").status_code == 204  # to the recycle bin
+    html = logged_in(app, "rep1@example.com").get("/opportunities/board").text
+    assert f"/records/accounts/{stuck_deals['own']}" not in html and "재근상사" in html
