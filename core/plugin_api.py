@@ -16,7 +16,9 @@ page with ``record`` (the record as a dict) and ``entity`` in its context; wrap 
 ``<div class="table-wrap">``, right-align numbers with ``class="num"``, grey notes with
 ``class="muted"``, links styled as buttons with ``class="button"`` (``button primary``).
 Jinja filters for the user's locale: ``money``, ``number``, ``date``, ``datetime`` and
-``field_value(field, value, display)``; ``_()`` reads the plugin's own catalogue (then the core's).
+``field_value(field, value, display)``, and ``reference_cell(label)`` for a label of
+:func:`reference_labels` (a link to the record when the user can open it, else its label or "a record
+that you cannot see"); ``_()`` reads the plugin's own catalogue (then the core's).
 Page endpoints: ``ui.list_view(entity_name)``, ``ui.detail(entity_name, record_id)``,
 ``ui.new_record(entity_name)``, ``ui.edit_record(entity_name, record_id)`` (see :func:`record_url`).
 """
@@ -30,7 +32,7 @@ from core import clock
 from core.db import session
 from core.entities import Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, picklist_values
 from core.entities import records
-from core.entities.display import display_values
+from core.entities.display import display_values, reference_labels
 from core.entities.picklists import label_for as picklist_label
 from core.entities.picklists import labels as picklist_labels
 from core.entities.query import visible_select
@@ -50,7 +52,7 @@ SECTIONS = {
     "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_values",
                      "RelatedList", "entity"],
     "Records": ["create_record", "get_record", "update_record", "delete_record", "visible_records",
-                "visible_select", "session"],
+                "visible_select", "reference_labels", "session"],
     "Permissions": ["current_user", "can", "require_right", "require_admin", "public_endpoint"],
     "Time": ["today", "now", "deployment_tz"],
     "Text": ["translator", "pick_label", "picklist_labels", "picklist_label"],

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.security.headers import EMPTY_STYLE
 from core.testing import ApiClient, make_user
+from tests.browser.support import logged_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted([*ROOT.glob("core/ui/templates/**/*.html"), *ROOT.glob("plugins/*/templates/**/*.html")])
@@ -74,3 +76,15 @@ def test_templates_have_no_inline_script_handlers_or_style_elements(template):
 def test_the_template_scan_sees_every_plugin():
     plugins = {p.relative_to(ROOT).parts[1] for p in TEMPLATES if p.relative_to(ROOT).parts[0] == "plugins"}
     assert plugins >= {"customers", "opportunities", "workflows"}
+
+
+def test_only_the_calendar_page_gets_the_exceptions_fullcalendar_needs(app):
+    """The empty <style> (by its hash) and data: fonts are the calendar library's; every other page is strict."""
+    make_user(app, "admin@example.com", admin=True)
+    browser = logged_in(app, "admin@example.com")
+    calendar = browser.get("/customers/calendar").headers["Content-Security-Policy"]
+    assert f"style-src-elem 'self' {EMPTY_STYLE}" in calendar and "font-src 'self' data:" in calendar
+    for url in ("/", "/records/accounts", "/customers/calendar-nothing", "/login"):
+        policy = browser.get(url).headers["Content-Security-Policy"]
+        assert "sha256-" not in policy and "font-src 'self';" in policy and "style-src-elem 'self';" in policy, url
+    assert "sha256-" not in browser.get("/api/v1/accounts").headers["Content-Security-Policy"]

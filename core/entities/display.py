@@ -99,6 +99,16 @@ def display_values(entity, records: list[dict], user) -> list[dict]:
     return result
 
 
+def reference_labels(target: str, ids, user) -> dict[int, ReferenceLabel]:
+    """``{id: label}`` of the ``target`` records among ``ids`` that ``user`` may see (deleted ones say so).
+
+    For pages that show ids of their own (a report's rows, a widget's list) rather than records of an
+    entity: the same permission-filtered lookup as :func:`reference_titles`, so the labels link exactly
+    when the record page would open; an id the user may not see is absent.
+    """
+    return reference_titles([("id", target)], [{"id": i} for i in set(ids) - {None}], user).get(target, {})
+
+
 def reference_titles(references: list[tuple[str, str]], records: list[dict], user) -> dict[str, dict[int, ReferenceLabel]]:
     """``{target entity: {id: title}}`` for the values of ``references`` (``(field, target)`` pairs) in ``records``.
 

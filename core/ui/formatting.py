@@ -66,6 +66,13 @@ def reference_link(label) -> Markup | str:
     return label
 
 
+def reference_cell(label) -> Markup | str:
+    """A reference in a report's or widget's row (from :func:`core.entities.display.reference_labels`):
+    a link to its record when the user can open it, its label when not (in the recycle bin), or, for a
+    record the user may not see (``None``), that there is one, never its name."""
+    return unseen_reference() if label is None else reference_link(label)
+
+
 MERGE_FIELD = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 
 
@@ -187,5 +194,6 @@ def input_value(f, value) -> str:
 def register(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, date=date, datetime=datetime,
                                  field_value=field_value, input_value=input_value, reference_link=reference_link,
+                                 reference_cell=reference_cell,
                                  language_tag=language_tag, help_text=help_text)
     app.jinja_env.globals.update(first_own_column=first_own_column, own_link_columns=own_link_columns)

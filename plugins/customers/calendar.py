@@ -12,6 +12,7 @@ from flask import render_template, request
 
 from core.i18n import deployment_tz
 from core.security.auth import current_user_or_none
+from core.security.headers import allow_on_this_page
 from core.security.permissions import can, require_right
 from core.ui.quick_filters import quick_filters
 from plugins.customers.entities import activities
@@ -24,6 +25,7 @@ FULLCALENDAR_LOCALES = {"ko": "ko", "zh_Hans": "zh-cn"}
 def calendar():
     user = current_user_or_none()
     require_right(user, activities, "view")
+    allow_on_this_page("fullcalendar")  # its bundle injects its styles and icon font (core.security.headers)
     return render_template("customers/calendar.html", can_edit=can(user, activities, "edit"),
                            time_zone=str(deployment_tz()), quick=quick_filters(activities, user, request.args),
                            fc_locales=FULLCALENDAR_LOCALES)

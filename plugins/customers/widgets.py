@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import session
+from core.entities.display import reference_labels
 from core.entities.query import visible_select
 from core.i18n import deployment_tz
 
@@ -22,18 +23,21 @@ def local_day_bounds() -> tuple[dt.datetime, dt.datetime]:
 
 
 def my_activities(user) -> dict:
-    """Planned activities the user owns or is assigned to: overdue ones and today's."""
+    """Planned activities the user owns or is assigned to: overdue ones and today's, with their customers
+    (``accounts``: ``{id: label}`` of those the user may see, linked by the template)."""
     from plugins.customers.entities import activities
     from plugins.customers.filters import assigned_to
 
     table = activities.table
     start, end = local_day_bounds()
-    base = (visible_select(activities, user, table.c.id, table.c.subject, table.c.type, table.c.start_at)
+    base = (visible_select(activities, user, table.c.id, table.c.subject, table.c.type, table.c.start_at,
+                           table.c.account_id)
             .where(table.c.status == "planned", assigned_to(str(user.id))))
     overdue = session().execute(base.where(table.c.start_at < start).order_by(table.c.start_at).limit(LIMIT)).all()
     today = session().execute(base.where(table.c.start_at >= start, table.c.start_at < end)
                               .order_by(table.c.start_at).limit(LIMIT)).all()
-    return {"overdue": overdue, "today": today}
+    accounts = reference_labels("accounts", [a.account_id for a in overdue + today], user)
+    return {"overdue": overdue, "today": today, "accounts": accounts}
 
 
 def hot_customers(user) -> dict:

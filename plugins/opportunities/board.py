@@ -13,9 +13,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core.db import session
-from core.entities.query import visible_select
+from core.entities.display import reference_labels
 from core.errors import BadRequest
-from core.runtime import runtime
 from core.security.models import User
 from core.security.users import names_of
 from plugins.opportunities import reports, stages
@@ -68,15 +67,10 @@ def columns(user, chosen: dict) -> list[dict]:
 
 
 def add_names(user, cards: list[dict]) -> None:
-    """Each card gains ``owner_name`` and ``account_name`` (only for a customer the user may see)."""
+    """Each card gains ``owner_name`` and ``account_name`` (only for a customer the user may see: the
+    account's :class:`~core.entities.display.ReferenceLabel`, which the card links when its page opens)."""
     owners = names_of(card["owner_id"] for card in cards)
-    account_ids = {card["account_id"] for card in cards if card["account_id"]}
-    accounts = {}
-    if account_ids:
-        registry = runtime().registry
-        a = registry.get("accounts")
-        accounts = dict(session().execute(visible_select(a, user, a.table.c.id, a.table.c.name)
-                                          .where(a.table.c.id.in_(account_ids))).all())
+    accounts = reference_labels("accounts", [card["account_id"] for card in cards], user)
     for card in cards:
         card["owner_name"] = owners.get(card["owner_id"])
         card["account_name"] = accounts.get(card["account_id"])

@@ -32,16 +32,23 @@ def breakdown_sheet(by: str, heading):
     def sheet(user, args):
         data = reports.breakdown(user, {**args, "by": by})["data"]
         return ([heading(), _("Count"), _("Amount"), _("Forecast amount")],
-                [[r["label"], r["count"], Decimal(r["amount"]), Decimal(r["weighted"])] for r in data])
+                [[str(r["label"]), r["count"], Decimal(r["amount"]), Decimal(r["weighted"])] for r in data])
     return sheet
 
 
 def stuck(user, args):
     data = reports.stuck(user, {**args, "limit": "500"})["data"]
     owners = names_of(r["owner_id"] for r in data)
-    return ([_("Opportunity"), _("Number"), _("Stage"), _("Owner"), _("Days in stage"), _("Amount")],
-            [[r["title"], r["number"], r["stage_label"], owners.get(r["owner_id"]), r["days_in_stage"],
-              Decimal(r["amount"])] for r in data])
+    return ([_("Opportunity"), _("Number"), _("Account"), _("Stage"), _("Owner"), _("Days in stage"), _("Amount")],
+            [[r["title"], r["number"], account_text(r), r["stage_label"], owners.get(r["owner_id"]),
+              r["days_in_stage"], Decimal(r["amount"])] for r in data])
+
+
+def account_text(row: dict) -> str | None:
+    """A stuck deal's customer as text: its name, or that the user may not see it (never its name)."""
+    if row.get("account_id") is None:
+        return None
+    return str(row["account"]) if row.get("account") is not None else _("a record that you cannot see")
 
 
 def won_lost(user, args):
@@ -55,7 +62,8 @@ def won_lost(user, args):
 
 
 SHEETS = {"funnel": funnel, "forecast": forecast, "by-owner": breakdown_sheet("owner_id", lambda: _("Owner")),
-          "by-source": breakdown_sheet("source", lambda: _("Source")), "stuck": stuck, "won-lost": won_lost}
+          "by-source": breakdown_sheet("source", lambda: _("Source")),
+          "by-account": breakdown_sheet("account_id", lambda: _("Account")), "stuck": stuck, "won-lost": won_lost}
 
 
 def workbook(name: str, title: str, user, args: dict) -> bytes:

@@ -20,8 +20,10 @@ from core.api.paging import int_param
 from core.bounds import MAX_DAYS
 from core.db import session
 from core.entities import picklists
+from core.entities.display import reference_labels
 from core.entities.query import apply_params, parse_list_args, visible_select
 from core.errors import BadRequest
+from core.security.fields import hidden_fields
 from plugins.opportunities import stages
 from plugins.opportunities.models import RevenueMonth
 from plugins.opportunities.services import entity
@@ -191,14 +193,20 @@ def installment_months(user, args, first: dt.date, last: dt.date) -> dict:
 # --- by dimension -----------------------------------------------------------------
 
 def breakdown(user, args=None) -> dict:
-    """Count, amount and weighted amount grouped ``by`` owner, customer, source, type or stage."""
+    """Count, amount and weighted amount grouped ``by`` owner, customer, source, type or stage.
+
+    The largest ``limit`` groups by amount (default and at most 500: by customer there may be many). By
+    customer, a group's label is the account's :class:`~core.entities.display.ReferenceLabel` (pages link
+    it), or "a record that you cannot see" for an account the user may not see.
+    """
     by = (args or {}).get("by") or "owner_id"
-    if by not in DIMENSIONS:
+    limit = int_param(args or {}, "limit", 500, 1, 500)
+    if by not in DIMENSIONS or by in hidden_fields(entity(), user):
         raise BadRequest(_("Invalid list parameters."), {"by": _("Use one of: %(names)s.", names=", ".join(DIMENSIONS))})
     t = entity().table
     column = t.c[by]
     stmt = (filtered(user, args, column, sa.func.count(), sa.func.sum(t.c.amount), sa.func.sum(t.c.forecast_amount))
-            .group_by(column).order_by(sa.func.sum(t.c.amount).desc()))
+            .group_by(column).order_by(sa.func.sum(t.c.amount).desc(), column).limit(limit))
     rows = session().execute(stmt).all()
     names = group_labels(by, [r[0] for r in rows], user)
     return {"by": by, "data": [{"key": r[0], "label": names.get(r[0], "—" if r[0] is None else str(r[0])),
@@ -213,10 +221,8 @@ def group_labels(by: str, keys: list, user) -> dict:
         from core.security.users import names_of
         return names_of(keys)
     if by == "account_id":
-        from core.runtime import runtime
-        accounts = runtime().registry.get("accounts")
-        a = accounts.table
-        return dict(session().execute(visible_select(accounts, user, a.c.id, a.c.name).where(a.c.id.in_(keys))).all())
+        found = reference_labels("accounts", keys, user)
+        return {k: found.get(k) or _("a record that you cannot see") for k in keys}
     picklist = {"source": "opportunity_source", "type": "opportunity_type", "stage": "opportunity_stage"}[by]
     return {k: picklists.label_for(picklist, k) for k in keys}
 
@@ -224,7 +230,11 @@ def group_labels(by: str, keys: list, user) -> dict:
 # --- stuck deals -------------------------------------------------------------------
 
 def stuck(user, args=None) -> dict:
-    """Open deals that have stayed in their stage longer than ``days`` (default 30), oldest first."""
+    """Open deals that have stayed in their stage longer than ``days`` (default 30), oldest first.
+
+    Each row names its customer: ``account_id`` and ``account``, the account's
+    :class:`~core.entities.display.ReferenceLabel` (``None`` when the user may not see the account).
+    """
     from plugins.opportunities.services import dwell_days
 
     days = int_param(args or {}, "days", 30, 0, MAX_DAYS)
@@ -234,14 +244,21 @@ def stuck(user, args=None) -> dict:
     cutoff = clock.now() - dt.timedelta(days=days)
     base = filtered(user, args, t.c.id).where(t.c.stage.in_(open_values), t.c.stage_changed_at < cutoff)
     total = session().execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
-    stmt = (filtered(user, args, t.c.id, t.c.number, t.c.title, t.c.stage, t.c.owner_id, t.c.amount,
+    stmt = (filtered(user, args, t.c.id, t.c.number, t.c.title, t.c.account_id, t.c.stage, t.c.owner_id, t.c.amount,
                      t.c.stage_changed_at)
             .where(t.c.stage.in_(open_values), t.c.stage_changed_at < cutoff)
             .order_by(t.c.stage_changed_at, t.c.id).limit(limit))
-    data = [{"id": r.id, "number": r.number, "title": r.title, "stage": r.stage,
+    data = [{"id": r.id, "number": r.number, "title": r.title, "account_id": r.account_id, "stage": r.stage,
              "stage_label": picklists.label_for("opportunity_stage", r.stage), "owner_id": r.owner_id,
              "amount": money(r.amount), "days_in_stage": dwell_days(r.stage_changed_at)}
             for r in session().execute(stmt)]
+    if "account_id" in hidden_fields(entity(), user):
+        for r in data:
+            del r["account_id"]
+    else:
+        accounts = reference_labels("accounts", [r["account_id"] for r in data], user)
+        for r in data:
+            r["account"] = accounts.get(r["account_id"])
     return {"days": days, "total": total, "data": data}
 
 

@@ -7,7 +7,8 @@ import marshmallow as ma
 class ReportArgs(ma.Schema):
     by = ma.fields.String(metadata={"description": "breakdown: owner_id, account_id, source, type or stage"})
     days = ma.fields.Integer(metadata={"description": "stuck: days in the stage, at least"})
-    limit = ma.fields.Integer(metadata={"description": "stuck: at most this many deals"})
+    limit = ma.fields.Integer(metadata={"description": "stuck: at most this many deals (default 50); breakdown: the "
+                                                  "largest this many groups (default and at most 500)"})
     # "from" is a Python keyword: the attribute is from_, the query parameter from
     from_ = ma.fields.String(data_key="from", metadata={"description": "forecast: first month, YYYY-MM"})
     to = ma.fields.String(metadata={"description": "forecast: last month, YYYY-MM"})

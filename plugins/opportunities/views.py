@@ -11,6 +11,7 @@ from core.db import session
 from core.entities import picklists
 from core.i18n import pick_label
 from core.security.auth import current_user_or_none
+from core.security.fields import hidden_fields
 from core.security.permissions import can, require_right
 from core.errors import NotFound
 from core.importexport import export
@@ -48,7 +49,9 @@ def excel_url(**filters) -> str | None:
 
 
 REPORT_TITLES = {"funnel": _l("Sales funnel"), "forecast": _l("Sales forecast"), "by-owner": _l("By owner"),
-                 "by-source": _l("By source"), "stuck": _l("Stuck deals"), "won-lost": _l("Won / lost")}
+                 "by-source": _l("By source"), "by-account": _l("Top accounts"), "stuck": _l("Stuck deals"),
+                 "won-lost": _l("Won / lost")}
+TOP_ACCOUNTS = 10  # the page's "top accounts" table; its Excel download has up to 500
 
 
 @pages.get("/reports")
@@ -62,7 +65,10 @@ def reports_page():
                            forecast=reports.forecast(user, args),
                            by_owner=reports.breakdown(user, {**args, "by": "owner_id"}),
                            by_source=reports.breakdown(user, {**args, "by": "source"}),
+                           by_account=reports.breakdown(user, {**args, "by": "account_id", "limit": str(TOP_ACCOUNTS)})
+                           if "account_id" not in hidden_fields(services.entity(), user) else None,
                            stuck=reports.stuck(user, args), won_lost=reports.won_lost(user, args),
+                           show_account="account_id" not in hidden_fields(services.entity(), user),
                            chosen=chosen, titles=REPORT_TITLES, owners=board_filters.owner_choices(),
                            teams=report_filters.team_choices(), types=choices("opportunity_type"),
                            sources=choices("opportunity_source"),

@@ -13,7 +13,7 @@ from flask_babel import format_decimal, gettext as _
 
 from core.db import session
 from core.entities import picklists, records
-from core.entities.display import display_values
+from core.entities.display import display_values, reference_labels
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
 from core.money import places
@@ -224,8 +224,9 @@ def order_step(order_id, step):
 # --- template globals for the panels and the workbench --------------------------
 
 def workbench_context(user) -> dict:
-    """The workbench widget's context: the quotes awaiting this user's decision."""
-    return {"quotes": approval.pending_approvals(user)}
+    """The workbench widget's context: the quotes awaiting this user's decision, and their customers."""
+    quotes = approval.pending_approvals(user)
+    return {"quotes": quotes, "accounts": reference_labels("accounts", [q["account_id"] for q in quotes], user)}
 
 
 @pages.app_template_filter("quote_amount")

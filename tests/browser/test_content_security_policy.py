@@ -80,3 +80,62 @@ def test_main_pages_have_no_content_security_policy_violations(demo_app, chromiu
         finally:
             context.close()
     assert violations == []
+
+
+WATCH_VIOLATIONS = """document.addEventListener("securitypolicyviolation", e =>
+    (window.cspViolations = window.cspViolations || []).push(e.effectiveDirective + " " + e.blockedURI.slice(0, 20)));"""
+
+
+def test_calendar_board_and_reports_run_strict_and_the_calendar_needs_exactly_its_exceptions(crm_app_factory,
+                                                                                               chromium, monkeypatch):
+    """The pages with vendored libraries (FullCalendar, Chart.js) log no violation, seen both in the console
+    and as ``securitypolicyviolation`` events; without its page exception the calendar's injected <style> and
+    data: icon font are refused, which is why the calendar page (and only it) has them."""
+    from core import clock
+    from core.db import session
+    from core.entities import records
+    from core.runtime import runtime
+    from core.security import headers
+    from core.security.models import User
+
+    app = crm_app_factory(plugins=["customers", "products", "opportunities"], language="ko")
+    user_id, _token = make_user(app, "admin@example.com", admin=True, name="김관리")
+    with app.app_context():
+        admin = session().get(User, user_id)
+        registry = runtime().registry
+        firm = records.create(registry.get("accounts"), {"name": "해동통신"}, admin)
+        records.create(registry.get("activities"), {"subject": "해동통신 미팅", "type": "meeting",
+                                                   "start_at": clock.now().isoformat()}, admin)
+        records.create(registry.get("opportunities"), {"title": "그룹웨어", "account_id": firm["id"],
+                                                       "amount": "1000000", "revenue_month": "2026-12-01"}, admin)
+        session().commit()
+    with LiveServer(app) as server:
+        context = chromium.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(20_000)
+        context.add_init_script(WATCH_VIOLATIONS)
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+        def violations(url: str, ready: str) -> list[str]:
+            page.goto(server.url + url, wait_until="networkidle")
+            page.wait_for_selector(ready)
+            page.wait_for_load_state("networkidle")
+            return page.evaluate("() => window.cspViolations || []")
+
+        try:
+            log_in(page, server.url, "admin@example.com")
+            assert violations("/customers/calendar", ".fc-event") == []
+            assert violations("/opportunities/board", ".deal-card") == []
+            assert violations("/opportunities/reports", "#funnel-chart") == []
+            assert violations("/", "main") == []
+            assert console == []
+            monkeypatch.setitem(headers.PAGE_EXCEPTIONS, "fullcalendar", {})
+            refused = violations("/customers/calendar", ".fc-event")
+            assert refused and all(v.startswith("style-src-elem") for v in refused), refused  # its CSS
+            monkeypatch.setitem(headers.PAGE_EXCEPTIONS, "fullcalendar", {"style-src-elem": [headers.EMPTY_STYLE]})
+            refused = violations("/customers/calendar", ".fc-event")
+            assert refused and all(v.startswith("font-src data") for v in refused), refused  # then its icon font
+            assert console
+        finally:
+            context.close()

@@ -1,7 +1,9 @@
 // Activities calendar (FullCalendar): month / week / day views fed by the activities API, the page's
 // quick filter (owner) passed along.  Dragging or resizing an activity PATCHes its start / end with its
 // version, so the server applies the form's validation; when it refuses, the activity goes back and the
-// message is shown.
+// message is shown.  The calendar shows the deployment's time zone (the page's data-time-zone, through
+// FullCalendar's Luxon plugin), whatever the browser's: 10:00 in Seoul is 10:00 on every screen, and a drop
+// at 14:00 means 14:00 there.
 (function () {
   "use strict";
   const el = document.getElementById("activity-calendar");
@@ -16,6 +18,7 @@
   const owner = new URLSearchParams(window.location.search);
   const detail = el.dataset.detailUrl.replace(/0$/, "");
   const PER_PAGE = 200;
+  const timeZone = el.dataset.timeZone || "local";
 
   function show(text) {
     message.textContent = text;
@@ -67,11 +70,12 @@
     event.setExtendedProp("version", data.version);
     show("");
     status.textContent = texts.moved.replace("{title}", event.title)
-      .replace("{when}", event.start.toLocaleString(lang));
+      .replace("{when}", event.start.toLocaleString(lang, timeZone === "local" ? {} : {timeZone: timeZone}));
   }
 
   const calendar = new FullCalendar.Calendar(el, {
     locale: locale,
+    timeZone: timeZone,
     initialView: window.matchMedia("(max-width: 600px)").matches ? "timeGridDay" : "dayGridMonth",
     headerToolbar: {left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,timeGridDay"},
     height: "auto",

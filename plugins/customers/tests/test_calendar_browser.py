@@ -1,5 +1,6 @@
 """The activities calendar in real Chromium (Korean, Seoul time): drag an activity to another day; a drop the
-server refuses (the activity changed meanwhile) goes back with the message and changes nothing."""
+server refuses (the activity changed meanwhile) goes back with the message and changes nothing; a browser in
+another time zone (New York) still sees and moves activities in the deployment's (Seoul)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -85,5 +86,50 @@ def test_dragging_an_activity_reschedules_it_and_a_refused_drop_changes_nothing(
             page.wait_for_selector(".fc-timeGridDay-view " + event)
             screenshot(page, "customers-calendar-day")
             assert browsing.foreign_requests() == []
+        finally:
+            browsing.close()
+
+
+def test_the_calendar_shows_and_moves_in_the_deployments_time_zone_not_the_browsers(crm_app_factory, chromium):
+    """A browser in New York sees an activity at 10:00 Seoul time at 10:00 (the deployment's zone, Asia/Seoul),
+    and a drop on 14:00 stores 14:00 Seoul time, 05:00 UTC."""
+    from core.entities import records
+
+    app = crm_app_factory(plugins=PLUGINS, language="ko")
+    make_user(app, "admin@example.com", admin=True, name="김관리")
+    start = dt.datetime(2026, 12, 10, 10, 0, tzinfo=KST)
+    call = in_app(app, lambda acts, admin: records.create(acts, {
+        "subject": "해동통신 통화", "type": "call", "start_at": start.isoformat(),
+        "end_at": (start + dt.timedelta(hours=1)).isoformat()}, admin))["id"]
+    with LiveServer(app) as server:
+        browsing = Browsing(chromium, server)
+        try:
+            page = browsing.new_page(locale="ko-KR", timezone_id="America/New_York")
+            log_in(page, server.url, "admin@example.com")
+            page.goto(server.url + "/customers/calendar")
+            page.wait_for_function("() => window.PlugcrmCalendar")
+            assert page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
+            page.evaluate("() => { PlugcrmCalendar.changeView('timeGridDay'); PlugcrmCalendar.gotoDate('2026-12-10'); }")
+            event = ".fc-timeGridDay-view .fc-event:has-text('해동통신 통화')"
+            page.wait_for_selector(event)
+            page.evaluate("() => document.querySelector(\".fc-timegrid-slot-lane[data-time='09:00:00']\").scrollIntoView()")
+            assert "오전 10:00" in page.locator(event + " .fc-event-time").inner_text()
+            box = page.locator(event).bounding_box()
+            ten = page.locator(".fc-timegrid-slot-lane[data-time='10:00:00']").bounding_box()
+            assert abs(box["y"] - ten["y"]) < 3  # drawn in the 10:00 row, not New York's 20:00 the day before
+            screenshot(page, "customers-calendar-time-zone")
+
+            two = page.locator(".fc-timegrid-slot-lane[data-time='14:00:00']").bounding_box()
+            page.mouse.move(box["x"] + 10, box["y"] + 4)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 10, box["y"] + 14, steps=5)
+            page.mouse.move(box["x"] + 10, two["y"] + 4, steps=15)
+            page.mouse.up()
+            page.wait_for_function("() => document.getElementById('calendar-status').textContent !== ''")
+            moved = in_app(app, lambda acts, admin: records.fetch(acts, call))
+            assert moved["start_at"] == dt.datetime(2026, 12, 10, 5, 0, tzinfo=dt.timezone.utc)
+            assert moved["end_at"] == dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.timezone.utc)
+            assert "오후 2:00" in page.locator(event + " .fc-event-time").inner_text()  # 14:00, in Korean
+            assert page.locator("#calendar-message").is_hidden()
         finally:
             browsing.close()

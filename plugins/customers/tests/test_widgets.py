@@ -6,6 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from plugins.customers.tests.helpers import account, create, rep
+from tests.browser.support import logged_in
 
 
 def widget(page, css_class: str) -> str:
@@ -78,3 +79,20 @@ def test_any_record_page_lists_the_activities_linked_to_it(crm_api):
     assert "방문 후속 전화" in panel and "related_entity=visit_logs" in panel
     assert crm_api.get(f"/api/v1/activities?related_entity=visit_logs&related_id={visit['id']}").json["meta"][
         "total"] == 1
+
+
+def test_my_activities_link_their_customer_when_i_may_open_it(crm_app, crm_api, crm_clock):
+    crm_clock.set_now(dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.timezone.utc))  # 12:00 in Seoul
+    rep_id, rep_api = rep(crm_app, "rep@example.com")
+    mine = create(rep_api, "accounts", name="재근상사")
+    private = account(crm_api, "비밀상사")
+    create(rep_api, "activities", subject="재근상사 통화", account_id=mine["id"], start_at="2026-03-02T15:00:00+09:00")
+    create(crm_api, "activities", subject="비밀상사 방문", account_id=private["id"], owner_id=rep_id,
+           start_at="2026-03-02T16:00:00+09:00")
+    page = logged_in(crm_app, "rep@example.com").get("/")
+    page.data = page.text.encode()
+    mine_widget = widget(page, "customers-my-activities")
+    assert "비밀상사 방문" in mine_widget and "재근상사 통화" in mine_widget
+    assert f'<a href="/records/accounts/{mine["id"]}" class="ref-link">재근상사</a>' in mine_widget
+    assert f"/records/accounts/{private['id']}" not in mine_widget and "비밀상사<" not in mine_widget
+    assert "볼 권한이 없는 레코드" in mine_widget  # "a record that you cannot see"

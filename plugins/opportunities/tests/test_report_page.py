@@ -22,7 +22,7 @@ def boss(app, team):  # noqa: F811
 def test_every_table_has_a_header_and_the_funnel_holds_open_stages_only(boss):
     html = boss.get("/opportunities/reports").text
     tables = re.findall(r"<table.*?</table>", html, re.S)
-    assert len(tables) == 7 and all("<thead>" in t and 'scope="col"' in t for t in tables)
+    assert len(tables) == 8 and all("<thead>" in t and 'scope="col"' in t for t in tables)
     funnel = html[html.index('id="funnel-table"'):html.index('id="closed-table"')]
     assert "협상" in funnel and "수주" not in funnel and "실패" not in funnel
     closed = html[html.index('id="closed-table"'):html.index("</table>", html.index('id="closed-table"'))]
@@ -63,7 +63,7 @@ def test_bad_filters_are_a_clear_400(boss, query, field):
 
 def test_each_report_downloads_as_excel_with_its_filters_and_formula_safe_text(app, boss, team):  # noqa: F811
     team["admin"].post(f"/api/v1/opportunities/{team['deals']['F']}/stage", json={"stage": "lost", "lost_reason": "price", "lost_to": "=HYPERLINK(\"x\")"})
-    for name in ("funnel", "forecast", "by-owner", "by-source", "stuck", "won-lost"):
+    for name in ("funnel", "forecast", "by-owner", "by-source", "by-account", "stuck", "won-lost"):
         response = boss.get(f"/opportunities/reports/{name}.xlsx?type=new")
         assert response.status_code == 200, name
         rows = [tuple(c.value for c in row) for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()]

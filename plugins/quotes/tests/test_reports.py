@@ -76,3 +76,23 @@ def test_settings_page_saves_company_and_seal(app, admin, sales):
     quote = sales.quote(sales.account())
     html = browser.get(f"/quotes/{quote['id']}/print").text
     assert 'class="seal" src="data:image/png;base64,' + base64.b64encode(png()).decode()[:20] in html
+
+
+def test_quotes_per_customer_links_the_accounts_the_user_may_open_and_names_no_other(app, team, sales):
+    """A rep's quote for a customer only the admin may see counts, but neither its name nor a link (404) shows."""
+    from plugins.quotes.tests.conftest import Sales
+
+    rep = Sales(team["rep"])
+    own, private = rep.account("재근상사"), sales.account("비밀상사")
+    rep.quote(own)
+    sales.quote(private, owner_id=team.ids["rep"])
+    make_table = lambda html: html[html.index('id="per-customer-table"'):html.index("</table>", html.index('id="per-customer-table"'))]  # noqa: E731
+    admin_table = make_table(logged_in(app, "admin@example.com").get("/quotes/reports").text)
+    for account, name in ((own, "재근상사"), (private, "비밀상사")):
+        assert f'<a href="/records/accounts/{account}" class="ref-link">{name}</a>' in admin_table
+    rep_table = make_table(logged_in(app, "rep@example.com").get("/quotes/reports").text)
+    assert f'href="/records/accounts/{own}"' in rep_table
+    assert f"/records/accounts/{private}" not in rep_table and "비밀상사" not in rep_table
+    assert "볼 권한이 없는 레코드" in rep_table  # "a record that you cannot see"
+    data = ok(rep.api.get("/api/v1/quotes/reports/per-customer"))["data"]
+    assert sorted((r["account_id"], r["account"]) for r in data) == sorted([(own, "재근상사"), (private, None)])
