@@ -35,6 +35,7 @@ from core.entities.picklists import label_for as picklist_label
 from core.entities.picklists import labels as picklist_labels
 from core.entities.query import visible_select
 from core.errors import BadRequest, Conflict, CRMError, Forbidden, NotFound, ValidationError
+from core.importexport.formats import ExportFormat
 from core.i18n import deployment_tz, local_today, pick_label, plugin_gettext, plugin_lazy_gettext
 from core.plugins import Manifest
 from core.runtime import runtime
@@ -48,7 +49,7 @@ from hooks import hookimpl
 
 SECTIONS = {
     "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_values",
-                     "RelatedList", "entity"],
+                     "RelatedList", "ExportFormat", "entity"],
     "Records": ["create_record", "get_record", "update_record", "delete_record", "visible_records",
                 "visible_select", "session"],
     "Permissions": ["current_user", "can", "require_right", "require_admin", "public_endpoint"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 from core import signals
 from flask_babel import lazy_gettext as _l
 
+from core.plugin_api import ExportFormat
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
@@ -116,7 +117,7 @@ def crm_import_formats():
 def crm_export_formats():
     from plugins.customers.vcf_io import export_writer
 
-    return {"vcf": export_writer}
+    return {"vcf": ExportFormat(export_writer, entities=("contacts",))}
 
 
 @hookimpl

@@ -46,7 +46,7 @@ def crm_job_handlers():
 @hookimpl
 def crm_export_formats():
     from plugins.quotes import batch_print
-    return {batch_print.FORMAT: batch_print.write_zip}
+    return {batch_print.FORMAT: batch_print.EXPORT}
 
 
 @hookimpl
