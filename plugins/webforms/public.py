@@ -13,10 +13,7 @@ the endpoint tells a visitor nothing about what the CRM holds.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
 
 from core import rate_limits
@@ -34,7 +31,6 @@ from plugins.webforms import services
 from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission
 
 public = Blueprint("webforms_public", __name__, url_prefix="/webforms", template_folder="templates")
-ASSETS = {"public.css", "embed.js"}  # what visitors' browsers load (plugin static files need a login)
 MAX_BODY = 16 * 1024
 HONEYPOT = "website_url"  # a field people do not see and bots fill in
 TOKEN = "_token"
@@ -44,14 +40,6 @@ class Refused(Exception):
     def __init__(self, counter: str, status: int, message: str):
         super().__init__(message)
         self.counter, self.status, self.message = counter, status, message
-
-
-@public.get("/assets/<name>")
-@public_endpoint
-def asset(name):
-    if name not in ASSETS:
-        return message_page(_("This form does not exist."), 404)
-    return send_from_directory(Path(public.root_path) / "static", name, max_age=3600)
 
 
 @public.get("/f/<key>")
