@@ -36,7 +36,7 @@ from core.entities.picklists import labels as picklist_labels
 from core.entities.query import visible_select
 from core.errors import BadRequest, Conflict, CRMError, Forbidden, NotFound, ValidationError
 from core.importexport.formats import ExportFormat
-from core.i18n import deployment_tz, local_today, pick_label, plugin_gettext, plugin_lazy_gettext
+from core.i18n import deployment_tz, local_today, pick_label, plugin_gettext, plugin_lazy_gettext, plugin_ngettext
 from core.plugins import Manifest
 from core.runtime import runtime
 from core.security import current_user_or_none, public_endpoint
@@ -134,7 +134,9 @@ def now() -> dt.datetime:
 class translator:
     """``_, _l = translator("my_plugin")``: gettext and lazy gettext in the plugin's own domain
     (its catalogue first, then the core's, then other plugins'), so another plugin's catalogue never
-    changes its text, and its catalogue never changes the core's."""
+    changes its text, and its catalogue never changes the core's.  ``translator("my_plugin").ngettext``
+    for a singular and a plural.  Extract and merge the plugin's messages into its catalogues with
+    ``python -m core.translation_tables my_plugin``."""
 
     def __init__(self, plugin: str):
         self.plugin = plugin
@@ -147,6 +149,9 @@ class translator:
 
     def lazy_gettext(self, string: str, **variables):
         return plugin_lazy_gettext(self.plugin, string, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
+        return plugin_ngettext(self.plugin, singular, plural, num, **variables)
 
 
 def record_url(entity_name: str, record_id: int | None = None) -> str:

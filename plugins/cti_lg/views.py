@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists, records
@@ -17,9 +16,12 @@ from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
 from core.ui.lists import export_url
+from core.plugin_api import translator
 from plugins.cti_lg import lines, receipts, stats, stream
 from plugins.cti_lg.entities import DONE, ON_HOLD, service_receipts
 from plugins.cti_lg.models import Line
+
+_, _l = translator("cti_lg")
 
 pages = Blueprint("cti_lg", __name__, url_prefix="/cti_lg", template_folder="templates", static_folder="static")
 ROW_CHOICES = (50, 100, 200, 500)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.bounds import is_id
@@ -10,6 +9,9 @@ from core.db import session
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
 from core.runtime import runtime
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 CONTACT_TYPES = ("call", "meeting", "visit")  # what counts as "contacting the customer"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -21,6 +20,9 @@ from core.api.records import items_json
 from core.entities.query import all_fields, order_by, parse_sort, visible_select
 from core.runtime import runtime
 from core.security.fields import hidden_fields, strip_hidden
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 SECTION_LIMIT = 20
 

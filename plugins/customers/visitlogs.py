@@ -9,7 +9,7 @@ without letting a script through.
 from __future__ import annotations
 
 import nh3
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
 from jinja2 import TemplateError
 
 from core.db import session
@@ -17,6 +17,9 @@ from core.entities import records
 from core.entities.display import display_values
 from core.errors import NotFound, ValidationError
 from core.templating import LimitedSandbox, render_limited
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 ENV = LimitedSandbox(autoescape=True)
 ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core import money
 from core.db import session
@@ -14,8 +13,11 @@ from core.security.auth import current_user_or_none
 from core.security.models import Role
 from core.ui.admin import role_label
 from core.ui.forms import user_choices
+from core.plugin_api import translator
 from plugins.deal_alerts import services
 from plugins.workflows import services as workflows
+
+_, _l = translator("deal_alerts")
 
 pages = Blueprint("deal_alerts_pages", __name__, url_prefix="/deal_alerts", template_folder="templates")
 

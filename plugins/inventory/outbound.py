@@ -17,7 +17,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
@@ -25,9 +24,12 @@ from core.errors import ValidationError
 from core.runtime import runtime
 from core.security.models import User
 from core.security.permissions import require_right
+from core.plugin_api import translator
 from plugins.inventory import product_stock, rights, stock
 from plugins.inventory.models import DocumentLine, StockDocument
 from plugins.quotes import orders
+
+_, _l = translator("inventory")
 
 SHIPPABLE = ("open", "partially_shipped")
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
@@ -18,9 +17,12 @@ from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can
 from core.ui.admin import done, failed
+from core.plugin_api import translator
 from plugins.inventory import (keepers, ledger, opening, outbound, product_stock, purchasing, reports, rights,
                                stock)
 from plugins.inventory.models import StockDocument
+
+_, _l = translator("inventory")
 
 pages = Blueprint("inventory", __name__, url_prefix="/inventory", template_folder="templates",
                   static_folder="static")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import picklists, records
@@ -15,8 +14,11 @@ from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
+from core.plugin_api import translator
 from plugins.leads import conversion, reports, services
 from plugins.leads.entities import STATUSES, leads
+
+_, _l = translator("leads")
 
 pages = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates", static_folder="static")
 CARDS_PER_STATUS = 50

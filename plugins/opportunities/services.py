@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import gettext as _
 
 from core import clock, signals
 from core.db import session
@@ -21,8 +20,11 @@ from core.entities import records
 from core.errors import ValidationError
 from core.money import round_money
 from core.runtime import runtime
+from core.plugin_api import translator
 from plugins.opportunities import schedule, stages
 from plugins.opportunities.models import StageChange
+
+_, _l = translator("opportunities")
 
 HANDOVER_KEY = "_opportunities_handover"
 

@@ -5,7 +5,6 @@ import io
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import picklists
@@ -14,7 +13,10 @@ from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
 from core.errors import NotFound
 from core.importexport import export
+from core.plugin_api import translator
 from plugins.opportunities import board as board_filters, report_excel, report_filters, reports, services
+
+_, _l = translator("opportunities")
 
 pages = Blueprint("opportunities_pages", __name__, url_prefix="/opportunities",
                   template_folder="templates", static_folder="static")

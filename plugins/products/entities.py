@@ -1,9 +1,10 @@
 """The product catalogue: categories (a tree), products, price lists, named prices, options."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
+from core.plugin_api import translator
+
+_, _l = translator("products")
 
 
 def labels(ko: str, zh: str, en: str) -> dict:

@@ -1,12 +1,13 @@
 """quotes: quotes (견적서 / 报价单) with approval and the Korean layout, sales orders with credit control."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core import signals
 from core.plugins import Manifest
+from core.plugin_api import translator
 from hooks import hookimpl
 from plugins.quotes import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
+
+_, _l = translator("quotes")
 
 manifest = Manifest(name="quotes", version="0.1.0", label=_l("Quotes and sales orders"), default_enabled=True,
                     depends=["customers", "products", "opportunities"], uses=["workflows"],

@@ -17,11 +17,11 @@ from __future__ import annotations
 import zipfile
 from typing import IO, Iterable
 
-from flask_babel import lazy_gettext as _l
-
 from core.db import session
-from core.plugin_api import ExportFormat
+from core.plugin_api import ExportFormat, translator
 from plugins.quotes import output
+
+_, _l = translator("quotes")
 
 FORMAT = "pdf.zip"
 

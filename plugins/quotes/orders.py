@@ -22,7 +22,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -32,9 +31,12 @@ from core.i18n import local_today
 from core.money import round_money
 from core.runtime import runtime
 from core.security.permissions import require_right
+from core.plugin_api import translator
 from plugins.quotes import documents
 from plugins.quotes.documents import entity, invalid
 from plugins.quotes.picklists import OVERRIDE_ROLES
+
+_, _l = translator("quotes")
 
 CONFIRMED = ("open", "partially_shipped", "shipped")
 

@@ -6,9 +6,10 @@ the administrator edits it like any picklist, as products do for cost prices.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Picklist, PicklistValue
+from core.plugin_api import translator
+
+_, _l = translator("quotes")
 
 
 def value(name, ko, zh, en, colour=None):

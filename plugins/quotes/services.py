@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import handover, picklists, records
@@ -20,8 +19,11 @@ from core.errors import ValidationError
 from core.entities.query import visible_select
 from core.i18n import local_today
 from core.security.permissions import require_right
+from core.plugin_api import translator
 from plugins.quotes import documents, settings
 from plugins.quotes.documents import entity, invalid
+
+_, _l = translator("quotes")
 
 TRANSITIONS = {
     "draft": {"in_progress", "cancelled"},

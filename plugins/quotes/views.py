@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from PIL import Image, UnidentifiedImageError
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal
 
 from core.db import session
 from core.entities import picklists, records
@@ -22,9 +22,12 @@ from core.security.models import Role
 from core.security.roles import role_label
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
+from core.plugin_api import translator
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity, live_lines
 from plugins.quotes.totals import ROUNDING_MODES, with_subtotals
+
+_, _l = translator("quotes")
 
 pages = Blueprint("quotes_pages", __name__, url_prefix="/quotes", template_folder="templates",
                   static_folder="static")

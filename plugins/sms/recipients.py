@@ -14,7 +14,6 @@ import urllib.parse
 
 import phonenumbers
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core.db import session
@@ -22,8 +21,11 @@ from core.entities.query import apply_params, filter_condition, parse_list_args,
 from core.errors import CRMError, ValidationError
 from core.runtime import runtime
 from core.ui.models import SavedFilter
+from core.plugin_api import translator
 from plugins.customers.entities import accounts, contacts
 from plugins.sms.models import Consent, OptOut
+
+_, _l = translator("sms")
 
 
 @dataclass

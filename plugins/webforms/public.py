@@ -14,7 +14,7 @@ the endpoint tells a visitor nothing about what the CRM holds.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 
 from core import rate_limits
 from core.db import session
@@ -26,9 +26,12 @@ from core.runtime import runtime
 from core.security import public_endpoint
 from core.security.login import client_ip
 from core.security.models import User
+from core.plugin_api import translator
 from plugins.leads.services import assignee_for
 from plugins.webforms import services
 from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission
+
+_, _l = translator("webforms")
 
 public = Blueprint("webforms_public", __name__, url_prefix="/webforms", template_folder="templates")
 MAX_BODY = 16 * 1024
