@@ -16,7 +16,8 @@ page with ``record`` (the record as a dict) and ``entity`` in its context; wrap 
 ``<div class="table-wrap">``, right-align numbers with ``class="num"``, grey notes with
 ``class="muted"``, links styled as buttons with ``class="button"`` (``button primary``).
 Jinja filters for the user's locale: ``money``, ``number``, ``date``, ``datetime`` and
-``field_value(field, value, display)``; ``_()`` reads the plugin's own catalogue (then the core's).
+``field_value(field, value, display)``; ``_()`` reads the plugin's own catalogue (then the core's);
+``picklist_label(name, value)`` is a picklist value's label (as :func:`picklist_label`).
 Page endpoints: ``ui.list_view(entity_name)``, ``ui.detail(entity_name, record_id)``,
 ``ui.new_record(entity_name)``, ``ui.edit_record(entity_name, record_id)`` (see :func:`record_url`).
 """
@@ -28,7 +29,8 @@ from flask import url_for
 
 from core import clock
 from core.db import session
-from core.entities import Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, picklist_values
+from core.entities import (Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, language_labels,
+                           picklist_value, picklist_values)
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.picklists import label_for as picklist_label
@@ -48,7 +50,8 @@ from core.ui.formatting import number as format_number
 from hooks import hookimpl
 
 SECTIONS = {
-    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_values",
+    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_value",
+                     "picklist_values", "language_labels",
                      "RelatedList", "ExportFormat", "entity"],
     "Records": ["create_record", "get_record", "update_record", "delete_record", "visible_records",
                 "visible_select", "session"],

@@ -111,6 +111,3 @@ def opportunity_stage_history(opportunity_id: int) -> list:
                              .order_by(StageChange.changed_at.desc(), StageChange.id.desc())).all()
 
 
-@pages.app_template_global("opportunity_stage_label")
-def opportunity_stage_label(value: str | None) -> str:
-    return picklists.label_for("opportunity_stage", value) or ""

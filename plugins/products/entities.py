@@ -1,14 +1,10 @@
 """The product catalogue: categories (a tree), products, price lists, named prices, options."""
 from __future__ import annotations
 
-from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
-from core.plugin_api import translator
+from core.entities import Entity, Field, Picklist, RelatedList
+from core.plugin_api import picklist_value, translator
 
 _, _l = translator("products")
-
-
-def labels(ko: str, zh: str, en: str) -> dict:
-    return {"ko": ko, "zh_Hans": zh, "en": en}
 
 
 categories = Entity(
@@ -106,13 +102,13 @@ ALL = [categories, products, price_lists, product_prices, product_options]
 
 picklists = [
     Picklist("product_unit", [
-        PicklistValue("ea", labels("개", "个", "each")),
-        PicklistValue("set", labels("세트", "套", "set")),
-        PicklistValue("box", labels("박스", "箱", "box")),
-        PicklistValue("license", labels("라이선스", "许可", "licence")),
-        PicklistValue("month", labels("개월", "月", "month")),
-        PicklistValue("hour", labels("시간", "小时", "hour")),
-        PicklistValue("kg", labels("kg", "公斤", "kg")),
+        picklist_value("ea", "개", "个", "each"),
+        picklist_value("set", "세트", "套", "set"),
+        picklist_value("box", "박스", "箱", "box"),
+        picklist_value("license", "라이선스", "许可", "licence"),
+        picklist_value("month", "개월", "月", "month"),
+        picklist_value("hour", "시간", "小时", "hour"),
+        picklist_value("kg", "kg", "公斤", "kg"),
     ]),
 ]
 

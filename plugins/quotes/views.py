@@ -12,7 +12,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 
 from core.db import session
-from core.entities import picklists, records
+from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
@@ -22,7 +22,7 @@ from core.security.models import Role
 from core.security.roles import role_label
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
-from core.plugin_api import translator
+from core.plugin_api import picklist_label, translator
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity, live_lines
 from plugins.quotes.totals import ROUNDING_MODES, with_subtotals
@@ -73,7 +73,7 @@ def status_list():
     found = [records.row_to_record(quotes, r, fields) for r in rows]
     return render_template("quotes/status_list.html", rows=list(zip(found, display_values(quotes, found, user))),
                            tab=tab, tabs=TABS, counts=counts, total=sum(counts.values()),
-                           tab_label=lambda v: picklists.label_for("quote_status", v) or v,
+                           tab_label=lambda v: picklist_label("quote_status", v),
                            date_from=date_from, date_to=date_to,
                            excel_url=export_url(**({} if tab == "all" else {"status": tab})))
 
