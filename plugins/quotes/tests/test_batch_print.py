@@ -107,3 +107,25 @@ def test_the_list_offers_batch_print_on_quotes_only(app, sales, admin):
     files = members(admin.get(done["download"]))
     assert set(files) == {f"{n}.pdf" for n in numbers}
     assert all(content.startswith(b"%PDF") for content in files.values())
+
+
+def test_the_status_page_prints_what_its_tab_and_period_show(app, sales, admin, frozen):
+    """견적현황: "Print all matching" exports the tab's quotes in the chosen period, as a job."""
+    dates = {"valid_until": "2026-12-31"}
+    shown = sales.quote(sales.account("진행상사"), title="진행 견적", status="in_progress", quote_date="2026-11-02",
+                        **dates)
+    sales.quote(sales.account("작성상사"), title="작성 견적", quote_date="2026-11-02", **dates)  # another tab
+    sales.quote(sales.account("지난상사"), title="지난 견적", status="in_progress", quote_date="2026-09-01",
+                **dates)  # before the period
+    browser = logged_in(app, "admin@example.com")
+    page = browser.get("/quotes/status?tab=in_progress&date_from=2026-11-01&date_to=2026-11-30").text
+    button = re.search(r'data-export="([^"]+)" data-scope="all" id="quotes-print-all"', page)
+    assert button, page
+    url = html.unescape(button.group(1))
+    assert "format=pdf.zip" in url and "async=1" in url and "status=in_progress" in url
+    started = admin.get(url)
+    assert started.status_code == 202, started.get_json()
+    assert run_pending(app) == 1
+    done = ok(admin.get(f"/api/v1/exports/{started.get_json()['id']}"))
+    assert done["status"] == "done" and done["rows"] == 1
+    assert list(members(admin.get(done["download"]))) == [f"{shown['number']}.pdf"]

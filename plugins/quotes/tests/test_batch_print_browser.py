@@ -50,6 +50,17 @@ def test_print_selected_quotes_from_the_list(crm_app_factory, chromium):
                 names = sorted(archive.namelist())
                 assert names == sorted(f"{q['number']}.pdf" for q in chosen)
                 assert all(archive.read(name).startswith(b"%PDF") for name in names)
+
+            # 견적현황: the tab's quotes, all of them, the same way
+            page.goto(f"{server.url}/quotes/status?tab=draft")
+            page.click("#quotes-print-all")
+            page.wait_for_function("document.querySelector('#export-message').textContent.includes('대기 중')")
+            with page.expect_download() as download_info:
+                assert run_pending(app) == 1
+                page.wait_for_selector("#export-download")
+            screenshot(page, "quotes-status-print-all")
+            with zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read())) as archive:
+                assert len(archive.namelist()) == len(quotes)
             assert browsing.foreign_requests() == []
         finally:
             browsing.close()

@@ -109,13 +109,17 @@
       });
       listForm.submit();
     }));
-    $$("[data-export]").forEach(btn => btn.addEventListener("click", async () => {
-      const url = new URL(btn.dataset.export, location.href);
-      url.searchParams.set("scope", btn.dataset.scope);
-      if (btn.dataset.scope === "selected") url.searchParams.set("ids", checked().map(b => b.value).join(","));
-      await exportFile(url.toString(), btn);
-    }));
   }
+
+  /* export buttons (a list's, or any page's with an #export-message): the selection of #list-form for scope=selected */
+  $$("[data-export]").forEach(btn => btn.addEventListener("click", async () => {
+    const url = new URL(btn.dataset.export, location.href);
+    url.searchParams.set("scope", btn.dataset.scope);
+    if (btn.dataset.scope === "selected") {
+      url.searchParams.set("ids", $$("#list-form input[name=ids]").filter(b => b.checked).map(b => b.value).join(","));
+    }
+    await exportFile(url.toString(), btn);
+  }));
 
   /* exports: small ones come back as the file; big ones run as a job that is polled until the file is ready */
   async function exportFile(url, btn) {
