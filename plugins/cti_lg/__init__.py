@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import url_for
 
 from core.entities import RelatedList
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
-from core.plugin_api import translator
 from hooks import hookimpl
 from plugins.cti_lg import cli, demo as demo_data, models, receipts, reconcile  # noqa: F401  (models: the tables)
 from plugins.cti_lg.api import api

@@ -14,10 +14,10 @@ from core.api.paging import int_param
 from core.db import session
 from core.entities.records import load_body
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import require_admin, require_right
-from core.plugin_api import translator
 from plugins.cti_lg import calls, centrex, demo, dialing, lines, receipts, reconcile, schemas, stats
 from plugins.cti_lg.entities import service_receipts
 from plugins.cti_lg.models import Extension, Line

@@ -13,9 +13,9 @@ from core import clock
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
-from core.plugin_api import translator
 from plugins.cti_lg import dialing, lines
 from plugins.cti_lg.fake_centrex import NUMBER, PASSWORD
 from plugins.cti_lg.models import Line

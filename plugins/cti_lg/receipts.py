@@ -12,9 +12,9 @@ from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
 from core.phones import normalise_phone
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import record_visible, require_right
-from core.plugin_api import translator
 from plugins.cti_lg.entities import DONE, service_receipts
 from plugins.cti_lg.models import Call, Number
 

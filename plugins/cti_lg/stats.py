@@ -14,10 +14,10 @@ from core.db import session
 from core.entities.query import visible_select
 from core.errors import BadRequest
 from core.i18n import deployment_tz, local_today
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from core.security.permissions import can
-from core.plugin_api import translator
 from plugins.cti_lg.entities import DONE, service_receipts
 
 _, _l = translator("cti_lg")

@@ -10,12 +10,12 @@ from core.db import session
 from core.entities import records
 from core.entities.query import search_condition, visible_select
 from core.errors import CRMError
+from core.plugin_api import picklist_labels, translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
 from core.ui.lists import export_url
-from core.plugin_api import picklist_labels, translator
 from plugins.cti_lg import lines, receipts, stats, stream
 from plugins.cti_lg.entities import DONE, ON_HOLD, service_receipts
 from plugins.cti_lg.models import Line

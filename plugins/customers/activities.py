@@ -8,8 +8,8 @@ from core.bounds import is_id
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 
 _, _l = translator("customers")
 

@@ -11,10 +11,10 @@ from core.db import session
 from core.entities import records
 from core.entities.query import apply_params, order_by, parse_list_args, visible_select
 from core.errors import BadRequest, Forbidden
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
 from plugins.customers.schemas import ASSIGNEES, AssigneesInput, CODE_FORMAT, CodeFormatInput, DuplicateArgs
 

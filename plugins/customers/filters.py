@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from core import clock
 from core.entities import FieldValueError
-from core.security.auth import current_user_or_none
 from core.plugin_api import translator
+from core.security.auth import current_user_or_none
 
 _, _l = translator("customers")
 

@@ -18,9 +18,9 @@ from core.entities import records
 from core.entities.display import display_values
 from core.api.records import items_json
 from core.entities.query import all_fields, order_by, parse_sort, visible_select
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.fields import hidden_fields, strip_hidden
-from core.plugin_api import translator
 
 _, _l = translator("customers")
 

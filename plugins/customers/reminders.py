@@ -18,8 +18,8 @@ from flask_babel import force_locale, format_datetime
 
 from core import clock
 from core.entities import records
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 
 _, _l = translator("customers")
 

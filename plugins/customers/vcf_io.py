@@ -10,9 +10,9 @@ from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.plugin_api import translator
 from plugins.customers import vcard
 
 _, _l = translator("customers")

@@ -6,10 +6,10 @@ from flask import Blueprint, render_template, url_for
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import visible_fields
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
-from core.plugin_api import translator
 
 _, _l = translator("customers")
 

@@ -16,8 +16,8 @@ from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.errors import NotFound, ValidationError
-from core.templating import LimitedSandbox, render_limited
 from core.plugin_api import translator
+from core.templating import LimitedSandbox, render_limited
 
 _, _l = translator("customers")
 

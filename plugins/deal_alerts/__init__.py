@@ -8,8 +8,8 @@ done without the UI (``plugcrm plugins enable deal_alerts`` and
 """
 from __future__ import annotations
 
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
 

@@ -7,8 +7,8 @@ from core.api import schemas
 from core.api.contract import operation
 from core.db import session
 from core.errors import BadRequest, Forbidden
-from core.security.auth import current_user_or_none
 from core.plugin_api import translator
+from core.security.auth import current_user_or_none
 from plugins.deal_alerts import services
 
 _, _l = translator("deal_alerts")

@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 from core.db import session
 from core.entities.query import all_fields
 from core.errors import ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.deal_alerts.models import DealAlertConfig
 from plugins.workflows import services as workflows
 

@@ -8,12 +8,12 @@ from core import money
 from core.db import session
 from core.entities.query import all_fields
 from core.errors import Forbidden, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import Role
 from core.ui.admin import role_label
 from core.ui.forms import user_choices
-from core.plugin_api import translator
 from plugins.deal_alerts import services
 from plugins.workflows import services as workflows
 

@@ -18,8 +18,8 @@ from core.db import session
 from core.documents import download
 from core.errors import BadRequest, ValidationError
 from core.i18n import local_today
-from core.security.auth import current_user_or_none
 from core.plugin_api import translator
+from core.security.auth import current_user_or_none
 from plugins.inventory import (keepers, opening, outbound, product_stock, purchasing, reports, rights, schemas,
                                stock)
 

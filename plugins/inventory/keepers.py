@@ -7,8 +7,8 @@ from core.bounds import is_id
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
-from core.security.models import User
 from core.plugin_api import translator
+from core.security.models import User
 from plugins.inventory import rights
 from plugins.inventory.models import Keeper
 

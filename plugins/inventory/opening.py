@@ -17,8 +17,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.inventory import rights, stock
 
 _, _l = translator("inventory")

@@ -21,10 +21,10 @@ import sqlalchemy as sa
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.inventory import product_stock, rights, stock
 from plugins.inventory.models import DocumentLine, StockDocument
 from plugins.quotes import orders

@@ -11,9 +11,9 @@ from decimal import Decimal
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import can
-from core.plugin_api import translator
 from plugins.inventory import rights, stock
 from plugins.inventory.models import ProductStock
 

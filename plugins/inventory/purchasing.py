@@ -28,11 +28,11 @@ from core.entities.query import visible_select
 from core.errors import NotFound, ValidationError
 from core.i18n import local_today
 from core.money import currency
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.inventory import product_stock, rights, stock
 from plugins.inventory.models import DocumentLine, StockDocument
 from plugins.quotes import settings as quote_settings

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from core.db import session
 from core.entities import picklists
 from core.errors import Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import Role
 from core.security.permissions import can, require_right
-from core.plugin_api import translator
 from plugins.inventory.models import Keeper
 from plugins.inventory.picklists import ADMIN_ROLES, CANCEL_ROLES
 

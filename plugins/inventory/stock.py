@@ -27,8 +27,8 @@ from core.entities import records
 from core.entities.numbering import issue_number
 from core.errors import NotFound, ValidationError
 from core.i18n import local_today
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.inventory import ledger, rights
 from plugins.inventory.ledger import Entry
 from plugins.inventory.models import DocumentLine, StockDocument

@@ -12,12 +12,12 @@ from core.entities import records
 from core.entities.query import visible_select
 from core.errors import BadRequest, CRMError
 from core.i18n import local_today
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can
 from core.ui.admin import done, failed
-from core.plugin_api import translator
 from plugins.inventory import (keepers, ledger, opening, outbound, product_stock, purchasing, reports, rights,
                                stock)
 from plugins.inventory.models import StockDocument

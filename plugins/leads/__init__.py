@@ -6,8 +6,8 @@ leads from a company's website.
 """
 from __future__ import annotations
 
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.leads import demo as demo_data, entities, services
 from plugins.leads.api import api

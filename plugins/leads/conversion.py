@@ -17,9 +17,9 @@ from core.db import session, utcnow
 from core.entities import records
 from core.errors import ValidationError
 from core.notes import Note
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.leads.entities import leads
 
 _, _l = translator("leads")

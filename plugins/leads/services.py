@@ -11,9 +11,9 @@ from core.entities.query import visible_select
 from core.entities.numbering import advance
 from core.errors import ValidationError
 from core.phones import normalise_phone
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
-from core.plugin_api import translator
 
 _, _l = translator("leads")
 

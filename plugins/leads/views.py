@@ -10,11 +10,11 @@ from core.entities import picklists, records
 from core.entities.query import visible_select
 from core.errors import DuplicateWarning, ValidationError
 from core.i18n import pick_label
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
-from core.plugin_api import translator
 from plugins.leads import conversion, reports, services
 from plugins.leads.entities import STATUSES, leads
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from core import signals
 
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
-from core.plugin_api import translator
 from hooks import hookimpl
 from plugins.opportunities import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 

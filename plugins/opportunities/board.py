@@ -14,10 +14,10 @@ from werkzeug.datastructures import MultiDict
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import BadRequest
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from core.security.users import names_of
-from core.plugin_api import translator
 from plugins.opportunities import reports, stages
 from plugins.opportunities.services import entity
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from core.entities import FieldValueError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 
 _, _l = translator("opportunities")
 

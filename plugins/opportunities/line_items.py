@@ -11,8 +11,8 @@ from decimal import Decimal
 from core.entities import records
 from core.errors import NotFound, ValidationError
 from core.money import round_money
-from core.security.permissions import require_right
 from core.plugin_api import translator
+from core.security.permissions import require_right
 from plugins.opportunities.services import entity
 from plugins.products import services as products
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from core.importexport.export import neutralise
-from core.security.users import names_of
 from core.plugin_api import translator
+from core.security.users import names_of
 from plugins.opportunities import reports
 
 _, _l = translator("opportunities")

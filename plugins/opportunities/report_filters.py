@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from core.db import session
 from core.errors import BadRequest
+from core.plugin_api import translator
 from core.security.models import Role, User
 from core.security.roles import role_label, roles_below
-from core.plugin_api import translator
 
 _, _l = translator("opportunities")
 

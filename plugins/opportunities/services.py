@@ -19,8 +19,8 @@ from core.db import session
 from core.entities import records
 from core.errors import ValidationError
 from core.money import round_money
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.opportunities import schedule, stages
 from plugins.opportunities.models import StageChange
 

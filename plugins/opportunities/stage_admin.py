@@ -18,8 +18,8 @@ from core import audit
 from core.db import session
 from core.entities import picklists
 from core.errors import CRMError, Forbidden, ValidationError
-from core.security.auth import current_user_or_none
 from core.plugin_api import translator
+from core.security.auth import current_user_or_none
 from plugins.opportunities.stages import ACTIONS, PICKLIST
 
 _, _l = translator("opportunities")

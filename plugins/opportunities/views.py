@@ -9,11 +9,11 @@ from flask import Blueprint, render_template, request, send_file, url_for
 from core.db import session
 from core.entities import picklists
 from core.i18n import pick_label
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
 from core.errors import NotFound
 from core.importexport import export
-from core.plugin_api import translator
 from plugins.opportunities import board as board_filters, report_excel, report_filters, reports, services
 
 _, _l = translator("opportunities")

@@ -5,8 +5,8 @@ from flask import g
 
 from core.entities import Picklist, PicklistValue
 
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.products import entities, services
 

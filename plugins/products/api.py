@@ -10,9 +10,9 @@ from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.products import images, services
 from plugins.products.schemas import PriceArgs
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from core.db import session
 from core.entities import picklists, records
 from core.errors import ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 
 _, _l = translator("products")
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from core import signals
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.quotes import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
 

@@ -7,11 +7,11 @@ from core.api.records import body
 from core.db import session
 from core.documents import download
 from core.entities import records
+from core.plugin_api import translator
 from core.security.fields import hidden_fields, strip_hidden
 from core.errors import BadRequest, NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
-from core.plugin_api import translator
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity
 

@@ -27,10 +27,10 @@ from core.entities import handover, records
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
 from core.mail import enqueue_email
+from core.plugin_api import translator
 from core.security.models import Role, User
 from core.security.permissions import can, require_right
 from core.security.roles import role_parents
-from core.plugin_api import translator
 from plugins.quotes import settings
 from plugins.quotes.documents import entity
 from plugins.quotes.services import OPEN

@@ -14,9 +14,9 @@ from core.db import session
 from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
 from core.money import currency, places
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.quotes import settings, totals
 from plugins.quotes.entities import LINES
 

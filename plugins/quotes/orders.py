@@ -29,9 +29,9 @@ from core.entities import handover, picklists, records
 from core.errors import CRMError, Forbidden, NotFound, ValidationError
 from core.i18n import local_today
 from core.money import round_money
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.quotes import documents
 from plugins.quotes.documents import entity, invalid
 from plugins.quotes.picklists import OVERRIDE_ROLES

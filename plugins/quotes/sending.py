@@ -17,9 +17,9 @@ from core.entities import records
 from core.jobs import IOJob, PermanentJobError, enqueue
 from core.mail import PreparedEmail, check_recipients, prepare, send_email
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.models import User
 from core.security.permissions import require_right
-from core.plugin_api import translator
 from plugins.quotes import output
 from plugins.quotes.documents import entity
 from plugins.quotes.models import QuoteEmail

@@ -18,8 +18,8 @@ from core.entities import handover, records
 from core.errors import ValidationError
 from core.entities.query import visible_select
 from core.i18n import local_today
-from core.security.permissions import require_right
 from core.plugin_api import picklist_label, translator
+from core.security.permissions import require_right
 from plugins.quotes import documents, settings
 from plugins.quotes.documents import entity, invalid
 

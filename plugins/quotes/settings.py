@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from core import audit, settings_store
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.models import Role
 from core.db import session
-from core.plugin_api import translator
 from plugins.quotes.totals import ROUNDING_MODES
 
 _, _l = translator("quotes")

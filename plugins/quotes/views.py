@@ -18,12 +18,12 @@ from core.entities.display import display_values
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
 from core.money import places
+from core.plugin_api import picklist_label, translator
 from core.security.auth import current_user_or_none
 from core.security.models import Role
 from core.security.roles import role_label
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
-from core.plugin_api import picklist_label, translator
 from plugins.quotes import approval, batch_print, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity, live_lines
 from plugins.quotes.totals import ROUNDING_MODES, with_subtotals

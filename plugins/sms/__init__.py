@@ -6,9 +6,9 @@ row in a send log that nobody can delete (:mod:`plugins.sms.models`).
 """
 from __future__ import annotations
 
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
-from core.plugin_api import translator
 from hooks import hookimpl
 from plugins.customers.entities import contacts
 from plugins.sms import adapters, api, delivery, models, reminders, sending, views  # noqa: F401  (models: the tables)

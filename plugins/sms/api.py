@@ -13,9 +13,9 @@ from core.api.paging import int_arg, page_args, page_json, raise_if
 from core.db import session
 from core.entities.records import load_body
 from core.errors import BadRequest, NotFound
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
-from core.plugin_api import translator
 from plugins.customers.entities import contacts
 from plugins.sms import config, history, schemas, services
 from plugins.sms.models import LOG_STATUSES, LogEntry, Message, OptOut, Profile, Sender

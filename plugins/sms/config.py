@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from core import audit, secret_values, settings_store
 from core.db import session
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.settings_store import SettingRow
-from core.plugin_api import translator
 from plugins.sms.providers import Provider
 
 _, _l = translator("sms")

@@ -19,9 +19,9 @@ from werkzeug.datastructures import MultiDict
 from core.db import session
 from core.entities.query import apply_params, filter_condition, parse_list_args, visible_select
 from core.errors import CRMError, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.ui.models import SavedFilter
-from core.plugin_api import translator
 from plugins.customers.entities import accounts, contacts
 from plugins.sms.models import Consent, OptOut
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask_babel import force_locale, format_datetime
 
 from core.db import session
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.sms.models import Profile
 from plugins.sms.recipients import Recipient, normalise
 from plugins.sms.services import queue_direct

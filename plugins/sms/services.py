@@ -18,8 +18,8 @@ from core import clock
 from core.db import session
 from core.errors import CRMError, NotFound, ValidationError
 from core.jobs import enqueue
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.sms import config, length, rules
 from plugins.sms.length import LengthError, Plan, TooLong, Unencodable
 from plugins.sms.models import QUEUED, Consent, LogEntry, Message, OptOut, Profile, Sender

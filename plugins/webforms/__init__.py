@@ -7,8 +7,8 @@ submission into a lead, refusing and counting spam.
 """
 from __future__ import annotations
 
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.webforms import demo as demo_data, models  # noqa: F401  (models: tables in the metadata)
 from plugins.webforms.api import api

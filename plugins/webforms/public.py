@@ -22,11 +22,11 @@ from core.entities import picklists, records
 from core.errors import ValidationError
 from core.i18n import current_language, normalise_language, pick_label
 from core.mail import enqueue_email, valid_address
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security import public_endpoint
 from core.security.login import client_ip
 from core.security.models import User
-from core.plugin_api import translator
 from plugins.leads.services import assignee_for
 from plugins.webforms import services
 from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission

@@ -13,9 +13,9 @@ from core.bounds import is_id
 from core.db import session
 from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
-from core.plugin_api import translator
 from plugins.webforms.models import COUNTERS, KINDS, SPAM, WebForm, WebFormCounter, WebFormField, WebFormSubmission
 
 _, _l = translator("webforms")

@@ -8,11 +8,11 @@ from core.db import session
 from core.entities import records
 from core.errors import ValidationError
 from core.i18n import current_language
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import require_admin
-from core.plugin_api import translator
 from plugins.webforms import embed, services
 from plugins.webforms.models import KINDS, WebForm
 

@@ -7,8 +7,8 @@ API for plugins that build on it (deal_alerts).
 """
 from __future__ import annotations
 
-from core.plugins import Manifest
 from core.plugin_api import translator
+from core.plugins import Manifest
 from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
 from hooks import hookimpl
 

@@ -18,9 +18,9 @@ from core.api.paging import int_param
 from core.db import session
 from core.entities import records
 from core.errors import BadRequest, Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.plugin_api import translator
 from plugins.workflows import schemas as shapes, services
 from plugins.workflows.conditions import OPERATORS_BY_TYPE, operators_for
 from plugins.workflows.definitions import TRIGGERS, clean_definition, compile_definition, functions, task_types

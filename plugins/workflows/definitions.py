@@ -24,8 +24,8 @@ from typing import Any
 
 from core.entities.declaration import Entity
 from core.errors import ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.workflows import expressions as ex
 from plugins.workflows.conditions import Condition, ConditionError, ExpressionCondition, compile_condition
 from plugins.workflows.schedules import Schedule, ScheduleError, parse_schedule

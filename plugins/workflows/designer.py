@@ -17,11 +17,11 @@ from core.db import session
 from core.entities import picklists, records
 from core.entities.query import all_fields
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import Role
 from core.ui.admin import role_label
 from core.ui.forms import user_choices
-from core.plugin_api import translator
 from plugins.workflows import expressions as ex, services
 from plugins.workflows.cache import functions as workflow_functions
 from plugins.workflows.conditions import EXPRESSION_OPS, operators_for

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.workflows.definitions import CompiledWorkflow
 from plugins.workflows.models import Workflow
 from plugins.workflows.tasks import BUILTIN_TASK_TYPES

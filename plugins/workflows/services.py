@@ -18,8 +18,8 @@ from core.bounds import MAX_INT, is_id
 from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
-from core.runtime import runtime
 from core.plugin_api import translator
+from core.runtime import runtime
 from plugins.workflows import cache, engine
 from plugins.workflows.definitions import CompiledWorkflow, clean_definition, compile_definition
 from plugins.workflows.fieldpaths import RecordView

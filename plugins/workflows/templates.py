@@ -15,8 +15,8 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from core.entities.declaration import Entity
-from core.templating import LimitedSandbox, render_limited
 from core.plugin_api import translator
+from core.templating import LimitedSandbox, render_limited
 
 _, _l = translator("workflows")
 

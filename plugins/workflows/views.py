@@ -15,9 +15,9 @@ from core.entities import picklists
 from core.entities.query import all_fields
 from core.i18n import plugin_gettext
 from core.errors import Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
-from core.plugin_api import translator
 from plugins.workflows import services
 from plugins.workflows.definitions import task_types
 from plugins.workflows.labels import EVENT_LABELS, OPERATOR_LABELS, STATUS_LABELS, TRIGGER_LABELS, label
