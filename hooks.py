@@ -337,7 +337,10 @@ def crm_export_formats():
     ``writer(entity, records, fileobj)`` writes ``records`` (an iterator of
     record dicts in Python form, already filtered to what the user may see,
     each with ``_display``: reference titles, user names, picklist labels)
-    to the binary ``fileobj``.  Built in: ``xlsx`` and ``csv``.
+    to the binary ``fileobj``.  Built in: ``xlsx`` and ``csv``.  A bare writer serves every entity;
+    ``{"pdf.zip": ExportFormat(writer, entities=("quotes",), buttons={"selected": _l("Print selected")})}``
+    (:class:`core.plugin_api.ExportFormat`) serves only the entities it names (the export API refuses
+    the others with a 400) and adds buttons to their list pages.
     """
 
 

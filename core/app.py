@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.teardown_appcontext(close_session)
     register_blueprints(app, plugin_set)
     app.jinja_env.globals.update(visible_records=plugin_api.visible_records, record_url=plugin_api.record_url,
-                                 today=plugin_api.today)
+                                 today=plugin_api.today, picklist_label=plugin_api.picklist_label)
     register_error_handlers(app)
     app.before_request(require_api_login)
     app.before_request(protect_state_changes)

@@ -164,6 +164,12 @@ def plugin_gettext(plugin: str, string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def plugin_ngettext(plugin: str, singular: str, plural: str, num: int, **variables) -> str:
+    """The singular or plural of a message in ``plugin``'s domain, ``%(num)d`` and ``%(name)s`` filled."""
+    variables.setdefault("num", num)
+    return plugin_translations(plugin).ungettext(singular, plural, num) % variables
+
+
 def plugin_lazy_gettext(plugin: str, string: str, **variables) -> LazyString:
     """:func:`plugin_gettext`, evaluated each time the text is shown (for declarations at import)."""
     return LazyString(plugin_gettext, plugin, string, **variables)

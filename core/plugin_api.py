@@ -18,7 +18,8 @@ page with ``record`` (the record as a dict) and ``entity`` in its context; wrap 
 Jinja filters for the user's locale: ``money``, ``number``, ``date``, ``datetime`` and
 ``field_value(field, value, display)``, and ``reference_cell(label)`` for a label of
 :func:`reference_labels` (a link to the record when the user can open it, else its label or "a record
-that you cannot see"); ``_()`` reads the plugin's own catalogue (then the core's).
+that you cannot see"); ``_()`` reads the plugin's own catalogue (then the core's);
+``picklist_label(name, value)`` is a picklist value's label (as :func:`picklist_label`).
 Page endpoints: ``ui.list_view(entity_name)``, ``ui.detail(entity_name, record_id)``,
 ``ui.new_record(entity_name)``, ``ui.edit_record(entity_name, record_id)`` (see :func:`record_url`).
 """
@@ -30,14 +31,16 @@ from flask import url_for
 
 from core import clock
 from core.db import session
-from core.entities import Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, picklist_values
+from core.entities import (Entity, Field, FieldValueError, Picklist, PicklistValue, RelatedList, language_labels,
+                           picklist_value, picklist_values)
 from core.entities import records
 from core.entities.display import display_values, reference_labels
 from core.entities.picklists import label_for as picklist_label
 from core.entities.picklists import labels as picklist_labels
 from core.entities.query import visible_select
 from core.errors import BadRequest, Conflict, CRMError, Forbidden, NotFound, ValidationError
-from core.i18n import deployment_tz, local_today, pick_label, plugin_gettext, plugin_lazy_gettext
+from core.importexport.formats import ExportFormat
+from core.i18n import deployment_tz, local_today, pick_label, plugin_gettext, plugin_lazy_gettext, plugin_ngettext
 from core.plugins import Manifest
 from core.runtime import runtime
 from core.security import current_user_or_none, public_endpoint
@@ -49,8 +52,9 @@ from core.ui.formatting import number as format_number
 from hooks import hookimpl
 
 SECTIONS = {
-    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_values",
-                     "RelatedList", "entity"],
+    "Declarations": ["Manifest", "hookimpl", "Entity", "Field", "Picklist", "PicklistValue", "picklist_value",
+                     "picklist_values", "language_labels",
+                     "RelatedList", "ExportFormat", "entity"],
     "Records": ["create_record", "get_record", "update_record", "delete_record", "visible_records",
                 "visible_select", "reference_labels", "session"],
     "Permissions": ["current_user", "can", "require_right", "require_admin", "public_endpoint"],
@@ -135,7 +139,9 @@ def now() -> dt.datetime:
 class translator:
     """``_, _l = translator("my_plugin")``: gettext and lazy gettext in the plugin's own domain
     (its catalogue first, then the core's, then other plugins'), so another plugin's catalogue never
-    changes its text, and its catalogue never changes the core's."""
+    changes its text, and its catalogue never changes the core's.  ``translator("my_plugin").ngettext``
+    for a singular and a plural.  Extract and merge the plugin's messages into its catalogues with
+    ``python -m core.translation_tables my_plugin``."""
 
     def __init__(self, plugin: str):
         self.plugin = plugin
@@ -148,6 +154,9 @@ class translator:
 
     def lazy_gettext(self, string: str, **variables):
         return plugin_lazy_gettext(self.plugin, string, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
+        return plugin_ngettext(self.plugin, singular, plural, num, **variables)
 
 
 def record_url(entity_name: str, record_id: int | None = None) -> str:

@@ -27,7 +27,7 @@ PLUGINS = ["customers", "products", "opportunities", "quotes", "leads", "sms", "
 ALLOWED = {"plugcrm", "Excel", "vCard", "xlsx", "csv", "txt", "vcf", "Bearer", "Chromium", "English", "ea", "kg",
            "px", "JavaScript", "Aruba", "Catalyst", "Cloud", "Endpoint", "PowerEdge", "outbox", "e", "x", "ㄱ"}
 ACRONYM = re.compile(r"[A-Z][A-Z0-9]*")
-SKIP_ENDPOINTS = {"ui.lookup", "ui.login", "webforms_public.asset", "webforms_public.fresh_token",
+SKIP_ENDPOINTS = {"ui.lookup", "ui.login", "webforms_public.fresh_token",
                   "ui.import_mapping"}  # JSON, static files, or a step that needs an upload first
 DATA = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|\S*\d\S*")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")

@@ -1,3 +1,4 @@
 """Entities: declarations, fields, records, queries.  What plugin authors import."""
-from core.entities.declaration import Entity, Picklist, PicklistValue, RelatedList, picklist_values  # noqa: F401
+from core.entities.declaration import (Entity, Picklist, PicklistValue, RelatedList, language_labels,  # noqa: F401
+                                       picklist_value, picklist_values)
 from core.entities.fields import Field, FieldValueError  # noqa: F401

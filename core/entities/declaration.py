@@ -100,11 +100,23 @@ class PicklistValue:
     active: bool = True
 
 
+def language_labels(ko: str, zh: str, en: str) -> dict[str, str]:
+    """``{"ko": ko, "zh_Hans": zh, "en": en}``: a label in the three languages, as picklist values and
+    :func:`core.i18n.pick_label` hold them."""
+    return {"ko": ko, "zh_Hans": zh, "en": en}
+
+
+def picklist_value(value: str, ko: str, zh: str, en: str, colour: str | None = None,
+                   extra: dict | None = None) -> PicklistValue:
+    """One default picklist value labelled in Korean, Chinese and English (``extra``: the plugin's own
+    data on the value, e.g. a stage's probability)."""
+    return PicklistValue(value, language_labels(ko, zh, en), colour=colour, extra=dict(extra or {}))
+
+
 def picklist_values(*rows: tuple[str, str, str, str], colours: dict | None = None) -> list[PicklistValue]:
     """``(value, ko, zh-Hans, en)`` rows as a picklist's default values, ``colours`` by value."""
     colours = colours or {}
-    return [PicklistValue(value, {"ko": ko, "zh_Hans": zh, "en": en}, colour=colours.get(value))
-            for value, ko, zh, en in rows]
+    return [picklist_value(value, ko, zh, en, colours.get(value)) for value, ko, zh, en in rows]
 
 
 @dataclass

@@ -78,6 +78,9 @@ def active_values(name: str) -> set[str]:
 
 
 def label_for(name: str, value: str | None) -> str | None:
+    """The label of ``value`` in picklist ``name`` in the current language (the value itself when the
+    picklist has no such value; ``None`` for ``None``).  Also the Jinja global ``picklist_label``:
+    ``{{ picklist_label("quote_status", q.status) or "" }}``."""
     if value is None:
         return None
     return labels(name).get(value, value)

@@ -72,16 +72,26 @@ def parse_request(entity, args: MultiDict, user, fmt: str) -> ExportRequest:
             errors["ids"] = _("A comma-separated list of record ids.")
         if not ids and "ids" not in errors:
             errors["ids"] = _("Select at least one record.")
-    if fmt not in export_formats():
-        errors["format"] = _("Use one of: %(formats)s.", formats=", ".join(export_formats()))
+    if fmt not in export_formats(entity.name):
+        errors["format"] = format_error(entity, fmt)
     encoding = CSV_ENCODINGS.get((args.get("encoding") or "utf-8").lower())
     if encoding is None:
         errors["encoding"] = _("Use one of: %(names)s.", names=", ".join(sorted(CSV_ENCODINGS)))
     list_args = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in EXPORT_PARAMS | {"fields"}])
     columns = choose_columns(entity, user, args.get("fields"), errors)
     if errors:
-        raise BadRequest(_("Invalid export parameters."), errors)
+        message = errors["format"] if list(errors) == ["format"] else _("Invalid export parameters.")
+        raise BadRequest(message, errors)
     return ExportRequest(scope, ids, parse_list_args(entity, list_args, user), columns, fmt, encoding or "utf-8-sig")
+
+
+def format_error(entity, fmt: str) -> str:
+    """Why ``fmt`` is refused for ``entity``: unknown, or a plugin's format for other entities."""
+    usable = _("Use one of: %(formats)s.", formats=", ".join(export_formats(entity.name)))
+    if fmt not in export_formats():
+        return usable
+    refused = _("%(entity)s cannot be exported as %(format)s.", entity=str(entity.label), format=fmt)
+    return refused + " " + usable
 
 
 def default_columns(entity) -> list[str]:
@@ -282,7 +292,7 @@ def write(entity, user, request: ExportRequest, fileobj) -> int:
         return write_csv(entity, request.columns, record_chunks(entity, user, stmt, request.columns), fileobj,
                          request.encoding)
     counter = Counter(record_chunks(entity, user, stmt))  # plugin writers get whole records
-    hook_writers()[request.format](entity, counter, fileobj)
+    hook_writers()[request.format].writer(entity, counter, fileobj)
     return counter.count
 
 

@@ -18,6 +18,7 @@ from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import apply_params, fetch_page, parse_list_args, visible_fields, visible_select
 from core.errors import BadRequest, CRMError, NotFound, ValidationError
+from core.importexport.formats import export_buttons
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import can, require_right
@@ -97,6 +98,7 @@ def list_context(entity, user, args) -> dict:
         "pages": max(1, -(-total // params.per_page)), "page_sizes": PAGE_SIZES,
         "filters": filter_specs(entity, everything, api_args, user), "saved": saved_filters(user, entity),
         "sort_key": args.get("sort") or entity.default_sort, "export_url": export_url(entity),
+        "export_buttons": export_buttons(entity.name),
         "editable_fields": [f for f in fields if not f.readonly and f.name in everything],
         "can_create": can(user, entity, "create"), "can_delete": can(user, entity, "delete"),
         "can_edit": can(user, entity, "edit"), "can_import": can(user, entity, "import"),

@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from core.entities import RelatedList
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
@@ -24,6 +24,8 @@ from plugins.cti_lg.api import api
 from plugins.cti_lg.callback import public
 from plugins.cti_lg.entities import picklists, service_receipts
 from plugins.cti_lg.views import pages
+
+_, _l = translator("cti_lg")
 
 HERE = Path(__file__).parent
 

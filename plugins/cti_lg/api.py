@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.api.contract import operation
 from core.api.paging import int_param
 from core.db import session
 from core.entities.records import load_body
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import require_admin, require_right
 from plugins.cti_lg import calls, centrex, demo, dialing, lines, receipts, reconcile, schemas, stats
 from plugins.cti_lg.entities import service_receipts
 from plugins.cti_lg.models import Extension, Line
+
+_, _l = translator("cti_lg")
 
 api = Blueprint("cti_lg_api", __name__, url_prefix="/api/v1/cti_lg")
 

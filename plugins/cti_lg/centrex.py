@@ -16,7 +16,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from core.plugin_api import translator
+
+_, _l = translator("cti_lg")
 
 OK = "0000"
 AUTH_FAILED = ("1003", "1004", "1007", "1008")

@@ -8,17 +8,19 @@ import urllib.parse
 import urllib.request
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from plugins.cti_lg import dialing, lines
 from plugins.cti_lg.fake_centrex import NUMBER, PASSWORD
 from plugins.cti_lg.models import Line
+
+_, _l = translator("cti_lg")
 
 RECEIPTS = [  # category, major, minor, content, answer, status
     ("as", "product", "fault", "프린터 드라이버 설치 후 인쇄가 안 됨", "원격 접속하여 드라이버 재설치, 정상 출력 확인", "done"),

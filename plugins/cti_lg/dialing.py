@@ -7,14 +7,15 @@ history by the reconciliation job (:mod:`plugins.cti_lg.reconcile`).
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from core import clock
 from core.db import session
 from core.errors import ValidationError
 from core.phones import normalise_phone
+from core.plugin_api import translator
 from plugins.cti_lg import centrex, lines
 from plugins.cti_lg.models import DIAL_FAILED, DIAL_REQUESTED, OUTBOUND, SOURCE_CLICKDIAL, Call
+
+_, _l = translator("cti_lg")
 
 
 def national(phone: str) -> str | None:

@@ -7,10 +7,11 @@ answer (처리답변), status (처리유무: open, on hold, done) and the call i
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core import clock
 from core.entities import Entity, Field, Picklist, picklist_values
+from core.plugin_api import translator
+
+_, _l = translator("cti_lg")
 
 OPEN, ON_HOLD, DONE = "open", "on_hold", "done"
 

@@ -12,14 +12,16 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock, secret_values
 from core.db import session
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from plugins.cti_lg import centrex
 from plugins.cti_lg.callback import key_hash
 from plugins.cti_lg.models import Extension, Line
+
+_, _l = translator("cti_lg")
 
 LINE_NUMBER = re.compile(r"0\d{8,11}")
 INNER = re.compile(r"\d{1,10}")

@@ -6,17 +6,19 @@ audit, workflows); this module only fills in what the situation says.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
 from core.phones import normalise_phone
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import record_visible, require_right
 from plugins.cti_lg.entities import DONE, service_receipts
 from plugins.cti_lg.models import Call, Number
+
+_, _l = translator("cti_lg")
 
 
 def before_save(values: dict, old: dict | None, user) -> None:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import lazy_gettext as _l
+from core.plugin_api import translator
+
+_, _l = translator("cti_lg")
 
 
 TEXT = {"invalid": _l("Enter text."), "required": _l("This field is required."),

@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import BadRequest
 from core.i18n import deployment_tz, local_today
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from core.security.permissions import can
 from plugins.cti_lg.entities import DONE, service_receipts
+
+_, _l = translator("cti_lg")
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660

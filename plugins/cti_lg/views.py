@@ -5,13 +5,12 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core.db import session
-from core.entities import picklists, records
+from core.entities import records
 from core.entities.query import search_condition, visible_select
 from core.errors import CRMError
-from core.i18n import pick_label
+from core.plugin_api import picklist_labels, translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
@@ -21,14 +20,12 @@ from plugins.cti_lg import lines, receipts, stats, stream
 from plugins.cti_lg.entities import DONE, ON_HOLD, service_receipts
 from plugins.cti_lg.models import Line
 
+_, _l = translator("cti_lg")
+
 pages = Blueprint("cti_lg", __name__, url_prefix="/cti_lg", template_folder="templates", static_folder="static")
 ROW_CHOICES = (50, 100, 200, 500)
 BOARD_COLUMNS = ["number", "received_at", "category", "account_id", "phone", "receiver_id", "handler_id", "major",
                  "minor", "content", "answer", "status"]
-
-
-def labels(name: str) -> dict[str, str]:
-    return {v.value: pick_label(v.labels, v.value) for v in picklists.values(name)}
 
 
 def user_names(ids: set) -> dict[int, str]:
@@ -56,7 +53,7 @@ def board():
     filters = {}
     for name in ("category", "status"):
         value = args.get(name, "")
-        if value and value in labels(f"receipt_{name}"):
+        if value and value in picklist_labels(f"receipt_{name}"):
             stmt = stmt.where(t.c[name] == value)
             filters[name] = value
     q = args.get("q", "").strip()[:100]
@@ -82,8 +79,8 @@ def board():
     export_base = f"{export}?{query}" if export and can(user, service_receipts, "export") else None
     return render_template("cti_lg/board.html", rows=rows, total=total, filters=filters, q=q,
                            rows_wanted=rows_wanted, row_choices=ROW_CHOICES, account_names=account_names,
-                           names=names, status_counts=status_counts, categories=labels("receipt_category"), statuses=labels("receipt_status"),
-                           majors=labels("receipt_major"), minors=labels("receipt_minor"), export_base=export_base,
+                           names=names, status_counts=status_counts, categories=picklist_labels("receipt_category"), statuses=picklist_labels("receipt_status"),
+                           majors=picklist_labels("receipt_major"), minors=picklist_labels("receipt_minor"), export_base=export_base,
                            can_edit=can(user, service_receipts, "edit"),
                            can_create=can(user, service_receipts, "create"),
                            orders=receipts.orders_enabled(), DONE=DONE, ON_HOLD=ON_HOLD)
@@ -165,4 +162,4 @@ def popup_texts():
         "category": _("Receipt category"), "status": _("Status"), "content": _("Content (what the customer asked)"),
         "answer": _("Answer"), "save": _("Save receipt"), "saved": _("Receipt saved:"),
         "error": _("Something went wrong."),
-        "categories": list(labels("receipt_category").items()), "statuses": list(labels("receipt_status").items())})
+        "categories": list(picklist_labels("receipt_category").items()), "statuses": list(picklist_labels("receipt_status").items())})

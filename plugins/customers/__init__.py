@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from core import signals
-from flask_babel import lazy_gettext as _l
 
+from core.plugin_api import ExportFormat, translator
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
 from plugins.customers import entities
+
+_, _l = translator("customers")
 
 
 manifest = Manifest(name="customers", version="0.2.0", label=_l("Customers"), default_enabled=True,
@@ -116,7 +118,7 @@ def crm_import_formats():
 def crm_export_formats():
     from plugins.customers.vcf_io import export_writer
 
-    return {"vcf": export_writer}
+    return {"vcf": ExportFormat(export_writer, entities=("contacts",))}
 
 
 @hookimpl

@@ -6,7 +6,6 @@ import re
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -15,6 +14,9 @@ from core.errors import ValidationError
 from core.i18n import deployment_tz
 from core.entities.disclosure import conflict_label, conflict_match, visible_ids
 from core.entities.models import NumberingFormat
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 CODE_SCOPE = "accounts.customer_code"
 DEFAULT_CODE_FORMAT = "{YY}{MM}{DD}-{###}"  # NewZen: 140213-001, from the registration date

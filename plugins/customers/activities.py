@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.bounds import is_id
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
+
+_, _l = translator("customers")
 
 CONTACT_TYPES = ("call", "meeting", "visit")  # what counts as "contacting the customer"
 

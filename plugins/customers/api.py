@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, jsonify, request
-from flask_babel import gettext as _
 
 from core.api import schemas
 from core.api.contract import operation
@@ -12,11 +11,14 @@ from core.db import session
 from core.entities import records
 from core.entities.query import apply_params, order_by, parse_list_args, visible_select
 from core.errors import BadRequest, Forbidden
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
 from core.security.permissions import require_right
 from plugins.customers import accounts as account_rules, activities as activity_rules, overview, vcf_io
 from plugins.customers.schemas import ASSIGNEES, AssigneesInput, CODE_FORMAT, CodeFormatInput, DuplicateArgs
+
+_, _l = translator("customers")
 
 api = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 

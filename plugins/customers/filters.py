@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.entities import FieldValueError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
+
+_, _l = translator("customers")
 
 
 def positive_int(raw: str, upper: int) -> int:

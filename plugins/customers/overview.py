@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -19,8 +18,11 @@ from core.entities import records
 from core.entities.display import display_values
 from core.api.records import items_json
 from core.entities.query import all_fields, order_by, parse_sort, visible_select
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.fields import hidden_fields, strip_hidden
+
+_, _l = translator("customers")
 
 SECTION_LIMIT = 20
 

@@ -14,11 +14,14 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, format_datetime
 
 from core import clock
 from core.entities import records
+from core.plugin_api import translator
 from core.runtime import runtime
+
+_, _l = translator("customers")
 
 JOB_TYPE = "customers.activity_reminder"
 STALE_AFTER = dt.timedelta(hours=12)

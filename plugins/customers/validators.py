@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import FieldValueError
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 from typing import IO
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from plugins.customers import vcard
+
+_, _l = translator("customers")
 
 
 def write_contacts(stmt: sa.Select, user, fileobj: IO[bytes], hidden: set[str] = frozenset()) -> int:

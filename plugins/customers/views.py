@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import lazy_gettext as _l
 
 from core.entities import records
 from core.entities.display import display_values
 from core.entities.query import visible_fields
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
+
+_, _l = translator("customers")
 
 pages = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates",
                   static_folder="static")

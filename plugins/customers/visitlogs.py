@@ -9,14 +9,17 @@ without letting a script through.
 from __future__ import annotations
 
 import nh3
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
 from jinja2 import TemplateError
 
 from core.db import session
 from core.entities import records
 from core.entities.display import display_values
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.templating import LimitedSandbox, render_limited
+
+_, _l = translator("customers")
 
 ENV = LimitedSandbox(autoescape=True)
 ALLOWED_ATTRIBUTES = {"*": {"style", "class", "colspan", "rowspan", "align", "width"}}

@@ -4,13 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import session
 from core.entities.display import reference_labels
 from core.entities.query import visible_select
 from core.i18n import deployment_tz
+from core.plugin_api import translator
+
+_, _l = translator("customers")
 
 LIMIT = 10
 

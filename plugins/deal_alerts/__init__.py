@@ -8,11 +8,12 @@ done without the UI (``plugcrm plugins enable deal_alerts`` and
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.deal_alerts import models  # noqa: F401  (tables in the shared metadata)
+
+_, _l = translator("deal_alerts")
 
 manifest = Manifest(name="deal_alerts", version="0.1.0", label=_l("Deal alerts"), depends=["workflows"],
                     uses=["opportunities"],

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.api import schemas
 from core.api.contract import operation
 from core.db import session
 from core.errors import BadRequest, Forbidden
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from plugins.deal_alerts import services
+
+_, _l = translator("deal_alerts")
 
 bp = Blueprint("deal_alerts_api", __name__, url_prefix="/api/v1/deal_alerts")
 

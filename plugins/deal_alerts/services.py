@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-
 from core.db import session
 from core.entities.query import all_fields
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.deal_alerts.models import DealAlertConfig
 from plugins.workflows import services as workflows
+
+_, _l = translator("deal_alerts")
 
 WORKFLOW_KEY = "deal_alerts:alert"
 SETTINGS = ("active", "entity", "field", "threshold", "recipients", "subject", "body")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core import money
 from core.db import session
 from core.entities.query import all_fields
 from core.errors import Forbidden, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import Role
@@ -16,6 +16,8 @@ from core.ui.admin import role_label
 from core.ui.forms import user_choices
 from plugins.deal_alerts import services
 from plugins.workflows import services as workflows
+
+_, _l = translator("deal_alerts")
 
 pages = Blueprint("deal_alerts_pages", __name__, url_prefix="/deal_alerts", template_folder="templates")
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from core import signals
 from core.plugins import Manifest
 from hooks import hookimpl
 from core.entities.query import visible_select
+from core.plugin_api import translator
 from plugins.inventory import demo as demo_data
 from plugins.inventory import (api, entities, models, outbound, picklists, purchasing, rights,  # noqa: F401
                                stock, views)  # (models: the tables in the metadata)
+
+_, _l = translator("inventory")
 
 manifest = Manifest(name="inventory", version="0.1.0", label="Inventory and purchasing",
                     depends=["customers", "products", "quotes"],

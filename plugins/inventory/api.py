@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.api import schemas as core_schemas
 from core.api.contract import operation
@@ -19,9 +18,12 @@ from core.db import session
 from core.documents import download
 from core.errors import BadRequest, ValidationError
 from core.i18n import local_today
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from plugins.inventory import (keepers, opening, outbound, product_stock, purchasing, reports, rights, schemas,
                                stock)
+
+_, _l = translator("inventory")
 
 api = Blueprint("inventory_api", __name__, url_prefix="/api/v1/inventory")
 

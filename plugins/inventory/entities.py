@@ -6,9 +6,10 @@ Stock documents and the ledger are the plugin's own tables
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, RelatedList
+from core.plugin_api import translator
+
+_, _l = translator("inventory")
 
 warehouses = Entity(
     name="warehouses",

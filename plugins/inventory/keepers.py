@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.bounds import is_id
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.models import User
 from plugins.inventory import rights
 from plugins.inventory.models import Keeper
+
+_, _l = translator("inventory")
 
 
 def of(warehouse_id: int, user) -> list[dict]:

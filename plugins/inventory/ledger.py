@@ -26,14 +26,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import clock
 from core.db import session
 from core.errors import CRMError
 from core.i18n import local_today
+from core.plugin_api import translator
 from plugins.inventory.models import Balance, Movement
+
+_, _l = translator("inventory")
 
 ZERO = Decimal(0)
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import io
 import zipfile
 
-from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.db import session
 from core.entities.query import visible_select
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.inventory import rights, stock
+
+_, _l = translator("inventory")
 
 HEADERS = {
     "product_code": {"product code", "code", "제품코드", "품번", "产品编码", "品号"},

@@ -17,17 +17,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from core.security.permissions import require_right
 from plugins.inventory import product_stock, rights, stock
 from plugins.inventory.models import DocumentLine, StockDocument
 from plugins.quotes import orders
+
+_, _l = translator("inventory")
 
 SHIPPABLE = ("open", "partially_shipped")
 

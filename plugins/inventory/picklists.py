@@ -8,11 +8,8 @@ Administrators hold both and edit the lists like any picklist.
 """
 from __future__ import annotations
 
-from core.entities import Picklist, PicklistValue
-
-
-def value(name, ko, zh, en, colour=None):
-    return PicklistValue(name, {"ko": ko, "zh_Hans": zh, "en": en}, colour=colour)
+from core.entities import Picklist
+from core.plugin_api import picklist_value
 
 
 ADMIN_ROLES = "inventory_admin_roles"
@@ -20,12 +17,12 @@ CANCEL_ROLES = "inventory_cancel_roles"
 
 PICKLISTS = [
     Picklist("purchase_order_status", [
-        value("draft", "작성중", "草稿", "Draft", "#90a4ae"),
-        value("ordered", "발주완료", "已下单", "Ordered", "#42a5f5"),
-        value("partially_received", "부분입고", "部分入库", "Partially received", "#ffb300"),
-        value("received", "입고완료", "已入库", "Received", "#43a047"),
-        value("cancelled", "발주취소", "已取消", "Cancelled", "#757575"),
+        picklist_value("draft", "작성중", "草稿", "Draft", "#90a4ae"),
+        picklist_value("ordered", "발주완료", "已下单", "Ordered", "#42a5f5"),
+        picklist_value("partially_received", "부분입고", "部分入库", "Partially received", "#ffb300"),
+        picklist_value("received", "입고완료", "已入库", "Received", "#43a047"),
+        picklist_value("cancelled", "발주취소", "已取消", "Cancelled", "#757575"),
     ]),
-    Picklist(ADMIN_ROLES, [value("owner", "대표", "总经理", "Owner")]),
-    Picklist(CANCEL_ROLES, [value("owner", "대표", "总经理", "Owner")]),
+    Picklist(ADMIN_ROLES, [picklist_value("owner", "대표", "总经理", "Owner")]),
+    Picklist(CANCEL_ROLES, [picklist_value("owner", "대표", "总经理", "Owner")]),
 ]

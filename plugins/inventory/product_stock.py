@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import can
 from plugins.inventory import rights, stock
 from plugins.inventory.models import ProductStock
+
+_, _l = translator("inventory")
 
 DEFAULTS = {"tracked": True, "min_quantity": None, "max_quantity": None, "cost_review_needed": False,
             "last_purchase_cost": None}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -28,6 +28,7 @@ from core.entities.query import visible_select
 from core.errors import NotFound, ValidationError
 from core.i18n import local_today
 from core.money import currency
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields, strip_hidden
@@ -35,6 +36,8 @@ from core.security.permissions import require_right
 from plugins.inventory import product_stock, rights, stock
 from plugins.inventory.models import DocumentLine, StockDocument
 from plugins.quotes import settings as quote_settings
+
+_, _l = translator("inventory")
 
 OPEN = ("ordered", "partially_received")
 PO_CSS = Path(__file__).parent / "static" / "purchase_order.css"

@@ -13,16 +13,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists
 from core.errors import Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import Role
 from core.security.permissions import can, require_right
 from plugins.inventory.models import Keeper
 from plugins.inventory.picklists import ADMIN_ROLES, CANCEL_ROLES
+
+_, _l = translator("inventory")
 
 DEFAULT_RIGHTS = {
     "sales": {"warehouses": ["view"], "purchase_orders": ["view"], "purchase_order_lines": ["view"]},

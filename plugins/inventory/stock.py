@@ -19,7 +19,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.bounds import is_id
 from core import clock
@@ -28,10 +27,13 @@ from core.entities import records
 from core.entities.numbering import issue_number
 from core.errors import NotFound, ValidationError
 from core.i18n import local_today
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.inventory import ledger, rights
 from plugins.inventory.ledger import Entry
 from plugins.inventory.models import DocumentLine, StockDocument
+
+_, _l = translator("inventory")
 
 KINDS = ("receipt", "issue", "transfer", "stocktake", "opening", "return_in", "return_out")
 NUMBERING = {"receipt": "GR-{YYYY}{MM}-{####}", "issue": "GI-{YYYY}{MM}-{####}", "transfer": "TR-{YYYY}{MM}-{####}",

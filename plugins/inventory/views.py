@@ -6,13 +6,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
 from core.errors import BadRequest, CRMError
 from core.i18n import local_today
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
@@ -21,6 +21,8 @@ from core.ui.admin import done, failed
 from plugins.inventory import (keepers, ledger, opening, outbound, product_stock, purchasing, reports, rights,
                                stock)
 from plugins.inventory.models import StockDocument
+
+_, _l = translator("inventory")
 
 pages = Blueprint("inventory", __name__, url_prefix="/inventory", template_folder="templates",
                   static_folder="static")

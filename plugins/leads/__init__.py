@@ -6,13 +6,14 @@ leads from a company's website.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.leads import demo as demo_data, entities, services
 from plugins.leads.api import api
 from plugins.leads.views import PANEL, pages
+
+_, _l = translator("leads")
 
 
 manifest = Manifest(name="leads", version="0.1.0", label=_l("Leads"), default_enabled=True,

@@ -10,7 +10,6 @@ new account; the lead keeps links to what it became and is read-only after.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock, settings_store
 from core.attachments import Attachment
@@ -18,9 +17,12 @@ from core.db import session, utcnow
 from core.entities import records
 from core.errors import ValidationError
 from core.notes import Note
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
 from plugins.leads.entities import leads
+
+_, _l = translator("leads")
 
 MAPPING_KEY = "leads.mapping"
 TARGETS = ("accounts", "contacts", "opportunities")

@@ -1,10 +1,11 @@
 """Leads (잠재고객 / 线索): an inquiry not yet qualified into an account, a contact and a deal."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, Picklist, picklist_values
+from core.plugin_api import translator
 from plugins.customers.validators import business_number
+
+_, _l = translator("leads")
 
 
 STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from core import clock, settings_store
 from core.db import session
@@ -12,8 +11,11 @@ from core.entities.query import visible_select
 from core.entities.numbering import advance
 from core.errors import ValidationError
 from core.phones import normalise_phone
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
+
+_, _l = translator("leads")
 
 ASSIGNMENT_KEY = "leads.assignment"
 ROUND_ROBIN_COUNTER = "leads.round_robin"

@@ -4,19 +4,21 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import picklists, records
 from core.entities.query import visible_select
 from core.errors import DuplicateWarning, ValidationError
 from core.i18n import pick_label
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import can, require_admin, require_right
 from plugins.leads import conversion, reports, services
 from plugins.leads.entities import STATUSES, leads
+
+_, _l = translator("leads")
 
 pages = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates", static_folder="static")
 CARDS_PER_STATUS = 50

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from core import signals
-from flask_babel import lazy_gettext as _l
 
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
 from plugins.opportunities import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
+
+_, _l = translator("opportunities")
 
 manifest = Manifest(name="opportunities", version="0.1.0", label=_l("Opportunities"), default_enabled=True,
                     depends=["customers", "products"], uses=["workflows"],

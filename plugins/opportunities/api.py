@@ -6,8 +6,11 @@ from flask import Blueprint, jsonify, request
 
 from core.api import schemas
 from core.api.contract import operation
+from core.api.records import body as json_body
 from core.db import session
 from core.entities import records
+from core.errors import NotFound
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields, strip_hidden
 from core.security.permissions import require_right
@@ -15,11 +18,12 @@ from plugins.opportunities import reports, services, stages
 from plugins.opportunities.models import RevenueMonth, StageChange
 from plugins.opportunities.schemas import ReportArgs, SCHEDULE, ScheduleInput, StageArgs, StageInput
 
+_, _l = translator("opportunities")
+
 api = Blueprint("opportunities_api", __name__, url_prefix="/api/v1/opportunities")
 
 
 def body() -> dict:
-    from core.api.records import body as json_body
     return json_body()
 
 
@@ -99,9 +103,6 @@ REPORTS = {"funnel": reports.funnel, "forecast": reports.forecast, "breakdown": 
 @api.get("/reports/<name>")
 @operation("A report: funnel, forecast, breakdown, stuck, won-lost (list filters apply)", query=ReportArgs)
 def report(name):
-    from core.errors import NotFound
-    from flask_babel import gettext as _
-
     if name not in REPORTS:
         raise NotFound(_("Unknown report %(name)s.", name=name))
     user = current_user_or_none()

@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core.db import session
 from core.entities.display import reference_labels
 from core.errors import BadRequest
+from core.plugin_api import translator
 from core.security.models import User
 from core.security.users import names_of
 from plugins.opportunities import reports, stages
 from plugins.opportunities.services import entity
+
+_, _l = translator("opportunities")
 
 CARDS_PER_STAGE = 50
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -1,9 +1,10 @@
 """Opportunities (영업기회 / 商机) and their child records: line items, partners, competitors."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, RelatedList
+from core.plugin_api import translator
+
+_, _l = translator("opportunities")
 
 opportunities = Entity(
     name="opportunities",

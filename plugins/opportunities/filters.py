@@ -7,10 +7,12 @@ the forecast chart's drill-down).  Reports accept them too.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from core.entities import FieldValueError
+from core.plugin_api import translator
 from core.runtime import runtime
+
+_, _l = translator("opportunities")
 
 
 def record_id(raw: str) -> int:

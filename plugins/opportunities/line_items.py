@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from core.entities import records
 from core.errors import NotFound, ValidationError
 from core.money import round_money
+from core.plugin_api import translator
 from core.security.permissions import require_right
 from plugins.opportunities.services import entity
 from plugins.products import services as products
+
+_, _l = translator("opportunities")
 
 
 def parent_for_edit(opportunity_id: int, user) -> dict:

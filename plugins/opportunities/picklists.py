@@ -8,17 +8,12 @@ Administrators edit all of it through the picklist API afterwards.
 """
 from __future__ import annotations
 
-from core.entities import Picklist, PicklistValue
-
-
-def labels(ko: str, zh: str, en: str) -> dict:
-    return {"ko": ko, "zh_Hans": zh, "en": en}
+from core.plugin_api import Picklist, picklist_value
 
 
 def stage(value, ko, zh, en, probability, kind="open", required=(), colour=None):
-    return PicklistValue(value, labels(ko, zh, en), colour=colour,
-                         extra={"probability": probability, "kind": kind, "required_actions": list(required),
-                                "types": []})
+    return picklist_value(value, ko, zh, en, colour, extra={"probability": probability, "kind": kind,
+                                                            "required_actions": list(required), "types": []})
 
 
 STAGES = Picklist("opportunity_stage", [
@@ -33,38 +28,38 @@ STAGES = Picklist("opportunity_stage", [
 
 PICKLISTS = [
     Picklist("opportunity_type", [
-        PicklistValue("new", labels("신규", "新业务", "New business")),
-        PicklistValue("upsell", labels("추가 판매", "增购", "Upsell")),
-        PicklistValue("renewal", labels("재계약·유지보수", "续约·维护", "Renewal / maintenance")),
+        picklist_value("new", "신규", "新业务", "New business"),
+        picklist_value("upsell", "추가 판매", "增购", "Upsell"),
+        picklist_value("renewal", "재계약·유지보수", "续约·维护", "Renewal / maintenance"),
     ]),
     Picklist("opportunity_source", [
-        PicklistValue("campaign", labels("캠페인", "市场活动", "Campaign")),
-        PicklistValue("website", labels("홈페이지", "官网", "Website")),
-        PicklistValue("referral", labels("소개", "转介绍", "Referral")),
-        PicklistValue("partner", labels("협력사", "合作伙伴", "Partner")),
-        PicklistValue("exhibition", labels("전시회", "展会", "Exhibition")),
-        PicklistValue("cold_call", labels("콜드콜", "陌生拜访", "Cold call")),
-        PicklistValue("existing", labels("기존 고객", "老客户", "Existing customer")),
+        picklist_value("campaign", "캠페인", "市场活动", "Campaign"),
+        picklist_value("website", "홈페이지", "官网", "Website"),
+        picklist_value("referral", "소개", "转介绍", "Referral"),
+        picklist_value("partner", "협력사", "合作伙伴", "Partner"),
+        picklist_value("exhibition", "전시회", "展会", "Exhibition"),
+        picklist_value("cold_call", "콜드콜", "陌生拜访", "Cold call"),
+        picklist_value("existing", "기존 고객", "老客户", "Existing customer"),
     ]),
     STAGES,
     Picklist("opportunity_action", [
-        PicklistValue("first_meeting", labels("첫 미팅", "首次拜访", "First meeting")),
-        PicklistValue("needs_confirmed", labels("요구사항 확인", "确认需求", "Needs confirmed")),
-        PicklistValue("demo", labels("데모 시연", "产品演示", "Demo given")),
-        PicklistValue("proposal_sent", labels("제안서 제출", "提交方案", "Proposal sent")),
-        PicklistValue("quote_sent", labels("견적서 제출", "提交报价", "Quote sent")),
+        picklist_value("first_meeting", "첫 미팅", "首次拜访", "First meeting"),
+        picklist_value("needs_confirmed", "요구사항 확인", "确认需求", "Needs confirmed"),
+        picklist_value("demo", "데모 시연", "产品演示", "Demo given"),
+        picklist_value("proposal_sent", "제안서 제출", "提交方案", "Proposal sent"),
+        picklist_value("quote_sent", "견적서 제출", "提交报价", "Quote sent"),
     ]),
     Picklist("opportunity_billing", [
-        PicklistValue("lump_sum", labels("일시불", "一次性", "Lump sum")),
-        PicklistValue("monthly", labels("월납", "按月", "Monthly")),
-        PicklistValue("installments", labels("분납", "分期", "Installments")),
+        picklist_value("lump_sum", "일시불", "一次性", "Lump sum"),
+        picklist_value("monthly", "월납", "按月", "Monthly"),
+        picklist_value("installments", "분납", "分期", "Installments"),
     ]),
     Picklist("opportunity_lost_reason", [
-        PicklistValue("price", labels("가격", "价格", "Price")),
-        PicklistValue("competitor", labels("경쟁사 선택", "选择竞争对手", "Chose a competitor")),
-        PicklistValue("no_budget", labels("예산 없음", "无预算", "No budget")),
-        PicklistValue("no_decision", labels("의사결정 보류", "搁置决策", "No decision")),
-        PicklistValue("features", labels("기능 부족", "功能不足", "Missing features")),
-        PicklistValue("timing", labels("시기 부적합", "时机不合适", "Timing")),
+        picklist_value("price", "가격", "价格", "Price"),
+        picklist_value("competitor", "경쟁사 선택", "选择竞争对手", "Chose a competitor"),
+        picklist_value("no_budget", "예산 없음", "无预算", "No budget"),
+        picklist_value("no_decision", "의사결정 보류", "搁置决策", "No decision"),
+        picklist_value("features", "기능 부족", "功能不足", "Missing features"),
+        picklist_value("timing", "시기 부적합", "时机不合适", "Timing"),
     ]),
 ]

@@ -5,12 +5,14 @@ import io
 import re
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from core.importexport.export import neutralise
+from core.plugin_api import translator
 from core.security.users import names_of
 from plugins.opportunities import reports
+
+_, _l = translator("opportunities")
 
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.errors import BadRequest
+from core.plugin_api import translator
 from core.security.models import Role, User
 from core.security.roles import role_label, roles_below
+
+_, _l = translator("opportunities")
 
 NAMES = ("period_from", "period_to", "owner_id", "team", "type", "source")
 

@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core import clock
@@ -24,9 +23,12 @@ from core.entities.display import reference_labels
 from core.entities.query import apply_params, parse_list_args, visible_select
 from core.errors import BadRequest
 from core.security.fields import hidden_fields
+from core.plugin_api import translator
 from plugins.opportunities import stages
 from plugins.opportunities.models import RevenueMonth
 from plugins.opportunities.services import entity
+
+_, _l = translator("opportunities")
 
 DIMENSIONS = ("owner_id", "account_id", "source", "type", "stage")
 REPORT_PARAMS = {"from", "to", "days", "by", "limit"}

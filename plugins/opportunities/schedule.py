@@ -16,13 +16,15 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.bounds import check_year
 from core.entities.fields import FIELD_TYPES, Field, FieldValueError, within_bounds
 from core.errors import ValidationError
 from core.money import round_money
+from core.plugin_api import translator
 from plugins.opportunities.models import RevenueMonth
+
+_, _l = translator("opportunities")
 
 MAX_MONTHS = 120
 METHODS = ("lump_sum", "monthly", "installments")

@@ -13,16 +13,18 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import gettext as _
 
 from core import clock, signals
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
 from core.money import round_money
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.opportunities import schedule, stages
 from plugins.opportunities.models import StageChange
+
+_, _l = translator("opportunities")
 
 HANDOVER_KEY = "_opportunities_handover"
 

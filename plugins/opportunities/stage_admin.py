@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core import audit
 from core.db import session
 from core.entities import picklists
 from core.errors import CRMError, Forbidden, ValidationError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from plugins.opportunities.stages import ACTIONS, PICKLIST
+
+_, _l = translator("opportunities")
 
 stage_pages = Blueprint("opportunities_stages", __name__, url_prefix="/opportunities",
                         template_folder="templates")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from core.entities import picklists
 from core.errors import ValidationError
 from core.i18n import pick_label
+from core.plugin_api import translator
+
+_, _l = translator("opportunities")
 
 PICKLIST = "opportunity_stage"
 ACTIONS = "opportunity_action"

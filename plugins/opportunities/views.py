@@ -5,17 +5,19 @@ import io
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from core.db import session
 from core.entities import picklists
 from core.i18n import pick_label
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.fields import hidden_fields
 from core.security.permissions import can, require_right
 from core.errors import NotFound
 from core.importexport import export
 from plugins.opportunities import board as board_filters, report_excel, report_filters, reports, services
+
+_, _l = translator("opportunities")
 
 pages = Blueprint("opportunities_pages", __name__, url_prefix="/opportunities",
                   template_folder="templates", static_folder="static")
@@ -115,6 +117,3 @@ def opportunity_stage_history(opportunity_id: int) -> list:
                              .order_by(StageChange.changed_at.desc(), StageChange.id.desc())).all()
 
 
-@pages.app_template_global("opportunity_stage_label")
-def opportunity_stage_label(value: str | None) -> str:
-    return picklists.label_for("opportunity_stage", value) or ""

@@ -11,14 +11,16 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from core.db import session
 from core.entities.query import visible_select
 from core.i18n import deployment_tz, local_today
+from core.plugin_api import translator
 from plugins.opportunities import stages
 from plugins.opportunities.reports import add_months
 from plugins.opportunities.services import entity
+
+_, _l = translator("opportunities")
 
 STUCK_DAYS = 30
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import g
 
 from core.entities import Picklist, PicklistValue
-from flask_babel import lazy_gettext as _l
 
+from core.plugin_api import translator
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.products import entities, services
+
+_, _l = translator("products")
 
 manifest = Manifest(name="products", version="0.1.0", label=_l("Products"), default_enabled=True,
                     description=_l("Product catalogue: category tree, list price and cost, price lists, options, "

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, send_file
-from flask_babel import gettext as _
 
 from core.api import schemas
 from core.api.contract import operation
@@ -11,10 +10,13 @@ from core.db import session
 from core.entities import records
 from core.entities.query import visible_select
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_right
 from plugins.products import images, services
 from plugins.products.schemas import PriceArgs
+
+_, _l = translator("products")
 
 api = Blueprint("products_api", __name__, url_prefix="/api/v1/products")
 

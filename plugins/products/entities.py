@@ -1,13 +1,10 @@
 """The product catalogue: categories (a tree), products, price lists, named prices, options."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from core.entities import Entity, Field, Picklist, RelatedList
+from core.plugin_api import picklist_value, translator
 
-from core.entities import Entity, Field, Picklist, PicklistValue, RelatedList
-
-
-def labels(ko: str, zh: str, en: str) -> dict:
-    return {"ko": ko, "zh_Hans": zh, "en": en}
+_, _l = translator("products")
 
 
 categories = Entity(
@@ -105,13 +102,13 @@ ALL = [categories, products, price_lists, product_prices, product_options]
 
 picklists = [
     Picklist("product_unit", [
-        PicklistValue("ea", labels("개", "个", "each")),
-        PicklistValue("set", labels("세트", "套", "set")),
-        PicklistValue("box", labels("박스", "箱", "box")),
-        PicklistValue("license", labels("라이선스", "许可", "licence")),
-        PicklistValue("month", labels("개월", "月", "month")),
-        PicklistValue("hour", labels("시간", "小时", "hour")),
-        PicklistValue("kg", labels("kg", "公斤", "kg")),
+        picklist_value("ea", "개", "个", "each"),
+        picklist_value("set", "세트", "套", "set"),
+        picklist_value("box", "박스", "箱", "box"),
+        picklist_value("license", "라이선스", "许可", "licence"),
+        picklist_value("month", "개월", "月", "month"),
+        picklist_value("hour", "시간", "小时", "hour"),
+        picklist_value("kg", "kg", "公斤", "kg"),
     ]),
 ]
 

@@ -5,10 +5,12 @@ import io
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import ValidationError
+from core.plugin_api import translator
+
+_, _l = translator("products")
 
 THUMBNAIL_SIZE = (240, 240)
 MAX_PIXELS = 40_000_000

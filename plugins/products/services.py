@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists, records
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
+
+_, _l = translator("products")
 
 PATH_SEPARATOR = " > "
 COST_ROLES_PICKLIST = "product_cost_roles"

@@ -1,12 +1,13 @@
 """quotes: quotes (견적서 / 报价单) with approval and the Korean layout, sales orders with credit control."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core import signals
+from core.plugin_api import translator
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.quotes import entities, models, picklists  # noqa: F401  (models: tables in the metadata)
+
+_, _l = translator("quotes")
 
 manifest = Manifest(name="quotes", version="0.1.0", label=_l("Quotes and sales orders"), default_enabled=True,
                     depends=["customers", "products", "opportunities"], uses=["workflows"],
@@ -46,7 +47,7 @@ def crm_job_handlers():
 @hookimpl
 def crm_export_formats():
     from plugins.quotes import batch_print
-    return {batch_print.FORMAT: batch_print.write_zip}
+    return {batch_print.FORMAT: batch_print.EXPORT}
 
 
 @hookimpl

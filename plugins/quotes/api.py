@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.api.records import body
 from core.db import session
 from core.documents import download
 from core.entities import records
+from core.plugin_api import translator
 from core.security.fields import hidden_fields, strip_hidden
 from core.errors import BadRequest, NotFound, ValidationError
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.quotes import approval, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity
+
+_, _l = translator("quotes")
 
 api = Blueprint("quotes_api", __name__, url_prefix="/api/v1/quotes")
 

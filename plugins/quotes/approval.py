@@ -20,7 +20,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -28,12 +27,15 @@ from core.entities import handover, records
 from core.entities.query import visible_select
 from core.errors import Forbidden, ValidationError
 from core.mail import enqueue_email
+from core.plugin_api import translator
 from core.security.models import Role, User
 from core.security.permissions import can, require_right
 from core.security.roles import role_parents
 from plugins.quotes import settings
 from plugins.quotes.documents import entity
 from plugins.quotes.services import OPEN
+
+_, _l = translator("quotes")
 
 
 def ancestors(role_id: int | None) -> list[int]:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import zipfile
 from typing import IO, Iterable
 
-from flask_babel import gettext as _
-
 from core.db import session
-from core.errors import BadRequest
+from core.plugin_api import ExportFormat, translator
 from plugins.quotes import output
+
+_, _l = translator("quotes")
 
 FORMAT = "pdf.zip"
 
@@ -38,9 +38,10 @@ def member_name(quote: dict, taken: set[str]) -> str:
 
 
 def write_zip(entity, records: Iterable[dict], fileobj: IO[bytes]) -> int:
-    """The ``crm_export_formats`` writer: one PDF per quote record (with ``_display``) into a ZIP archive."""
-    if entity.name != "quotes":
-        raise BadRequest(_("Only quotes can be exported as PDF files."), {"format": _("Use xlsx or csv.")})
+    """The ``crm_export_formats`` writer: one PDF per quote record (with ``_display``) into a ZIP archive.
+
+    Only quotes reach it: the format declares them (:data:`EXPORT`), and the export API refuses it for
+    any other entity."""
     taken: set[str] = set()
     count = 0
     # PDFs are compressed already: stored, not deflated again
@@ -52,3 +53,9 @@ def write_zip(entity, records: Iterable[dict], fileobj: IO[bytes]) -> int:
             archive.writestr(member_name(quote, taken), output.html_to_pdf(html))
             count += 1
     return count
+
+
+# the list page's buttons run it as a job: a PDF takes a fraction of a second, a page of quotes minutes
+EXPORT = ExportFormat(write_zip, entities=("quotes",), as_job=True,
+                      buttons={"selected": _l("Print selected (PDF, ZIP)"),
+                               "all": _l("Print all matching (PDF, ZIP)")})

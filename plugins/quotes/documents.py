@@ -9,16 +9,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
 from core.money import currency, places
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
 from plugins.quotes import settings, totals
 from plugins.quotes.entities import LINES
+
+_, _l = translator("quotes")
 
 COMPUTED = {"supply_total", "vat_total", "total", "currency", "rounding"}
 

@@ -9,9 +9,10 @@ needs: ordered, shipped and remaining quantity.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.entities import Entity, Field, RelatedList
+from core.plugin_api import translator
+
+_, _l = translator("quotes")
 
 DOCUMENT_TOTALS = [
     Field("supply_total", "money", label=_l("Supply amount"), readonly=True, list=True),

@@ -22,7 +22,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import clock
 from core.db import session
@@ -30,11 +29,14 @@ from core.entities import handover, picklists, records
 from core.errors import CRMError, Forbidden, NotFound, ValidationError
 from core.i18n import local_today
 from core.money import round_money
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.permissions import require_right
 from plugins.quotes import documents
 from plugins.quotes.documents import entity, invalid
 from plugins.quotes.picklists import OVERRIDE_ROLES
+
+_, _l = translator("quotes")
 
 CONFIRMED = ("open", "partially_shipped", "shipped")
 

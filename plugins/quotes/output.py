@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -19,8 +19,11 @@ from core.documents import format_amounts, pdf, safe_cell, workbook_bytes
 from core.entities import records
 from core.entities.display import display_values
 from core.money import currency
+from core.plugin_api import translator
 from plugins.quotes import settings, totals, words
 from plugins.quotes.documents import entity, live_lines
+
+_, _l = translator("quotes")
 
 
 def print_context(quote: dict, user, display: dict | None = None) -> dict:

@@ -9,13 +9,15 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities.display import reference_labels
 from core.entities.query import visible_select
 from core.errors import BadRequest
+from core.plugin_api import translator
 from plugins.quotes.documents import entity
+
+_, _l = translator("quotes")
 
 
 def period(stmt, table, args):

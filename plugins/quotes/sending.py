@@ -9,7 +9,7 @@ An SMTP failure raises, and the queue retries with backoff.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 
 from core import clock
 from core.db import session
@@ -17,11 +17,14 @@ from core.entities import records
 from core.jobs import IOJob, PermanentJobError, enqueue
 from core.mail import PreparedEmail, check_recipients, prepare, send_email
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.models import User
 from core.security.permissions import require_right
 from plugins.quotes import output
 from plugins.quotes.documents import entity
 from plugins.quotes.models import QuoteEmail
+
+_, _l = translator("quotes")
 
 JOB_TYPE = "quotes.send"
 

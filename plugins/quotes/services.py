@@ -12,16 +12,18 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core.db import session
-from core.entities import handover, picklists, records
+from core.entities import handover, records
 from core.errors import ValidationError
 from core.entities.query import visible_select
 from core.i18n import local_today
+from core.plugin_api import picklist_label, translator
 from core.security.permissions import require_right
 from plugins.quotes import documents, settings
 from plugins.quotes.documents import entity, invalid
+
+_, _l = translator("quotes")
 
 TRANSITIONS = {
     "draft": {"in_progress", "cancelled"},
@@ -32,10 +34,6 @@ TRANSITIONS = {
 }
 LOCKED = ("pending", "approved")
 OPEN = ("draft", "in_progress")
-
-
-def status_label(value: str) -> str:
-    return picklists.label_for("quote_status", value) or value
 
 
 def before_save(values: dict, old: dict | None, user) -> None:
@@ -81,7 +79,8 @@ def check_status(values: dict, old: dict | None) -> None:
         raise invalid({"status": _("A new quote starts as a draft or in progress.")})
     if old is not None and new not in TRANSITIONS.get(before, set()):
         raise invalid({"status": _("A quote cannot go from %(old)s to %(new)s.",
-                                   old=status_label(before), new=status_label(new))})
+                                   old=picklist_label("quote_status", before),
+                                   new=picklist_label("quote_status", new))})
     if new in OPEN and values["valid_until"] < local_today():
         raise invalid({"valid_until": _("The validity date has passed; extend it first.")})
     if old is not None and old["approval_status"] == "pending":

@@ -9,13 +9,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import audit, settings_store
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.security.models import Role
 from core.db import session
 from plugins.quotes.totals import ROUNDING_MODES
+
+_, _l = translator("quotes")
 
 KEY, COMPANY_KEY = "quotes", "quotes.company"
 DEFAULTS = {"vat_rate": "10", "rounding": "per_line", "validity_days": 30,

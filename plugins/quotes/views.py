@@ -9,22 +9,26 @@ from decimal import Decimal
 import sqlalchemy as sa
 from PIL import Image, UnidentifiedImageError
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext as _
+from werkzeug.routing import BuildError
+from flask_babel import format_decimal
 
 from core.db import session
-from core.entities import picklists, records
+from core.entities import records
 from core.entities.display import display_values, reference_labels
 from core.entities.query import visible_select
 from core.errors import CRMError, ValidationError
 from core.money import places
+from core.plugin_api import picklist_label, translator
 from core.security.auth import current_user_or_none
 from core.security.models import Role
 from core.security.roles import role_label
 from core.security.permissions import can, require_admin, require_right
 from core.ui.admin import done, failed
-from plugins.quotes import approval, orders, output, reports, sending, services, settings
+from plugins.quotes import approval, batch_print, orders, output, reports, sending, services, settings
 from plugins.quotes.documents import entity, live_lines
 from plugins.quotes.totals import ROUNDING_MODES, with_subtotals
+
+_, _l = translator("quotes")
 
 pages = Blueprint("quotes_pages", __name__, url_prefix="/quotes", template_folder="templates",
                   static_folder="static")
@@ -70,16 +74,18 @@ def status_list():
     found = [records.row_to_record(quotes, r, fields) for r in rows]
     return render_template("quotes/status_list.html", rows=list(zip(found, display_values(quotes, found, user))),
                            tab=tab, tabs=TABS, counts=counts, total=sum(counts.values()),
-                           tab_label=lambda v: picklists.label_for("quote_status", v) or v,
+                           tab_label=lambda v: picklist_label("quote_status", v),
                            date_from=date_from, date_to=date_to,
-                           excel_url=export_url(**({} if tab == "all" else {"status": tab})))
+                           excel_url=export_url("xlsx", tab, date_from, date_to),
+                           print_url=export_url(batch_print.FORMAT, tab, date_from, date_to, **{"async": 1}))
 
 
-def export_url(**filters) -> str | None:
-    from werkzeug.routing import BuildError
-
+def export_url(fmt: str, tab: str, date_from: dt.date | None, date_to: dt.date | None, **extra) -> str | None:
+    """The generic export of the quotes this tab and period show (``None`` without the export service)."""
+    filters = {"status": None if tab == "all" else tab, "quote_date__gte": date_from, "quote_date__lte": date_to}
     try:
-        return url_for("api.export_records", entity_name="quotes", scope="all", format="xlsx", **filters)
+        return url_for("api.export_records", entity_name="quotes", scope="all", format=fmt, **extra,
+                       **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items() if v})
     except BuildError:
         return None
 

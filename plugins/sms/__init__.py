@@ -6,14 +6,15 @@ row in a send log that nobody can delete (:mod:`plugins.sms.models`).
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
 from plugins.customers.entities import contacts
 from plugins.sms import adapters, api, delivery, models, reminders, sending, views  # noqa: F401  (models: the tables)
 from plugins.sms.workflow_task import SendSms
+
+_, _l = translator("sms")
 
 manifest = Manifest(name="sms", version="0.1.0", label=_l("SMS"), depends=["customers"], uses=["workflows"],
                     description=_l("Text messages with Korean byte rules, the advertising law, registered senders "

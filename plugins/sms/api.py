@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.entities import records  # before core.api: importing core.api.paging first trips a cycle in core
 from core.api.paging import int_arg, page_args, page_json, raise_if
 from core.db import session
 from core.entities.records import load_body
 from core.errors import BadRequest, NotFound
+from core.plugin_api import translator
 from core.security.auth import current_user_or_none
 from core.security.permissions import require_admin, require_right
 from plugins.customers.entities import contacts
 from plugins.sms import config, history, schemas, services
 from plugins.sms.models import LOG_STATUSES, LogEntry, Message, OptOut, Profile, Sender
+
+_, _l = translator("sms")
 
 api = Blueprint("sms_api", __name__, url_prefix="/api/v1/sms")
 

@@ -7,14 +7,16 @@ provider is built to send.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from core import audit, secret_values, settings_store
 from core.db import session
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.settings_store import SettingRow
 from plugins.sms.providers import Provider
+
+_, _l = translator("sms")
 
 SETTINGS_KEY = "sms"
 DEFAULTS = {"provider": "file", "provider_settings": {}, "rule": "kr", "daily_cap": 10000,

@@ -14,16 +14,18 @@ import urllib.parse
 
 import phonenumbers
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from core.db import session
 from core.entities.query import apply_params, filter_condition, parse_list_args, visible_select
 from core.errors import CRMError, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.ui.models import SavedFilter
 from plugins.customers.entities import accounts, contacts
 from plugins.sms.models import Consent, OptOut
+
+_, _l = translator("sms")
 
 
 @dataclass

@@ -6,13 +6,16 @@ in the log of the activity's owner and obeys opt-outs and the daily cap.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, format_datetime
 
 from core.db import session
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.sms.models import Profile
 from plugins.sms.recipients import Recipient, normalise
 from plugins.sms.services import queue_direct
+
+_, _l = translator("sms")
 
 
 def reminder_text(activity: dict) -> str:

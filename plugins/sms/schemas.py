@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import lazy_gettext as _l
+from core.plugin_api import translator
 
 from plugins.sms.length import RULES
 from plugins.sms.rules import NIGHT_POLICIES
+
+_, _l = translator("sms")
 
 TEXT = {"invalid": _l("Enter text."), "required": _l("This field is required."),
         "null": _l("This field is required.")}

@@ -12,18 +12,20 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from core import clock
 from core.db import session
 from core.errors import CRMError, NotFound, ValidationError
 from core.jobs import enqueue
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.sms import config, length, rules
 from plugins.sms.length import LengthError, Plan, TooLong, Unencodable
 from plugins.sms.models import QUEUED, Consent, LogEntry, Message, OptOut, Profile, Sender
 from plugins.sms.recipients import Cleaned, Recipient, clean, consenting, gather, normalise
+
+_, _l = translator("sms")
 
 JOB_TYPE = "sms.send"
 MERGE_FIELDS = ("name", "company")

@@ -8,12 +8,14 @@ in the log of the record's owner.
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from core.plugin_api import translator
 
 from plugins.sms.recipients import Recipient, normalise
 from plugins.sms.services import queue_direct
 from plugins.workflows.tasks.base import TaskError, TaskType
 from plugins.workflows.templates import render
+
+_, _l = translator("sms")
 
 
 class SendSms(TaskType):

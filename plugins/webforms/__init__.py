@@ -7,14 +7,15 @@ submission into a lead, refusing and counting spam.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.plugins import Manifest
 from hooks import hookimpl
 from plugins.webforms import demo as demo_data, models  # noqa: F401  (models: tables in the metadata)
 from plugins.webforms.api import api
 from plugins.webforms.public import public
 from plugins.webforms.views import pages
+
+_, _l = translator("webforms")
 
 
 manifest = Manifest(name="webforms", version="0.1.0", label=_l("Web forms"), default_enabled=True,

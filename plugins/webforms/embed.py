@@ -19,6 +19,6 @@ def plain_html(form: WebForm, lang: str) -> str:
 
 def script_html(form: WebForm, lang: str) -> str:
     """The plain form plus a small script that fetches a fresh token and sends the form in the background."""
-    src = url_for("webforms_public.asset", name="embed.js", _external=True)
+    src = url_for("plugin_static", plugin="webforms", filename="embed.js", _external=True)
     return (plain_html(form, lang) + "\n"
             + f'<script src="{src}" data-form="plugcrm-form-{form.public_key}" async></script>')

@@ -13,11 +13,8 @@ the endpoint tells a visitor nothing about what the CRM holds.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template, request,
-                   send_from_directory, url_for)
-from flask_babel import force_locale, gettext as _
+from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
 
 from core import rate_limits
 from core.db import session
@@ -25,6 +22,7 @@ from core.entities import picklists, records
 from core.errors import ValidationError
 from core.i18n import current_language, normalise_language, pick_label
 from core.mail import enqueue_email, valid_address
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security import public_endpoint
 from core.security.login import client_ip
@@ -33,8 +31,9 @@ from plugins.leads.services import assignee_for
 from plugins.webforms import services
 from plugins.webforms.models import WebForm, WebFormField, WebFormSubmission
 
+_, _l = translator("webforms")
+
 public = Blueprint("webforms_public", __name__, url_prefix="/webforms", template_folder="templates")
-ASSETS = {"public.css", "embed.js"}  # what visitors' browsers load (plugin static files need a login)
 MAX_BODY = 16 * 1024
 HONEYPOT = "website_url"  # a field people do not see and bots fill in
 TOKEN = "_token"
@@ -44,14 +43,6 @@ class Refused(Exception):
     def __init__(self, counter: str, status: int, message: str):
         super().__init__(message)
         self.counter, self.status, self.message = counter, status, message
-
-
-@public.get("/assets/<name>")
-@public_endpoint
-def asset(name):
-    if name not in ASSETS:
-        return message_page(_("This form does not exist."), 404)
-    return send_from_directory(Path(public.root_path) / "static", name, max_age=3600)
 
 
 @public.get("/f/<key>")

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner
 
 from core import clock
@@ -14,9 +13,12 @@ from core.bounds import is_id
 from core.db import session
 from core.entities import picklists, records
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import User
 from plugins.webforms.models import COUNTERS, KINDS, SPAM, WebForm, WebFormCounter, WebFormField, WebFormSubmission
+
+_, _l = translator("webforms")
 
 LANGUAGES = ("ko", "zh_Hans", "en")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a URL is simply not found

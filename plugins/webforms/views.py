@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import records
 from core.errors import ValidationError
 from core.i18n import current_language
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from core.security.models import User
 from core.security.permissions import require_admin
 from plugins.webforms import embed, services
 from plugins.webforms.models import KINDS, WebForm
+
+_, _l = translator("webforms")
 
 pages = Blueprint("webforms", __name__, url_prefix="/webforms", template_folder="templates")
 BLANK_ROWS = 3

@@ -7,11 +7,12 @@ API for plugins that build on it (deal_alerts).
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.plugins import Manifest
 from plugins.workflows import models  # noqa: F401  (tables in the shared metadata)
 from hooks import hookimpl
+
+_, _l = translator("workflows")
 
 manifest = Manifest(name="workflows", version="0.1.0", label=_l("Workflows"), default_enabled=True,
                     description=_l("Triggers, conditions and tasks (update fields, email, create record, webhook) "

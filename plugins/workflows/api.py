@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 
 from core.api import schemas
 from core.api.contract import operation
@@ -19,12 +18,15 @@ from core.api.paging import int_param
 from core.db import session
 from core.entities import records
 from core.errors import BadRequest, Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from plugins.workflows import schemas as shapes, services
 from plugins.workflows.conditions import OPERATORS_BY_TYPE, operators_for
 from plugins.workflows.definitions import TRIGGERS, clean_definition, compile_definition, functions, task_types
 from plugins.workflows.models import Run, Workflow
+
+_, _l = translator("workflows")
 
 bp = Blueprint("workflows_api", __name__, url_prefix="/api/v1/workflows")
 MAX_RUNS = 200

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.bounds import MAX_DAYS
 from core.entities.declaration import Entity
 from core.entities.fields import FieldValueError
+from core.plugin_api import translator
 from plugins.workflows import expressions as ex
 from plugins.workflows.fieldpaths import FieldPath, RecordView, expression_type_of, resolve
+
+_, _l = translator("workflows")
 
 CHANGE_OPS = ("has_changed", "changed_to", "changed_from")
 EMPTY_OPS = ("is_empty", "is_not_empty")

@@ -22,15 +22,16 @@ import datetime as dt
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.entities.declaration import Entity
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.workflows import expressions as ex
 from plugins.workflows.conditions import Condition, ConditionError, ExpressionCondition, compile_condition
 from plugins.workflows.schedules import Schedule, ScheduleError, parse_schedule
 from plugins.workflows.tasks.base import CompileEnv, TaskError, TaskType
+
+_, _l = translator("workflows")
 
 TRIGGERS = ("create", "save", "modify", "once", "scheduled", "manual")
 SAVE_TRIGGERS = ("create", "save", "modify", "once")

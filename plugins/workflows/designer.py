@@ -12,12 +12,12 @@ import json
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from core.db import session
 from core.entities import picklists, records
 from core.entities.query import all_fields
 from core.errors import ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.models import Role
 from core.ui.admin import role_label
@@ -29,6 +29,8 @@ from plugins.workflows.definitions import clean_definition, compile_definition, 
 from plugins.workflows.fieldpaths import expression_type_of
 from plugins.workflows.labels import DAY_LABELS, OPERATOR_LABELS, SCHEDULE_LABELS, STATUS_LABELS, TRIGGER_LABELS, label
 from plugins.workflows.views import pages, require_admin
+
+_, _l = translator("workflows")
 
 #: task types with a form of their own in the designer; every other type gets one from its ``params``
 OWN_FORMS = {"update_fields", "send_email", "create_record"}

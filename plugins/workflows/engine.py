@@ -27,10 +27,10 @@ from dataclasses import dataclass, field as dc_field
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core.db import session
+from core.plugin_api import translator
 from plugins.workflows import cache
 from plugins.workflows.conditions import plain
 from plugins.workflows.definitions import CompiledWorkflow, CompiledTask
@@ -38,6 +38,8 @@ from plugins.workflows.fieldpaths import RecordView
 from plugins.workflows.models import FiredOnce, Run
 from plugins.workflows.tasks.base import TaskContext
 from plugins.workflows.timeutil import local_today, now
+
+_, _l = translator("workflows")
 
 log = logging.getLogger("plugcrm.workflows")
 MAX_DEPTH = 3

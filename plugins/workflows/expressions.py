@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable
 
-from flask_babel import gettext as _
+from core.plugin_api import translator
+
+_, _l = translator("workflows")
 
 MAX_LENGTH = 2000
 MAX_NODES = 400

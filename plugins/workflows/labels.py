@@ -1,7 +1,9 @@
 """Translated words of the workflow designer and run log: triggers, operators, events, task outcomes."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from core.plugin_api import translator
+
+_, _l = translator("workflows")
 
 TRIGGER_LABELS = {
     "create": _l("When a record is created"),

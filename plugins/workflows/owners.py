@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import re
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.workflows.definitions import CompiledWorkflow
 from plugins.workflows.models import Workflow
 from plugins.workflows.tasks import BUILTIN_TASK_TYPES
+
+_, _l = translator("workflows")
+ngettext = translator("workflows").ngettext
 
 
 def required_plugins(row: Workflow, compiled: CompiledWorkflow) -> list[str]:

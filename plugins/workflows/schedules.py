@@ -11,7 +11,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from core.plugin_api import translator
+
+_, _l = translator("workflows")
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 KINDS = ("hourly", "daily", "weekly", "monthly", "date")

@@ -12,13 +12,13 @@ import copy
 import logging
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core.bounds import MAX_INT, is_id
 from core.db import session
 from core.entities import records
 from core.errors import NotFound, ValidationError
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.workflows import cache, engine
 from plugins.workflows.definitions import CompiledWorkflow, clean_definition, compile_definition
@@ -29,6 +29,8 @@ from plugins.workflows.owners import required_plugins, status
 from plugins.workflows.tasks.base import TaskContext
 from plugins.workflows.tasks.webhook import seal_secrets
 from plugins.workflows.timeutil import now
+
+_, _l = translator("workflows")
 
 log = logging.getLogger("plugcrm.workflows")
 SECRET_MASK = "********"

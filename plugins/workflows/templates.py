@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from core.entities.declaration import Entity
+from core.plugin_api import translator
 from core.templating import LimitedSandbox, render_limited
+
+_, _l = translator("workflows")
 
 MAX_TEMPLATE = 20_000
 NAMES = {"record", "old", "owner", "workflow", "today", "entity"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from core.db import session
@@ -16,12 +15,15 @@ from core.entities import picklists
 from core.entities.query import all_fields
 from core.i18n import plugin_gettext
 from core.errors import Forbidden
+from core.plugin_api import translator
 from core.runtime import runtime
 from core.security.auth import current_user_or_none
 from plugins.workflows import services
 from plugins.workflows.definitions import task_types
 from plugins.workflows.labels import EVENT_LABELS, OPERATOR_LABELS, STATUS_LABELS, TRIGGER_LABELS, label
 from plugins.workflows.models import Run, Workflow
+
+_, _l = translator("workflows")
 
 pages = Blueprint("workflows_pages", __name__, url_prefix="/workflows", template_folder="templates",
                   static_folder="static")

@@ -35,7 +35,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "Description": ("설명", "描述"),
     "Price lists": ("가격표", "价格表"),
     "Price list": ("가격표", "价格表"),
-    "Active": ("사용", "启用"),
+    "Active": ("사용 중", "启用"),
     "Product prices": ("상품 가격", "产品价格"),
     "Product price": ("상품 가격", "产品价格"),
     "Price": ("가격", "价格"),
@@ -93,7 +93,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "Revenue end month": ("매출 종료월", "收入结束月份"),
     "Monthly: the last month; the period starts at the expected revenue month.": (
         "월납: 마지막 달. 기간은 매출예상월부터 시작합니다.", "按月:最后一个月;期间从预计收入月份开始。"),
-    "Last revenue month": ("매출 종료월", "最后收入月份"),
+    "Last revenue month": ("마지막 매출월 (자동 계산)", "最后收入月份"),
     "Monthly amount": ("월 금액", "每月金额"),
     "Last month amount": ("마지막 달 금액", "最后一个月金额"),
     "Monthly forecast amount": ("월 예측 금액", "每月预测金额"),

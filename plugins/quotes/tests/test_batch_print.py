@@ -1,12 +1,15 @@
 """Batch print: selected quotes as a ZIP of PDFs (``format=pdf.zip`` through the generic export), inline and as a job."""
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 
 from core.jobs.worker import run_pending
 from plugins.quotes.tests.conftest import Sales, ok
 from plugins.quotes.tests.test_output import pdf_text, quote_with_cjk_lines
+from tests.browser.support import logged_in
 
 
 def members(response) -> dict[str, bytes]:
@@ -64,11 +67,65 @@ def test_a_colleague_without_sharing_gets_none_of_the_reps_quotes(team):
 
 
 def test_other_entities_cannot_be_printed_as_pdfs(sales, admin):
+    """The format declares quotes only: any other entity gets a translated 400, inline and async alike
+    (before, ``async=1`` queued a job that could only fail)."""
     account = sales.account("해동통신")
-    refused = admin.get(f"/api/v1/exports/accounts?format=pdf.zip&scope=selected&ids={account}",
-                        headers={"Accept-Language": "en"})
-    assert refused.status_code == 400
-    assert refused.get_json()["error"]["message"] == "Only quotes can be exported as PDF files."
-    korean = admin.get(f"/api/v1/exports/accounts?format=pdf.zip&scope=selected&ids={account}",
+    for extra in ("", "&async=1"):
+        refused = admin.get(f"/api/v1/exports/accounts?format=pdf.zip&scope=selected&ids={account}{extra}",
+                            headers={"Accept-Language": "en"})
+        assert refused.status_code == 400
+        error = refused.get_json()["error"]
+        assert error["message"] == "Accounts cannot be exported as pdf.zip. Use one of: xlsx, csv."
+        assert error["fields"]["format"] == error["message"]
+    korean = admin.get(f"/api/v1/exports/accounts?format=pdf.zip&scope=all&async=1",
                        headers={"Accept-Language": "ko"})
-    assert korean.status_code == 400 and korean.get_json()["error"]["message"] == "견적서만 PDF 파일로 내보낼 수 있습니다."
+    assert korean.status_code == 400
+    assert korean.get_json()["error"]["message"] == "고객사 데이터는 pdf.zip 형식으로 내보낼 수 없습니다. 다음 중 하나를 쓰세요: xlsx, csv."
+    chinese = admin.get(f"/api/v1/exports/accounts?format=pdf.zip&scope=all", headers={"Accept-Language": "zh-Hans"})
+    assert chinese.status_code == 400 and "pdf.zip" in chinese.get_json()["error"]["message"]
+    assert "pdf.zip" in ok(admin.get("/api/v1/imports/formats"))["export"]
+
+
+def test_the_list_offers_batch_print_on_quotes_only(app, sales, admin):
+    """The quote list's "Print selected (PDF, ZIP)" button runs the export as a job: one PDF per quote."""
+    ids = [sales.quote(sales.account(f"인쇄상사{n}"), title=f"인쇄 견적 {n}")["id"] for n in range(3)]
+    browser = logged_in(app, "admin@example.com")
+    page = browser.get("/records/quotes", headers={"Accept-Language": "en"}).text
+    button = re.search(r'<button type="button" data-export="([^"]+)" data-scope="selected" '
+                       r'data-export-format="pdf.zip" data-needs-selection>Print selected \(PDF, ZIP\)</button>', page)
+    assert button, page
+    assert 'data-export-format="pdf.zip"' not in browser.get("/records/accounts").text
+
+    url = html.unescape(button.group(1)) + "&scope=selected&ids=" + ",".join(map(str, ids[:2]))
+    started = admin.get(url)  # what the button's script fetches
+    assert started.status_code == 202, started.get_json()
+    assert started.get_json()["status"] == "queued" and started.get_json()["format"] == "pdf.zip"
+    assert run_pending(app) == 1
+    done = ok(admin.get(f"/api/v1/exports/{started.get_json()['id']}"))
+    assert done["status"] == "done" and done["rows"] == 2
+    numbers = {sales.get(i)["number"] for i in ids[:2]}
+    files = members(admin.get(done["download"]))
+    assert set(files) == {f"{n}.pdf" for n in numbers}
+    assert all(content.startswith(b"%PDF") for content in files.values())
+
+
+def test_the_status_page_prints_what_its_tab_and_period_show(app, sales, admin, frozen):
+    """견적현황: "Print all matching" exports the tab's quotes in the chosen period, as a job."""
+    dates = {"valid_until": "2026-12-31"}
+    shown = sales.quote(sales.account("진행상사"), title="진행 견적", status="in_progress", quote_date="2026-11-02",
+                        **dates)
+    sales.quote(sales.account("작성상사"), title="작성 견적", quote_date="2026-11-02", **dates)  # another tab
+    sales.quote(sales.account("지난상사"), title="지난 견적", status="in_progress", quote_date="2026-09-01",
+                **dates)  # before the period
+    browser = logged_in(app, "admin@example.com")
+    page = browser.get("/quotes/status?tab=in_progress&date_from=2026-11-01&date_to=2026-11-30").text
+    button = re.search(r'data-export="([^"]+)" data-scope="all" id="quotes-print-all"', page)
+    assert button, page
+    url = html.unescape(button.group(1))
+    assert "format=pdf.zip" in url and "async=1" in url and "status=in_progress" in url
+    started = admin.get(url)
+    assert started.status_code == 202, started.get_json()
+    assert run_pending(app) == 1
+    done = ok(admin.get(f"/api/v1/exports/{started.get_json()['id']}"))
+    assert done["status"] == "done" and done["rows"] == 1
+    assert list(members(admin.get(done["download"]))) == [f"{shown['number']}.pdf"]

@@ -217,6 +217,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "Owner": ("담당자", "负责人"),
     "No quotes.": ("견적서가 없습니다.", "没有报价单。"),
     "No quotes await your approval.": ("결재할 견적서가 없습니다.", "没有待您审批的报价单。"),
+    "Print selected (PDF, ZIP)": ("선택 견적서 일괄 인쇄(PDF, ZIP)", "批量打印所选报价单（PDF，ZIP）"),
+    "Print all matching (PDF, ZIP)": ("조회된 견적서 모두 인쇄(PDF, ZIP)", "打印全部查询结果（PDF，ZIP）"),
 }
 
 

@@ -53,6 +53,8 @@ def test_design_submit_notify_convert(crm_app_factory, chromium, smtp_server, fr
             visitor = browsing.new_page()  # a fresh context: no login, no cookies
             visitor.goto(server.url + hosted + "?lang=ko")
             assert visitor.locator("label[for=wf-name]").inner_text().startswith("성함")
+            # the stylesheet came from /static/plugins/webforms/ (the honeypot is off-screen by it)
+            assert visitor.eval_on_selector(".webform-hp", "el => getComputedStyle(el).position") == "absolute"
             visitor.fill("#wf-name", "정하늘")
             visitor.fill("#wf-company", "(주)하늘소프트")
             visitor.fill("#wf-description", "그룹웨어 30인 견적 부탁드립니다.")

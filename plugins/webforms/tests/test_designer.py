@@ -18,7 +18,7 @@ def test_bad_designs_are_refused(admin, handler):
 def test_embed_code_and_pages(app, admin, inquiry_form, handler):
     embed = admin.get(f"/api/v1/webforms/{inquiry_form['id']}/embed").json
     assert 'name="_token"' in embed["html"] and "<script" not in embed["html"]
-    assert "embed.js" in embed["script"] and inquiry_form["public_key"] in embed["hosted_url"]
+    assert "/static/plugins/webforms/embed.js" in embed["script"] and inquiry_form["public_key"] in embed["hosted_url"]
     from tests.test_route_leaks import session_client
     from core.testing import make_user
 
@@ -41,9 +41,14 @@ def test_unknown_form_ids_are_404_and_huge_ones_400(admin):
 
 
 def test_visitors_load_the_form_assets_without_logging_in(app):
+    """The page's style and the embed script come from the plugin static convention path (no view of
+    its own): public, and nothing but the static folder's files."""
     anonymous = app.test_client()
-    assert anonymous.get("/webforms/assets/public.css").status_code == 200
-    script = anonymous.get("/webforms/assets/embed.js")
+    css = anonymous.get("/static/plugins/webforms/public.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    script = anonymous.get("/static/plugins/webforms/embed.js")
     assert script.status_code == 200 and b"fetch(" in script.data
-    assert anonymous.get("/webforms/assets/..%2Fpublic.py").status_code == 404
-    assert anonymous.get("/webforms/assets/public.py").status_code == 404
+    assert anonymous.get("/static/plugins/webforms/..%2Fpublic.py").status_code == 404
+    assert anonymous.get("/static/plugins/webforms/../public.py").status_code == 404
+    assert anonymous.get("/static/plugins/webforms/public.py").status_code == 404
+    assert anonymous.get("/webforms/assets/public.css").status_code == 404  # the old view is gone

@@ -30,11 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.entities.declaration import Entity
+from core.plugin_api import translator
 from plugins.workflows import expressions as ex
 from plugins.workflows.fieldpaths import RecordView, expression_type_of, resolve
+
+_, _l = translator("workflows")
 
 
 PARAM_KINDS = ("text", "longtext", "template", "number", "boolean", "choice", "field", "expression", "email")

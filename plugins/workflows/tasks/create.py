@@ -1,13 +1,13 @@
 """Task "create a record": e.g. a follow-up activity, with values or expressions over the trigger record."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from core.plugin_api import translator
 from core.runtime import runtime
 from plugins.workflows.conditions import plain
 from plugins.workflows.tasks.base import TaskError, TaskType
 from plugins.workflows.tasks.update import compile_assignments, computed_values, k_json
+
+_, _l = translator("workflows")
 
 
 class CreateRecord(TaskType):

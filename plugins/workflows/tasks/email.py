@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from core.bounds import is_id
 from core.db import session
+from core.plugin_api import translator
 from plugins.workflows.tasks.base import TaskError, TaskType
+
+_, _l = translator("workflows")
 
 RECIPIENT_KEYS = {"owner", "owner_superior", "users", "roles", "fields", "addresses"}
 

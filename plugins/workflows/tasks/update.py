@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from core.entities.fields import FieldValueError
 from core.money import round_money
+from core.plugin_api import translator
 from plugins.workflows import expressions as ex
 from plugins.workflows.conditions import plain
 from plugins.workflows.fieldpaths import EXPRESSION_TYPES
 from plugins.workflows.tasks.base import TaskError, TaskType
+
+_, _l = translator("workflows")
 
 
 @dataclass(frozen=True)

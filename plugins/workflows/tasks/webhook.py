@@ -15,15 +15,15 @@ import hmac
 import json
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from core import egress, secret_values
 from core.db import session
 from core.entities.records import to_json
 from core.jobs import IOJob, PermanentJobError, enqueue
+from core.plugin_api import translator
 from plugins.workflows.models import Workflow
 from plugins.workflows.tasks.base import Param, TaskError, TaskType
+
+_, _l = translator("workflows")
 
 JOB_TYPE = "workflows.webhook"
 SIGNATURE_HEADER = "X-Plugcrm-Signature"

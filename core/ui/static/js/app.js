@@ -109,18 +109,31 @@
       });
       listForm.submit();
     }));
-    $$("[data-export]").forEach(btn => btn.addEventListener("click", async () => {
-      const url = new URL(btn.dataset.export, location.href);
-      url.searchParams.set("scope", btn.dataset.scope);
-      if (btn.dataset.scope === "selected") url.searchParams.set("ids", checked().map(b => b.value).join(","));
-      await exportFile(url.toString(), btn);
-    }));
   }
+
+  /* export buttons (a list's, or any page's with an #export-message): the selection of #list-form for scope=selected */
+  $$("[data-export]").forEach(btn => btn.addEventListener("click", async () => {
+    const url = new URL(btn.dataset.export, location.href);
+    url.searchParams.set("scope", btn.dataset.scope);
+    if (btn.dataset.scope === "selected") {
+      url.searchParams.set("ids", $$("#list-form input[name=ids]").filter(b => b.checked).map(b => b.value).join(","));
+    }
+    await exportFile(url.toString(), btn);
+  }));
 
   /* exports: small ones come back as the file; big ones run as a job that is polled until the file is ready */
   async function exportFile(url, btn) {
     const message = $("#export-message");
-    const show = text => { if (message) { message.textContent = text; message.hidden = !text; } };
+    const show = (text, download) => {
+      if (!message) return;
+      message.textContent = text;
+      if (download) {
+        const link = document.createElement("a");
+        link.href = download; link.id = "export-download"; link.textContent = i18n.download;
+        message.append(" ", link);
+      }
+      message.hidden = !text;
+    };
     btn.disabled = true;
     try {
       const response = await fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}});
@@ -135,14 +148,15 @@
       }
       const body = await response.json().catch(() => null);
       if (response.status !== 202 || !body) { show((body && body.error && body.error.message) || i18n.error); return; }
-      show(i18n.export_running);
       let state = body;
       while (state.status !== "done") {
         if (state.status === "failed") { show(state.message || i18n.error); return; }
+        /* the job's progress: queued, then running (a long one shows it for as long as it runs) */
+        show(`${i18n.export_running} (${(i18n.export_states || {})[state.status] || state.status})`);
         await new Promise(resolve => setTimeout(resolve, 1000));
         state = (await api("GET", `/api/v1/exports/${body.id}`)).data || {status: "failed"};
       }
-      show("");
+      show(i18n.export_ready, state.download);  /* the link stays, should the download be blocked */
       location.href = state.download;
     } finally { btn.disabled = false; }
   }
