@@ -98,15 +98,15 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     fields = runtime().registry.fields(entity)
     now = utcnow()
     numbers = numbering.next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
-    expanders = records_service.search_expanders()
-    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders)
+    expanders, region = records_service.search_expanders(), records_service.phone_region()
+    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders, region)
             for values, number in zip(values_list, numbers)]
     ids = insert_rows(sess, entity.table, rows)
-    records = [record_from_row(entity, fields, record_id, row, values)
-               for record_id, row, values in zip(ids, rows, values_list)]
-    hook = runtime().hook
+    shape = RecordShape(entity, fields)
+    records = [shape.record(record_id, row, values) for record_id, row, values in zip(ids, rows, values_list)]
+    after_save = runtime().batch_hook("crm_after_save")
     for record in records:
-        hook.crm_after_save(entity=entity, record=record, old=None, user=user, session=sess)
+        after_save(entity=entity, record=record, old=None, user=user, session=sess)
     insert_many(sess, AuditEntry.__table__, [dict(change_row("create", entity, r, user), at=now) for r in records])
     if not silent and signals.record_created.receivers:
         for record in records:
@@ -241,17 +241,30 @@ def default_of(column):
     return lambda: default.arg
 
 
-def record_from_row(entity, fields, record_id: int, row: dict, values: dict) -> dict:
-    """The record dict ``records.fetch`` would return, built from what was just inserted."""
-    record = {"id": record_id}
-    if entity.numbering:
-        record["number"] = row.get("number")
-    if entity.owned:
-        record["owner_id"] = row.get("owner_id")
-    for f in fields:
-        value = values.get(f.name)
-        record[f.name] = ([] if f.type == "multipicklist" else None) if value in (None, "") else value
-    for name in ("version", "created_at", "updated_at", "created_by_id", "updated_by_id"):
-        record[name] = row[name]
-    record["deleted_at"] = None
-    return record
+class RecordShape:
+    """The record dict ``records.fetch`` would return, built from what was just inserted (asked once per batch)."""
+
+    STANDARD = ("version", "created_at", "updated_at", "created_by_id", "updated_by_id")
+
+    def __init__(self, entity, fields):
+        self.numbering, self.owned = bool(entity.numbering), bool(entity.owned)
+        self.names = [f.name for f in fields]
+        self.lists = {f.name for f in fields if f.type == "multipicklist"}  # empty is [], not None
+
+    def record(self, record_id: int, row: dict, values: dict) -> dict:
+        record = {"id": record_id}
+        if self.numbering:
+            record["number"] = row.get("number")
+        if self.owned:
+            record["owner_id"] = row.get("owner_id")
+        get, lists = values.get, self.lists
+        for name in self.names:
+            value = get(name)
+            if value is None or value == "":
+                value = [] if name in lists else None
+            record[name] = value
+        for name in self.STANDARD:
+            record[name] = row[name]
+        record["deleted_at"] = None
+        return record
+
