@@ -53,7 +53,8 @@ def change_row(action, entity, record, user, *, old=None, changed=None) -> dict:
     if action in ("update", "transfer") and old is not None:
         changes = {k: [old.get(k), record.get(k)] for k in sorted(changed or ()) if k not in SKIP}
     elif action == "create":
-        changes = {k: [None, v] for k, v in record.items() if k not in SKIP and v not in (None, "", [])}
+        changes = {k: [None, v] for k, v in record.items()
+                   if v is not None and k not in SKIP and v != "" and v != []}  # most are None: asked first
     # orjson writes dates and times as isoformat() does (and Decimal through str): what json.dumps of
     # jsonable() values gave, at a fraction of the cost when an import audits thousands of records
     return dict(user_id=getattr(user, "id", None), action=action, entity=entity.name, record_id=record["id"],

@@ -11,13 +11,14 @@ import phonenumbers
 # import of a lean address list.
 KOREAN_COMMON = re.compile(r"0(?:2|[3-6][1-5]|1[016-9]|70)[-. ]?\d{3,4}[-. ]?\d{4}")
 NON_DIGITS = re.compile(r"\D")
+EXTENSION = re.compile(r"(?i)\s*(ext|x|내선)\.?\s*\d+$")
 
 
 def normalise_phone(raw: str | None, region: str = "KR") -> str | None:
     """E.164 (``+8221234567``) when parseable, else the bare digits; ``None`` for empty input."""
     if not raw:
         return None
-    main = re.split(r"(?i)\s*(ext|x|내선)\.?\s*\d+$", raw.strip())[0]
+    main = EXTENSION.split(raw.strip())[0]
     if region == "KR" and KOREAN_COMMON.fullmatch(main):
         return "+82" + NON_DIGITS.sub("", main)[1:]
     try:
@@ -26,5 +27,5 @@ def normalise_phone(raw: str | None, region: str = "KR") -> str | None:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         pass
-    digits = re.sub(r"\D", "", main)
+    digits = NON_DIGITS.sub("", main)
     return digits or None

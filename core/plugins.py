@@ -123,6 +123,45 @@ class PluginSet:
         return None
 
 
+#: How a plugin manager calls a hook's implementations when nothing monitors or traces its calls.
+PLAIN_HOOKEXEC = getattr(pluggy.PluginManager("plugcrm-plain"), "_inner_hookexec", None)
+
+
+class BatchHook:
+    """One hook called once per record of a batch (an import's ``crm_before_save`` and ``crm_after_save``).
+
+    Calling it is calling ``pm.hook.<name>(**kwargs)``.  When the hook has only plain implementations
+    (no wrappers, not first-result, not historic) and no hook-call monitoring or tracing is installed
+    (:meth:`pluggy.PluginManager.add_hookcall_monitoring`, which it checks on every call), it calls
+    them itself, in pluggy's order and with the same arguments, and returns their non-``None``
+    results; it skips pluggy's per-call set-up (argument checks, a copy of the implementation list, the
+    wrapper machinery), about 4 µs a call, which two hooks per record make a tenth of the Python work of
+    importing a lean address list.  Otherwise it goes through pluggy.  The implementations are read when
+    it is made: make one per batch, not one per process.
+    """
+
+    def __init__(self, pm: pluggy.PluginManager, name: str):
+        self.pm = pm
+        self.caller = getattr(pm.hook, name)
+        impls = self.caller.get_hookimpls()
+        spec = self.caller.spec
+        plain = (PLAIN_HOOKEXEC is not None and spec is not None and not self.caller.is_historic()
+                 and not spec.opts.get("firstresult") and not any(i.hookwrapper or i.wrapper for i in impls))
+        self.direct = [(i.function, i.argnames) for i in reversed(impls)] if plain else None
+        self.needed = frozenset(a for i in impls for a in i.argnames)
+
+    def __call__(self, **kwargs) -> list:
+        if (self.direct is None or getattr(self.pm, "_inner_hookexec", None) is not PLAIN_HOOKEXEC
+                or not self.needed.issubset(kwargs)):
+            return self.caller(**kwargs)
+        results = []
+        for function, argnames in self.direct:
+            result = function(*[kwargs[name] for name in argnames])
+            if result is not None:
+                results.append(result)
+        return results
+
+
 def load_module_manifest(module: ModuleType, source: str) -> PluginInfo:
     manifest = getattr(module, "manifest", None)
     if not isinstance(manifest, Manifest):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from core.config import Settings
 from core.entities.registry import EntityRegistry
-from core.plugins import PluginSet
+from core.plugins import BatchHook, PluginSet
 
 
 @dataclass
@@ -24,6 +24,10 @@ class Runtime:
     @property
     def hook(self):
         return self.plugins.pm.hook
+
+    def batch_hook(self, name: str) -> BatchHook:
+        """``hook.<name>`` for a caller that calls it once per record of a batch (:class:`~core.plugins.BatchHook`)."""
+        return BatchHook(self.plugins.pm, name)
 
 
 def runtime() -> Runtime:

@@ -28,7 +28,8 @@ def search_text(values: list[str], expanders=()) -> str:
             continue
         value = str(value).lower()
         parts.append(value)
-        for expand in (hangul_initials, *expanders):
+        # ASCII text (numbers, codes, e-mail addresses, phones) has no Hangul initials: skip the two passes
+        for expand in (expanders if value.isascii() else (hangul_initials, *expanders)):
             extra = expand(value)
             if extra:
                 parts.append(extra.lower())

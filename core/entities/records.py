@@ -208,11 +208,12 @@ def create(entity: Entity, data: dict, user, *, check_rights: bool = True) -> di
     return record
 
 
-def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema=None) -> dict:
+def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema=None, before_save=None) -> dict:
     """Values of a new record: schema-validated, defaults and owner filled in, ``crm_before_save`` applied.
 
     Shared by :func:`create` and the importer's bulk path, so both validate
-    identically; the database rules follow in :func:`check_values`.
+    identically; the database rules follow in :func:`check_values`.  The
+    importer passes ``before_save``: the hook as a :class:`~core.plugins.BatchHook`.
     """
     values = load_input(entity, data, partial=False, schema=schema)
     for f in fields:
@@ -220,17 +221,18 @@ def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema
             values[f.name] = f.default() if callable(f.default) else f.default
     if entity.owned:
         values.setdefault("owner_id", user.id if user is not None else None)
-    runtime().hook.crm_before_save(entity=entity, values=values, old=None, user=user)
+    (before_save or runtime().hook.crm_before_save)(entity=entity, values=values, old=None, user=user)
     return values
 
 
 def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number: str | None,
-            expanders: list | None = None) -> dict:
+            expanders: list | None = None, phone_region: str | None = None) -> dict:
     """The column values inserting a new record (standard columns, number, search text).
 
-    ``expanders``: :func:`search_expanders`, asked once by a caller writing many records.
+    ``expanders``: :func:`search_expanders`, and ``phone_region``: :func:`phone_region`, asked once by a
+    caller writing many records.
     """
-    row = columns_for_write(entity, fields, values, {})
+    row = columns_for_write(entity, fields, values, {}, phone_region)
     row.update(created_at=now, updated_at=now, version=1,
                created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
     if entity.numbering:
@@ -386,8 +388,16 @@ def raise_conflict(entity: Entity, current: dict, user):
                        current=strip_hidden(to_json(entity, current), hidden_fields(entity, user)))
 
 
-def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict) -> dict:
-    """Column values for an insert/update: built-ins as columns, custom fields merged into JSON."""
+def phone_region() -> str:
+    """The region phone numbers without a country code belong to (``KR``)."""
+    return current_app.config["PLUGCRM_PHONE_REGION"]
+
+
+def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: dict,
+                      region: str | None = None) -> dict:
+    """Column values for an insert/update: built-ins as columns, custom fields merged into JSON.
+
+    ``region``: :func:`phone_region` when the caller has it already."""
     row: dict[str, Any] = {}
     custom_changed = False
     custom = {}
@@ -401,7 +411,7 @@ def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: di
         else:
             row[f.name] = value
             if f.type == "phone":
-                row[f"{f.name}_norm"] = normalise_phone(value, current_app.config["PLUGCRM_PHONE_REGION"])
+                row[f"{f.name}_norm"] = normalise_phone(value, region or phone_region())
     if "owner_id" in values and entity.owned:
         row["owner_id"] = values["owner_id"]
     if custom_changed or not old:

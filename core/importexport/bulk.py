@@ -98,18 +98,15 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     fields = runtime().registry.fields(entity)
     now = utcnow()
     numbers = numbering.next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
-    expanders = records_service.search_expanders()
-    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders)
+    expanders, region = records_service.search_expanders(), records_service.phone_region()
+    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders, region)
             for values, number in zip(values_list, numbers)]
-    table = entity.table
-    columns = set().union(*(row.keys() for row in rows))
-    rows = [{c: row.get(c) for c in columns} for row in rows]
-    ids = insert_rows(sess, table, rows)
-    records = [record_from_row(entity, fields, record_id, row, values)
-               for record_id, row, values in zip(ids, rows, values_list)]
-    hook = runtime().hook
+    ids = insert_rows(sess, entity.table, rows)
+    shape = RecordShape(entity, fields)
+    records = [shape.record(record_id, row, values) for record_id, row, values in zip(ids, rows, values_list)]
+    after_save = runtime().batch_hook("crm_after_save")
     for record in records:
-        hook.crm_after_save(entity=entity, record=record, old=None, user=user, session=sess)
+        after_save(entity=entity, record=record, old=None, user=user, session=sess)
     insert_many(sess, AuditEntry.__table__, [dict(change_row("create", entity, r, user), at=now) for r in records])
     if not silent and signals.record_created.receivers:
         for record in records:
@@ -118,7 +115,8 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
 
 
 def insert_rows(sess, table, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` with one statement; their new ids, in order.
+    """Insert ``rows`` with one statement; their new ids, in order.  A column some row does not name is
+    NULL in that row (not the column's default).
 
     PostgreSQL: the ids are drawn from the table's sequence with one query,
     then the rows go in with one ``COPY`` (:func:`copy_rows`).  SQLite cannot sort ``RETURNING`` rows, so SQLAlchemy
@@ -128,40 +126,82 @@ def insert_rows(sess, table, rows: list[dict]) -> list[int]:
     SQLite itself would choose.  The rows go through a temporary table and one
     ``INSERT ... SELECT``: the free-text index's triggers (:mod:`core.search_index`)
     then run within one statement, about three times cheaper than in one
-    statement per row.
+    statement per row.  The temporary table is filled with one driver-level
+    ``executemany`` of ready parameter tuples (:func:`bound_rows`).
     """
-    if sess.get_bind().dialect.name == "postgresql":
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    dialect = sess.get_bind().dialect.name
+    if dialect == "postgresql":
         ids = sess.execute(sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
                            {"table": table.name, "n": len(rows)}).scalars().all()
-        copy_rows(sess, table, [dict(row, id=record_id) for row, record_id in zip(rows, ids)])
+        copy_rows(sess, table, [dict({c: row.get(c) for c in columns}, id=record_id)
+                                for row, record_id in zip(rows, ids)])
         return ids
-    if sess.get_bind().dialect.name != "sqlite":
-        return sess.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    first = (sess.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
+    if dialect != "sqlite":
+        return sess.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                            [{c: row.get(c) for c in columns} for row in rows]).scalars().all()
+    conn = sess.connection()
+    first = (conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
     ids = list(range(first, first + len(rows)))
     staging = f"{table.name}_staging"
-    columns = ["id", *rows[0]]
-    names = ", ".join(f'"{c}"' for c in columns)
-    sess.execute(sa.text(f'DROP TABLE IF EXISTS temp."{staging}"'))
-    sess.execute(sa.text(f'CREATE TEMP TABLE "{staging}" AS SELECT {names} FROM main."{table.name}" WHERE 0'))
-    staged = sa.table(staging, *[sa.column(c, table.c[c].type) for c in columns], schema="temp")
-    sess.execute(sa.insert(staged), [dict(row, id=record_id) for row, record_id in zip(rows, ids)])
-    sess.execute(sa.text(f'INSERT INTO main."{table.name}" ({names}) SELECT {names} FROM temp."{staging}"'))
-    sess.execute(sa.text(f'DROP TABLE temp."{staging}"'))
+    names = ", ".join(f'"{c}"' for c in ["id", *columns])
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{staging}"')
+    conn.exec_driver_sql(f'CREATE TEMP TABLE "{staging}" AS SELECT {names} FROM main."{table.name}" WHERE 0')
+    params = bound_rows(conn.dialect, table, columns, rows, dict.fromkeys(columns, none))
+    conn.exec_driver_sql(f'INSERT INTO temp."{staging}" ({names}) VALUES ({", ".join("?" * (len(columns) + 1))})',
+                         [(record_id, *values) for record_id, values in zip(ids, params)])
+    conn.exec_driver_sql(f'INSERT INTO main."{table.name}" ({names}) SELECT {names} FROM temp."{staging}"')
+    conn.exec_driver_sql(f'DROP TABLE temp."{staging}"')
     return ids
 
 
 def insert_many(sess, table, rows: list[dict]) -> None:
-    """Insert ``rows`` (dicts, keys may differ between rows): ``COPY`` on PostgreSQL, ``executemany`` elsewhere."""
+    """Insert ``rows`` (dicts, keys may differ between rows; a column a row does not name gets its Python-side
+    default): ``COPY`` on PostgreSQL, one driver-level ``executemany`` on SQLite (:func:`bound_rows`)."""
     if not rows:
         return
-    if sess.get_bind().dialect.name == "postgresql":
+    dialect = sess.get_bind().dialect.name
+    if dialect == "postgresql":
         copy_rows(sess, table, rows)
         return
     columns = list(dict.fromkeys(key for row in rows for key in row))
     defaults = {name: default_of(table.c[name]) for name in columns}
+    if dialect == "sqlite":
+        conn = sess.connection()
+        names = ", ".join(f'"{c}"' for c in columns)
+        conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+                             bound_rows(conn.dialect, table, columns, rows, defaults))
+        return
     sess.execute(sa.insert(table), [{name: row[name] if name in row else defaults[name]() for name in columns}
                                     for row in rows])  # one statement needs the same keys in every row
+
+
+def bound_rows(dialect, table, columns: list[str], rows: list[dict], fill: dict) -> list[tuple]:
+    """The rows as driver parameter tuples: each value through its column's bind processing, as SQLAlchemy's
+    own ``INSERT`` would do it (UTC timestamps, JSON, dates; ``None`` included, as it does), without its
+    per-row statement machinery.  ``fill[name]()`` gives the value of a column a row does not name.
+
+    Worked column by column; a value identical to the one before it in its column (the batch's timestamp,
+    its user, a ``None``) is processed once.
+    """
+    processed = []
+    for name in columns:
+        missing = fill[name]
+        values = [row[name] if name in row else missing() for row in rows]
+        process = table.c[name].type._cached_bind_processor(dialect)
+        if process is not None:
+            out, last_in, last_out = [], object(), None
+            for value in values:
+                if value is not last_in:
+                    last_in, last_out = value, process(value)
+                out.append(last_out)
+            values = out
+        processed.append(values)
+    return list(zip(*processed))
+
+
+def none():
+    return None
 
 
 def copy_rows(sess, table, rows: list[dict]) -> None:
@@ -201,17 +241,30 @@ def default_of(column):
     return lambda: default.arg
 
 
-def record_from_row(entity, fields, record_id: int, row: dict, values: dict) -> dict:
-    """The record dict ``records.fetch`` would return, built from what was just inserted."""
-    record = {"id": record_id}
-    if entity.numbering:
-        record["number"] = row.get("number")
-    if entity.owned:
-        record["owner_id"] = row.get("owner_id")
-    for f in fields:
-        value = values.get(f.name)
-        record[f.name] = ([] if f.type == "multipicklist" else None) if value in (None, "") else value
-    for name in ("version", "created_at", "updated_at", "created_by_id", "updated_by_id"):
-        record[name] = row[name]
-    record["deleted_at"] = None
-    return record
+class RecordShape:
+    """The record dict ``records.fetch`` would return, built from what was just inserted (asked once per batch)."""
+
+    STANDARD = ("version", "created_at", "updated_at", "created_by_id", "updated_by_id")
+
+    def __init__(self, entity, fields):
+        self.numbering, self.owned = bool(entity.numbering), bool(entity.owned)
+        self.names = [f.name for f in fields]
+        self.lists = {f.name for f in fields if f.type == "multipicklist"}  # empty is [], not None
+
+    def record(self, record_id: int, row: dict, values: dict) -> dict:
+        record = {"id": record_id}
+        if self.numbering:
+            record["number"] = row.get("number")
+        if self.owned:
+            record["owner_id"] = row.get("owner_id")
+        get, lists = values.get, self.lists
+        for name in self.names:
+            value = get(name)
+            if value is None or value == "":
+                value = [] if name in lists else None
+            record[name] = value
+        for name in self.STANDARD:
+            record[name] = row[name]
+        record["deleted_at"] = None
+        return record
+

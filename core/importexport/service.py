@@ -96,6 +96,7 @@ class Importer:
         self.progress, self.lease = progress, lease
         self.chunk_rows = chunk_rows or CHUNK
         self.fields = runtime().registry.field_map(entity)
+        self.field_list = list(self.fields.values())
         self.schema = RowSchema(entity, list(self.fields.values()))
         self.converter = RowConverter(entity, sheet.headers, options.mapping, user,
                                       formulas_are_errors=sheet.format == "xlsx")
@@ -105,6 +106,7 @@ class Importer:
         self.summary = Summary(total=sheet.total or 0)
         self.sess = session()
         self.statistics = None if options.dry_run else GrowingTable(self.sess, entity.table)
+        self.before_save = runtime().batch_hook("crm_before_save")
 
     # --- driving -------------------------------------------------------------
 
@@ -192,8 +194,8 @@ class Importer:
     def prepare(self, row: ConvertedRow) -> dict | None:
         """The row's values validated as ``records.create`` validates them (None, with errors, if invalid)."""
         try:
-            return records.prepare_new(self.entity, self.input_of(row), self.user, list(self.fields.values()),
-                                       schema=self.schema)
+            return records.prepare_new(self.entity, self.input_of(row), self.user, self.field_list,
+                                       schema=self.schema, before_save=self.before_save)
         except ValidationError as exc:
             self.reject_fields(row, exc)
             return None

@@ -59,10 +59,11 @@ def hot_rules(values: dict, errors: dict) -> None:
 
 def code_format() -> str:
     """The configured format, read once per app context (an import numbers thousands of accounts)."""
-    if "_customer_code_format" not in g:
+    fmt = g.get("_customer_code_format")
+    if fmt is None:
         configured = session().get(NumberingFormat, CODE_SCOPE)
-        g._customer_code_format = configured.format if configured else DEFAULT_CODE_FORMAT
-    return g._customer_code_format
+        fmt = g._customer_code_format = configured.format if configured else DEFAULT_CODE_FORMAT
+    return fmt
 
 
 def set_code_format(fmt) -> None:
