@@ -1,8 +1,9 @@
-"""Keeping the job table small: finished (``done``) jobs are deleted after ``job_keep_days``.
+"""What running workers do about once an hour besides jobs.
 
-Dead jobs are kept until an administrator retries them: they are the
-visible record of what failed.  Set ``job_keep_days`` in ``config.toml``
-(default 30); running workers prune about once an hour.
+* Keeping the job table small: finished (``done``) jobs are deleted after ``job_keep_days``.
+  Dead jobs are kept until an administrator retries them: they are the visible record of what
+  failed.  Set ``job_keep_days`` in ``config.toml`` (default 30).
+* Keeping SQLite's planner statistics current (:func:`refresh_statistics`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from core.jobs.models import DONE, Job
 
 DEFAULT_KEEP_DAYS = 30
 PRUNE_EVERY_SECONDS = 3600
+#: Rows SQLite's ANALYZE reads per index (``PRAGMA analysis_limit``): a sample, so refreshing the
+#: statistics of a million-row table takes milliseconds instead of a second.
+ANALYSIS_LIMIT = 1000
 
 
 def keep_days(settings) -> int:
@@ -28,3 +32,23 @@ def prune_done(Session, days: int) -> int:
         result = sess.execute(sa.delete(Job).where(Job.status == DONE, Job.finished_at < cutoff)
                               .execution_options(synchronize_session=False))
         return result.rowcount
+
+
+def refresh_statistics(engine: sa.Engine) -> None:
+    """SQLite: refresh the query planner's statistics (``ANALYZE`` over a sample of each index).
+
+    Without statistics SQLite's planner guesses, and two equally plausible indexes can make a list
+    page 8x slower: at 1,000,000 accounts the status filter in id order took 100 ms through the
+    ``(status, name)`` index and 13 ms scanning in id order, and which one a database got depended on
+    the file.  PostgreSQL keeps its own (autovacuum; an import analyzes the table it fills,
+    :mod:`core.importexport.statistics`).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # ANALYZE commits on its own: outside the engine's transactions
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+    finally:
+        raw.close()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.jobs import handlers
-from core.jobs.housekeeping import PRUNE_EVERY_SECONDS, keep_days, prune_done
+from core.jobs.housekeeping import PRUNE_EVERY_SECONDS, keep_days, prune_done, refresh_statistics
 from core.jobs.runner import claim, execute
 
 log = logging.getLogger("plugcrm.jobs")
@@ -75,6 +75,7 @@ class Worker:
             removed = prune_done(self.runtime.Session, keep_days(self.runtime.settings))
             if removed:
                 log.info("job worker %s: removed %s finished jobs", self.name, removed)
+            refresh_statistics(self.runtime.engine)
 
     def run_forever(self) -> None:
         log.info("job worker %s started", self.name)
