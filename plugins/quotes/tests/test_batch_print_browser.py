@@ -36,7 +36,7 @@ def test_print_selected_quotes_from_the_list(crm_app_factory, chromium):
             button.click()
             message = page.locator("#export-message")
             message.wait_for(state="visible")
-            page.wait_for_function("document.querySelector('#export-message').textContent.includes('대기 중')")
+            page.locator("#export-message", has_text="대기 중").wait_for()  # queued: no worker has run
             screenshot(page, "quotes-batch-print-queued")
 
             with page.expect_download() as download_info:
@@ -54,7 +54,7 @@ def test_print_selected_quotes_from_the_list(crm_app_factory, chromium):
             # 견적현황: the tab's quotes, all of them, the same way
             page.goto(f"{server.url}/quotes/status?tab=draft")
             page.click("#quotes-print-all")
-            page.wait_for_function("document.querySelector('#export-message').textContent.includes('대기 중')")
+            page.locator("#export-message", has_text="대기 중").wait_for()  # queued: no worker has run
             with page.expect_download() as download_info:
                 assert run_pending(app) == 1
                 page.wait_for_selector("#export-download")
