@@ -187,7 +187,8 @@ def bound_rows(dialect, table, columns: list[str], rows: list[dict], fill: dict)
     processed = []
     for name in columns:
         missing = fill[name]
-        values = [row[name] if name in row else missing() for row in rows]
+        values = ([row.get(name) for row in rows] if missing is none
+                  else [row[name] if name in row else missing() for row in rows])
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is not None:
             out, last_in, last_out = [], object(), None
@@ -235,7 +236,7 @@ def default_of(column):
     """A callable giving ``column``'s Python-side default for a row that does not name it (None without one)."""
     default = column.default
     if default is None:
-        return lambda: None
+        return none
     if default.is_callable:
         return lambda: default.arg(None)
     return lambda: default.arg
