@@ -143,6 +143,11 @@ class DatabaseChecks:
     def fields(self, entity: Entity) -> dict[str, Field]:
         return {f.name: f for f in entity_fields(entity)}
 
+    def checked_fields(self, entity: Entity) -> dict[str, Field]:
+        """The fields :func:`check_values` has a rule for (picklists, references, users, unique values)."""
+        return {name: f for name, f in self.fields(entity).items()
+                if f.unique or f.type in ("picklist", "multipicklist", "reference", "user")}
+
     def allowed_values(self, picklist: str) -> set[str]:
         return picklists.active_values(picklist)
 
@@ -161,7 +166,7 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
     """Rules that need the database: picklists, references, users, uniqueness."""
     checks = checks or DatabaseChecks()
     errors: dict[str, str] = {}
-    fields = checks.fields(entity)
+    fields = checks.checked_fields(entity)
     for name in changed:
         f = fields.get(name)
         value = values.get(name)

@@ -45,6 +45,7 @@ class BatchChecks:
         self.visible_ids = visible_ids or {}
         self.database = records_service.DatabaseChecks()  # for questions outside the prefetched sets
         self.field_map = self.database.fields(entity)
+        self.checked: dict | None = None
         self.allowed: dict[str, set[str]] = {}  # picklist → active values, asked once per batch
 
     def prefetch(self, values_list: list[dict]) -> None:
@@ -63,6 +64,13 @@ class BatchChecks:
 
     def fields(self, entity) -> dict:
         return self.field_map if entity is self.entity else self.database.fields(entity)
+
+    def checked_fields(self, entity) -> dict:
+        if entity is not self.entity:
+            return self.database.checked_fields(entity)
+        if self.checked is None:
+            self.checked = self.database.checked_fields(entity)  # asked once per chunk
+        return self.checked
 
     def allowed_values(self, picklist: str) -> set[str]:
         if picklist not in self.allowed:

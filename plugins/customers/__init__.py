@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
-from plugins.customers import entities
+from plugins.customers import accounts, activities, entities, visitlogs
 
 
 manifest = Manifest(name="customers", version="0.2.0", label=_l("Customers"), default_enabled=True,
@@ -43,17 +43,13 @@ def crm_blueprints():
 
 @hookimpl
 def crm_menu_items(user):
-    from plugins.customers.entities import activities
-
-    if not can(user, activities, "view"):
+    if not can(user, entities.activities, "view"):
         return []
     return [dict(label=_l("Activity calendar"), endpoint="customers.calendar", icon="calendar", order=31)]
 
 
 @hookimpl
 def crm_before_save(entity, values, old, user):
-    from plugins.customers import accounts, activities, visitlogs
-
     if entity.name == "accounts":
         accounts.before_save(values, old)
     elif entity.name == "activities":
@@ -67,8 +63,6 @@ def crm_before_save(entity, values, old, user):
 @hookimpl
 def crm_after_save(entity, record, old, user, session):
     if entity.name == "activities":
-        from plugins.customers import activities
-
         activities.after_save(record, old)
 
 
