@@ -124,12 +124,12 @@ def advance(sess, key: str, by: int = 1) -> int:
 
 def advance_stored(sess, key: str, by: int) -> int:
     table = NumberCounter.__table__
-    value = sess.execute(sa.update(table).where(table.c.key == key)
+    conn = sess.connection()  # Core statements on the session's transaction: no ORM machinery per counter
+    value = conn.execute(sa.update(table).where(table.c.key == key)
                          .values(value=table.c.value + by).returning(table.c.value)).scalar()
     if value is None:
-        insert = _insert_ignore(sess, table).values(key=key, value=0)
-        sess.execute(insert)
-        value = sess.execute(sa.update(table).where(table.c.key == key)
+        conn.execute(_insert_ignore(sess, table).values(key=key, value=0))
+        value = conn.execute(sa.update(table).where(table.c.key == key)
                              .values(value=table.c.value + by).returning(table.c.value)).scalar()
     return value
 
