@@ -12,6 +12,15 @@ import phonenumbers
 KOREAN_COMMON = re.compile(r"0(?:2|[3-6][1-5]|1[016-9]|70)[-. ]?\d{3,4}[-. ]?\d{4}")
 NON_DIGITS = re.compile(r"\D")
 EXTENSION = re.compile(r"(?i)\s*(ext|x|내선)\.?\s*\d+$")
+ASCII_NON_DIGITS = bytes(code for code in range(128) if not 0x30 <= code <= 0x39)
+
+
+def digits_of(text: str) -> str:
+    """The decimal digits of ``text`` (``\\d``: any script's), in order; ASCII text without the regex engine,
+    about half the time (an import asks this of most values of every row)."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, ASCII_NON_DIGITS).decode("ascii")
+    return NON_DIGITS.sub("", text)
 
 
 def normalise_phone(raw: str | None, region: str = "KR") -> str | None:
@@ -20,12 +29,12 @@ def normalise_phone(raw: str | None, region: str = "KR") -> str | None:
         return None
     main = EXTENSION.split(raw.strip())[0]
     if region == "KR" and KOREAN_COMMON.fullmatch(main):
-        return "+82" + NON_DIGITS.sub("", main)[1:]
+        return "+82" + digits_of(main)[1:]
     try:
         number = phonenumbers.parse(main, region)
         if phonenumbers.is_possible_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         pass
-    digits = NON_DIGITS.sub("", main)
+    digits = digits_of(main)
     return digits or None

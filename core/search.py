@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from core.phones import digits_of
+
 CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 
@@ -11,7 +13,6 @@ HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 # cost a tenth of an import's time).
 INITIALS = {code: CHOSEONG[(code - HANGUL_FIRST) // 588] for code in range(HANGUL_FIRST, HANGUL_LAST + 1)}
 PHONE_LIKE = re.compile(r"\d[\d\s\-().]{5,}")
-NON_DIGITS = re.compile(r"\D")
 NOT_HANGUL = re.compile(f"[^{chr(HANGUL_FIRST)}-{chr(HANGUL_LAST)}]+")
 
 
@@ -34,7 +35,7 @@ def search_text(values: list[str], expanders=()) -> str:
             if extra:
                 parts.append(extra.lower())
         if PHONE_LIKE.search(value):
-            parts.append(NON_DIGITS.sub("", value))
+            parts.append(digits_of(value))
     return " | ".join(parts)
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import phonenumbers
 import pytest
 
-from core.phones import normalise_phone
+from core.phones import digits_of, normalise_phone
 from core.search import hangul_initials
 
 PREFIXES = ["02", "031", "032", "033", "034", "041", "042", "043", "044", "051", "052", "053", "054", "055",
@@ -36,3 +37,9 @@ def test_hangul_initials():
     assert hangul_initials("해동통신") == "ㅎㄷㅌㅅ"
     assert hangul_initials("(주)해동 Tel 02") == "ㅈㅎㄷ"
     assert hangul_initials("海东 abc") == ""
+
+
+@pytest.mark.parametrize("text", ["02-1123-0123", "ACC-2026-0000001", "주식회사 해동0000123", "٣٤٥-12 x", "", "abc",
+                                  "＋82 ２-123", "ceo123@corp123.co.kr"])
+def test_digits_of_is_the_regex_answer(text):
+    assert digits_of(text) == re.sub(r"\D", "", text)

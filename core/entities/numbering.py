@@ -101,10 +101,11 @@ def reserved_blocks(sess, size: int = 1000):
     finally:
         sess.info.pop("crm_number_blocks", None)
         table = NumberCounter.__table__
-        for key, (next_value, last) in blocks.items():
-            if next_value <= last:
-                sess.execute(sa.update(table).where(table.c.key == key)
-                             .values(value=table.c.value - (last - next_value + 1)))
+        unused = [{"counter": key, "unused": last - next_value + 1}
+                  for key, (next_value, last) in blocks.items() if next_value <= last]
+        if unused:  # one executemany: a chunk of accounts registered on many days has a counter per day
+            sess.execute(sa.update(table).where(table.c.key == sa.bindparam("counter"))
+                         .values(value=table.c.value - sa.bindparam("unused")), unused)
 
 
 def advance(sess, key: str, by: int = 1) -> int:
@@ -123,12 +124,12 @@ def advance(sess, key: str, by: int = 1) -> int:
 
 def advance_stored(sess, key: str, by: int) -> int:
     table = NumberCounter.__table__
-    value = sess.execute(sa.update(table).where(table.c.key == key)
+    conn = sess.connection()  # Core statements on the session's transaction: no ORM machinery per counter
+    value = conn.execute(sa.update(table).where(table.c.key == key)
                          .values(value=table.c.value + by).returning(table.c.value)).scalar()
     if value is None:
-        insert = _insert_ignore(sess, table).values(key=key, value=0)
-        sess.execute(insert)
-        value = sess.execute(sa.update(table).where(table.c.key == key)
+        conn.execute(_insert_ignore(sess, table).values(key=key, value=0))
+        value = conn.execute(sa.update(table).where(table.c.key == key)
                              .values(value=table.c.value + by).returning(table.c.value)).scalar()
     return value
 

@@ -143,6 +143,11 @@ class DatabaseChecks:
     def fields(self, entity: Entity) -> dict[str, Field]:
         return {f.name: f for f in entity_fields(entity)}
 
+    def checked_fields(self, entity: Entity) -> dict[str, Field]:
+        """The fields :func:`check_values` has a rule for (picklists, references, users, unique values)."""
+        return {name: f for name, f in self.fields(entity).items()
+                if f.unique or f.type in ("picklist", "multipicklist", "reference", "user")}
+
     def allowed_values(self, picklist: str) -> set[str]:
         return picklists.active_values(picklist)
 
@@ -161,7 +166,7 @@ def check_values(entity: Entity, values: dict, changed: set[str], user, record_i
     """Rules that need the database: picklists, references, users, uniqueness."""
     checks = checks or DatabaseChecks()
     errors: dict[str, str] = {}
-    fields = checks.fields(entity)
+    fields = checks.checked_fields(entity)
     for name in changed:
         f = fields.get(name)
         value = values.get(name)
@@ -217,7 +222,7 @@ def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema
     """
     values = load_input(entity, data, partial=False, schema=schema)
     for f in fields:
-        if f.name not in values and f.default is not None:
+        if f.default is not None and f.name not in values:
             values[f.name] = f.default() if callable(f.default) else f.default
     if entity.owned:
         values.setdefault("owner_id", user.id if user is not None else None)
@@ -225,19 +230,29 @@ def prepare_new(entity: Entity, data: dict, user, fields: list[Field], *, schema
     return values
 
 
+class NewRowPlan:
+    """What :func:`new_row` needs besides a record's values, worked out once for many records of one entity."""
+
+    def __init__(self, fields: list[Field]):
+        self.expanders = search_expanders()
+        self.region = phone_region()
+        self.search_names = [f.name for f in fields if f.search]
+
+
 def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number: str | None,
-            expanders: list | None = None, phone_region: str | None = None) -> dict:
+            plan: NewRowPlan | None = None) -> dict:
     """The column values inserting a new record (standard columns, number, search text).
 
-    ``expanders``: :func:`search_expanders`, and ``phone_region``: :func:`phone_region`, asked once by a
-    caller writing many records.
+    ``plan``: given by a caller writing many records (:class:`NewRowPlan`).
     """
-    row = columns_for_write(entity, fields, values, {}, phone_region)
+    plan = plan or NewRowPlan(fields)
+    row = columns_for_write(entity, fields, values, {}, plan.region)
     row.update(created_at=now, updated_at=now, version=1,
                created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
     if entity.numbering:
         row["number"] = number
-    row["search_text"] = build_search_text(entity, fields, {**values, "number": row.get("number")}, expanders)
+    parts = [row.get("number")] + [values.get(name) for name in plan.search_names]  # as build_search_text
+    row["search_text"] = search_text([p for p in parts if p], plan.expanders)
     return row
 
 
@@ -416,7 +431,7 @@ def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: di
         row["owner_id"] = values["owner_id"]
     if custom_changed or not old:
         stored = {f.name: f.kind.to_storage(old[f.name]) for f in fields
-                  if f.custom and old.get(f.name) not in (None, [])}
+                  if f.custom and old.get(f.name) not in (None, [])} if old else {}
         stored.update(custom)
         row["custom"] = {k: v for k, v in stored.items() if v is not None}
     return row

@@ -45,6 +45,7 @@ class BatchChecks:
         self.visible_ids = visible_ids or {}
         self.database = records_service.DatabaseChecks()  # for questions outside the prefetched sets
         self.field_map = self.database.fields(entity)
+        self.checked: dict | None = None
         self.allowed: dict[str, set[str]] = {}  # picklist → active values, asked once per batch
 
     def prefetch(self, values_list: list[dict]) -> None:
@@ -63,6 +64,13 @@ class BatchChecks:
 
     def fields(self, entity) -> dict:
         return self.field_map if entity is self.entity else self.database.fields(entity)
+
+    def checked_fields(self, entity) -> dict:
+        if entity is not self.entity:
+            return self.database.checked_fields(entity)
+        if self.checked is None:
+            self.checked = self.database.checked_fields(entity)  # asked once per chunk
+        return self.checked
 
     def allowed_values(self, picklist: str) -> set[str]:
         if picklist not in self.allowed:
@@ -98,8 +106,8 @@ def create_many(entity, values_list: list[dict], user, *, silent: bool = False) 
     fields = runtime().registry.fields(entity)
     now = utcnow()
     numbers = numbering.next_numbers(sess, entity, len(values_list)) if entity.numbering else [None] * len(values_list)
-    expanders, region = records_service.search_expanders(), records_service.phone_region()
-    rows = [records_service.new_row(entity, fields, values, user, now, number, expanders, region)
+    plan = records_service.NewRowPlan(fields)
+    rows = [records_service.new_row(entity, fields, values, user, now, number, plan)
             for values, number in zip(values_list, numbers)]
     ids = insert_rows(sess, entity.table, rows)
     shape = RecordShape(entity, fields)
@@ -187,7 +195,8 @@ def bound_rows(dialect, table, columns: list[str], rows: list[dict], fill: dict)
     processed = []
     for name in columns:
         missing = fill[name]
-        values = [row[name] if name in row else missing() for row in rows]
+        values = ([row.get(name) for row in rows] if missing is none
+                  else [row[name] if name in row else missing() for row in rows])
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is not None:
             out, last_in, last_out = [], object(), None
@@ -235,7 +244,7 @@ def default_of(column):
     """A callable giving ``column``'s Python-side default for a row that does not name it (None without one)."""
     default = column.default
     if default is None:
-        return lambda: None
+        return none
     if default.is_callable:
         return lambda: default.arg(None)
     return lambda: default.arg

@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.db import session
+from core.db import checkpoint_wal, session
 from core.errors import CRMError
 from core.filenames import sanitise_filename
 from core.importexport import mapping as mappings, ownership
@@ -189,6 +189,7 @@ def run(batch: ImportBatch, user, lease: ImportLease, progress=None) -> Summary:
     mark_finished(batch, DONE)
     lease.release(session())
     session().commit()
+    checkpoint_wal(runtime().engine)
     remove_upload(batch)
     return summary
 

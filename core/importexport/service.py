@@ -20,7 +20,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from core.db import session, utcnow
+from core.db import defer_wal_checkpoints, session, utcnow
 from core.entities import records
 from core.entities.fields import FieldValueError
 from core.entities import numbering
@@ -135,6 +135,8 @@ class Importer:
             self.lease.hold(self.sess)  # SQLite's write lock, and PostgreSQL's lock on the job row, for the chunk
         if self.match and not self.options.dry_run:
             serialise(self.sess, self.entity.name)
+        if not self.options.dry_run:
+            defer_wal_checkpoints(self.sess)  # SQLite: the log is folded in once at the end, not per chunk
         with numbering.reserved_blocks(self.sess):  # plugins' per-record counters (customer codes) advance per chunk
             outcomes = self.process_rows(raw_rows)
         self.finish_chunk(outcomes, len(raw_rows))

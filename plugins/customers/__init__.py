@@ -7,7 +7,7 @@ from core.plugin_api import ExportFormat, translator
 from core.plugins import Manifest
 from core.security.permissions import can
 from hooks import hookimpl
-from plugins.customers import entities
+from plugins.customers import accounts, activities, entities, visitlogs
 
 _, _l = translator("customers")
 
@@ -45,17 +45,13 @@ def crm_blueprints():
 
 @hookimpl
 def crm_menu_items(user):
-    from plugins.customers.entities import activities
-
-    if not can(user, activities, "view"):
+    if not can(user, entities.activities, "view"):
         return []
     return [dict(label=_l("Activity calendar"), endpoint="customers.calendar", icon="calendar", order=31)]
 
 
 @hookimpl
 def crm_before_save(entity, values, old, user):
-    from plugins.customers import accounts, activities, visitlogs
-
     if entity.name == "accounts":
         accounts.before_save(values, old)
     elif entity.name == "activities":
@@ -69,8 +65,6 @@ def crm_before_save(entity, values, old, user):
 @hookimpl
 def crm_after_save(entity, record, old, user, session):
     if entity.name == "activities":
-        from plugins.customers import activities
-
         activities.after_save(record, old)
 
 
