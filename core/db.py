@@ -202,11 +202,18 @@ def restore_wal_checkpoints(dbapi_conn, info: dict) -> None:
 def checkpoint_wal(engine: sa.Engine) -> None:
     """SQLite: fold what the write-ahead log holds into the database now, without waiting for readers or
     writers (``PASSIVE``); after a bulk import, so that the next request's commit does not do it."""
+    run_outside_transaction(engine, "PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def run_outside_transaction(engine: sa.Engine, *statements: str) -> None:
+    """SQLite: run ``statements`` on a pooled connection with no transaction open (what checkpoints and
+    ``ANALYZE`` need); the driver connection runs in autocommit (:func:`make_engine`).  No-op elsewhere."""
     if engine.dialect.name != "sqlite":
         return
-    raw = engine.raw_connection()  # no transaction: the driver connection runs in autocommit (make_engine)
+    raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        for statement in statements:
+            raw.driver_connection.execute(statement)
     finally:
         raw.close()
 

@@ -12,6 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from core import clock
+from core.db import run_outside_transaction
 from core.jobs.models import DONE, Job
 
 DEFAULT_KEEP_DAYS = 30
@@ -43,12 +44,4 @@ def refresh_statistics(engine: sa.Engine) -> None:
     the file.  PostgreSQL keeps its own (autovacuum; an import analyzes the table it fills,
     :mod:`core.importexport.statistics`).
     """
-    if engine.dialect.name != "sqlite":
-        return
-    raw = engine.raw_connection()  # ANALYZE commits on its own: outside the engine's transactions
-    try:
-        cursor = raw.cursor()
-        cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
-        cursor.execute("ANALYZE")
-    finally:
-        raw.close()
+    run_outside_transaction(engine, f"PRAGMA analysis_limit={ANALYSIS_LIMIT}", "ANALYZE")
