@@ -251,8 +251,7 @@ def new_row(entity: Entity, fields: list[Field], values: dict, user, now, number
                created_by_id=getattr(user, "id", None), updated_by_id=getattr(user, "id", None))
     if entity.numbering:
         row["number"] = number
-    parts = [row.get("number")] + [values.get(name) for name in plan.search_names]  # as build_search_text
-    row["search_text"] = search_text([p for p in parts if p], plan.expanders)
+    row["search_text"] = record_search_text(row.get("number"), values, plan.search_names, plan.expanders)
     return row
 
 
@@ -438,8 +437,14 @@ def columns_for_write(entity: Entity, fields: list[Field], values: dict, old: di
 
 
 def build_search_text(entity: Entity, fields: list[Field], values: dict, expanders: list | None = None) -> str:
-    parts = [values.get("number")] + [values.get(f.name) for f in fields if f.search]
-    return search_text([p for p in parts if p], search_expanders() if expanders is None else expanders)
+    return record_search_text(values.get("number"), values, [f.name for f in fields if f.search],
+                              search_expanders() if expanders is None else expanders)
+
+
+def record_search_text(number: str | None, values: dict, names: list[str], expanders: list) -> str:
+    """A record's search text: its number and its searchable fields' values (``names``), expanded."""
+    parts = [number] + [values.get(name) for name in names]
+    return search_text([p for p in parts if p], expanders)
 
 
 def search_expanders() -> list:
