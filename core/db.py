@@ -226,11 +226,28 @@ def sqlite_begin() -> str:
     the worker's claims) takes the write lock up front: a transaction that reads and then writes
     never fails half-way with SQLITE_BUSY because another connection wrote meanwhile.  Writes are
     short: no transaction is held across network I/O (see :mod:`core.jobs.runner`).  A GET that must
-    write does so after the request (:func:`after_session_closed`), in a transaction of its own.
+    write does so after the request (:func:`after_session_closed`), in a transaction of its own, or
+    its view is marked :func:`writes_on_get`.
     """
-    if _READING_ONLY.get() or (has_request_context() and request.method in READ_ONLY_METHODS):
+    if _READING_ONLY.get():
+        return "BEGIN DEFERRED"
+    if has_request_context() and request.method in READ_ONLY_METHODS and not answered_by_writing_view():
         return "BEGIN DEFERRED"
     return "BEGIN IMMEDIATE"
+
+
+def writes_on_get(view):
+    """Mark a view that answers GET and writes (a provider's callback that can only call GET, such as
+    the Centrex ring): on SQLite its request's transactions take the write lock up front, as every
+    other writing request's do.  A deferred transaction that reads and then writes fails at once with
+    SQLITE_BUSY when another connection committed after its snapshot (two rings at the same moment)."""
+    view.plugcrm_writes = True
+    return view
+
+
+def answered_by_writing_view() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "plugcrm_writes", False)
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, request
 
 from core import rate_limits
-from core.db import session
+from core.db import session, writes_on_get
 from core.runtime import runtime
 from core.security import public_endpoint
 from core.security.login import client_ip
@@ -46,6 +46,7 @@ def refuse(status: int, why: str) -> Response:
 
 @public.get("/ring/<secret>")
 @public_endpoint
+@writes_on_get
 def ring(secret):
     if not rate_limits.allow(("cti_lg_ip", client_ip(), PER_IP_PER_MINUTE)):
         return refuse(429, "rate limited")

@@ -1,6 +1,7 @@
 """A ring fired by the fake Centrex reaches the agent of the extension, with the customer found by phone."""
 from __future__ import annotations
 
+from core.db import sqlite_begin
 from plugins.cti_lg.models import Call, Event
 from plugins.cti_lg.tests.conftest import count
 
@@ -75,3 +76,12 @@ def test_an_unknown_number_linked_to_a_customer_matches_from_then_on(team, fake,
 def test_an_unmapped_extension_records_the_call_without_a_popup(team, fake, line):
     assert fake.ring("0212345678", "199") == 200
     assert count(team["app"], Call) == 1 and count(team["app"], Event) == 0
+
+
+def test_the_ring_callback_takes_sqlites_write_lock_up_front_other_gets_do_not(cti_app):
+    """The ring is a GET that writes: a deferred transaction would fail with SQLITE_BUSY (503) whenever another
+    connection committed between its read and its write, as two rings at the same moment do."""
+    with cti_app.test_request_context("/cti_lg/ring/" + "a" * 40):
+        assert sqlite_begin() == "BEGIN IMMEDIATE"
+    with cti_app.test_request_context("/records/accounts"):
+        assert sqlite_begin() == "BEGIN DEFERRED"
